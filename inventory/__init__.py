@@ -1,0 +1,1 @@
+"""The base layer of Makers' Till: ledger database, catalogue, participants and stock."""

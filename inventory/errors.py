@@ -1,0 +1,53 @@
+"""Errors a cashier or manager can act on. The faces show `str(error)`; they never invent their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PosError(Exception):
+    """Base of every error the product reports to a user."""
+
+
+class UnknownCode(PosError):
+    """A scanned or typed code matches nothing in the catalogue."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        if code.isdigit():
+            message = (
+                f"Barcode {code} is not in the catalogue. "
+                "Check the tag, or type the product name to search."
+            )
+        else:
+            message = f"Nothing in the catalogue matches '{code}'. Try the barcode or another part of the name."
+        super().__init__(message)
+
+
+class NotAllowed(PosError):
+    """The action is refused as asked; the message says why and what to do instead."""
+
+
+class PaymentError(PosError):
+    """A payment that cannot complete the sale (too little cash, empty basket, ...)."""
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int  # 1-based line in the file; 0 for the file as a whole
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+class InvalidImport(PosError):
+    """A file that cannot be imported; nothing from it was written."""
+
+    def __init__(self, path: str, problems: list[ImportProblem]) -> None:
+        self.path = path
+        self.problems = problems
+        listing = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(
+            f"{path}: nothing was imported; fix these {len(problems)} problem(s) and import again:\n{listing}"
+        )

@@ -1,0 +1,105 @@
+"""Catalogue, participants and the stock ledger.
+
+Stock changes only by appending StockMovement rows; on-hand is their sum (see services.on_hand).
+Nothing here stores anything about a participant's past: they are designers and makers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inventory.db import Base
+
+MOVEMENT_KINDS = ("received", "sold", "returned", "adjusted")
+
+
+class Participant(Base):
+    """A designer-maker on the programme. Name, story and profile are published only with consent."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    story: Mapped[str] = mapped_column(Text, default="")
+    linkedin_url: Mapped[str] = mapped_column(String(300), default="")
+    consent_to_publish: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+
+
+class Product(Base):
+    """A design. Its variants are the things with barcodes; its designers share every sale of it."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    category: Mapped[str] = mapped_column(String(60), default="")
+    vat_rate_bp: Mapped[int] = mapped_column(default=2000)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+
+    designers: Mapped[list[DesignerShare]] = relationship(back_populates="product")
+    variants: Mapped[list[Variant]] = relationship(back_populates="product")
+
+    __table_args__ = (CheckConstraint("vat_rate_bp >= 0 AND vat_rate_bp <= 10000", name="vat_rate"),)
+
+
+class DesignerShare(Base):
+    """One designer's share of a design, in basis points; a design's shares sum to exactly 10000."""
+
+    __tablename__ = "designer_shares"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    share_bp: Mapped[int]
+
+    product: Mapped[Product] = relationship(back_populates="designers")
+    participant: Mapped[Participant] = relationship()
+
+    __table_args__ = (CheckConstraint("share_bp > 0 AND share_bp <= 10000", name="share"),)
+
+
+class Variant(Base):
+    """A SKU: one size and colour of a design, with its own price and EAN-13 barcode."""
+
+    __tablename__ = "variants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    size: Mapped[str] = mapped_column(String(10), default="")
+    colour: Mapped[str] = mapped_column(String(30), default="")
+    price_pence: Mapped[int]
+    barcode: Mapped[str] = mapped_column(String(13), unique=True)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    __table_args__ = (
+        CheckConstraint("price_pence >= 0", name="price"),
+        CheckConstraint("length(barcode) = 13", name="barcode_length"),
+    )
+
+
+class StockMovement(Base):
+    """A signed change of stock for one SKU, with who, when and why. Never edited or deleted."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    quantity: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(80), default="")
+    reference: Mapped[str | None] = mapped_column(String(40), default=None)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+
+    __table_args__ = (
+        CheckConstraint("quantity <> 0", name="quantity"),
+        CheckConstraint("kind IN ('received', 'sold', 'returned', 'adjusted')", name="kind"),
+        # Covers on-hand for one SKU: the sum reads the index alone.
+        Index("ix_stock_movements_variant_quantity", "variant_id", "quantity"),
+    )

@@ -1,0 +1,84 @@
+"""The configuration file (TOML): store header and receipt printer. Every setting has a default.
+
+Looked up from --config, else POS_CONFIG, else data/pos.toml when it exists. See README.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from inventory.errors import PosError
+from receipts.model import StoreHeader
+from receipts.printers import PRINTER_KINDS, PrinterSettings
+
+DEFAULT_CONFIG_PATH = Path("data/pos.toml")
+
+
+class ConfigError(PosError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: StoreHeader = field(default_factory=StoreHeader)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+
+    def with_receipts_in(self, directory: Path) -> Settings:
+        """The same settings printing to files in `directory` (the demo till does this)."""
+        return replace(self, printer=replace(self.printer, kind="file", directory=directory))
+
+
+def _strings(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ConfigError(f"'{key}' must be a string or a list of strings")
+
+
+def _store(table: dict[str, Any]) -> StoreHeader:
+    default = StoreHeader()
+    return StoreHeader(
+        name=str(table.get("name", default.name)),
+        address_lines=_strings(table.get("address", list(default.address_lines)), "store.address"),
+        vat_number=str(table.get("vat_number", default.vat_number)),
+        footer_lines=_strings(table.get("footer", list(default.footer_lines)), "store.footer"),
+    )
+
+
+def _printer(table: dict[str, Any]) -> PrinterSettings:
+    default = PrinterSettings()
+    kind = str(table.get("kind", default.kind))
+    if kind not in PRINTER_KINDS:
+        raise ConfigError(f"printer.kind '{kind}' is not one of: {', '.join(PRINTER_KINDS)}")
+    try:
+        return PrinterSettings(
+            kind=kind,
+            directory=Path(table.get("directory", default.directory)),
+            host=str(table.get("host", default.host)),
+            port=int(table.get("port", default.port)),
+            timeout_s=float(table.get("timeout_seconds", default.timeout_s)),
+            profile=str(table.get("profile", default.profile)),
+            width=int(table.get("width", default.width)),
+        )
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"a [printer] setting has the wrong type: {error}") from error
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Settings from the configuration file, or the defaults when there is none."""
+    chosen = path or os.environ.get("POS_CONFIG")
+    config_path = Path(chosen) if chosen else DEFAULT_CONFIG_PATH
+    if not config_path.exists():
+        if chosen:
+            raise ConfigError(f"The configuration file {config_path} does not exist.")
+        return Settings()
+    try:
+        document = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{config_path} is not valid TOML: {error}") from error
+    return Settings(store=_store(document.get("store", {})), printer=_printer(document.get("printer", {})))

@@ -1,0 +1,1 @@
+"""Sales: baskets, payments and the one transaction that completes a sale."""

@@ -1,0 +1,60 @@
+"""The basket being built at the till: plain data, no database, changed only by the cashier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from inventory.catalog import VariantInfo
+from inventory.errors import NotAllowed
+
+MAX_QUANTITY = 999
+
+
+@dataclass
+class BasketLine:
+    variant: VariantInfo
+    quantity: int = 1
+
+    @property
+    def total_pence(self) -> int:
+        return self.variant.price_pence * self.quantity
+
+
+@dataclass
+class Basket:
+    lines: list[BasketLine] = field(default_factory=list)
+
+    def add(self, variant: VariantInfo) -> int:
+        """Add one of `variant`: one more on its line if it is already there. Returns the line's index."""
+        for index, line in enumerate(self.lines):
+            if line.variant.variant_id == variant.variant_id:
+                self.set_quantity(index, line.quantity + 1)
+                return index
+        self.lines.append(BasketLine(variant))
+        return len(self.lines) - 1
+
+    def set_quantity(self, index: int, quantity: int) -> None:
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise NotAllowed(f"A quantity must be between 1 and {MAX_QUANTITY}. To take a line off, remove it.")
+        self.lines[index].quantity = quantity
+
+    def remove(self, index: int) -> None:
+        del self.lines[index]
+
+    def clear(self) -> None:
+        self.lines.clear()
+
+    @property
+    def total_pence(self) -> int:
+        return sum(line.total_pence for line in self.lines)
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    def items(self) -> list[tuple[int, int]]:
+        """(variant_id, quantity) pairs, as complete_sale takes them."""
+        return [(line.variant.variant_id, line.quantity) for line in self.lines]

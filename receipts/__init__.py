@@ -1,0 +1,1 @@
+"""Output only: receipts and slips rendered from plain data. Knows no database."""

@@ -1,0 +1,57 @@
+"""The plain data a receipt is rendered from. Built by the sales layer; no database here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    description: str
+    size: str
+    colour: str
+    quantity: int
+    unit_price_pence: int
+    line_total_pence: int
+    designed_by: tuple[str, ...] = ()  # only designers who consented to be named
+
+
+@dataclass(frozen=True)
+class ReceiptPayment:
+    tender: str  # "cash" or "card"
+    amount_pence: int
+    tendered_pence: int
+
+
+@dataclass(frozen=True)
+class VatLine:
+    rate_bp: int
+    vat_pence: int
+
+
+@dataclass(frozen=True)
+class StoreHeader:
+    name: str = "Makers' Store"
+    address_lines: tuple[str, ...] = ()
+    vat_number: str = ""
+    footer_lines: tuple[str, ...] = ("Thank you for supporting new designers.",)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    store: StoreHeader
+    till: str
+    receipt_no: int
+    printed_at: datetime  # local time of the sale
+    lines: tuple[ReceiptLine, ...]
+    total_pence: int
+    vat: tuple[VatLine, ...]
+    payments: tuple[ReceiptPayment, ...]
+    change_pence: int = 0
+    staff: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def vat_pence(self) -> int:
+        return sum(line.vat_pence for line in self.vat)

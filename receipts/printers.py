@@ -1,0 +1,78 @@
+"""Printers from settings: a file per receipt, a network printer, or none. python-escpos loads lazily."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from receipts.escpos_receipt import DEFAULT_WIDTH, render_receipt
+from receipts.model import Receipt
+
+PRINTER_KINDS = ("file", "network", "none")
+
+
+class PrinterError(Exception):
+    """The receipt did not print. The sale it belongs to is already safe in the ledger."""
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    kind: str = "file"
+    directory: Path = Path("data/receipts")  # file printer: one .bin file of ESC/POS bytes per receipt
+    host: str = ""
+    port: int = 9100
+    timeout_s: float = 3.0
+    profile: str = "TM-T88V"
+    width: int = DEFAULT_WIDTH
+
+
+def receipt_file_name(receipt: Receipt) -> str:
+    return f"{receipt.till}-{receipt.receipt_no:06d}.bin"
+
+
+def print_receipt(settings: PrinterSettings, receipt: Receipt) -> str:
+    """Print one receipt; returns where it went. Raises PrinterError with advice when it cannot."""
+    if settings.kind == "none":
+        return "not printed (no printer configured)"
+    if settings.kind == "file":
+        return _print_to_file(settings, receipt)
+    if settings.kind == "network":
+        return _print_to_network(settings, receipt)
+    raise PrinterError(f"Unknown printer kind '{settings.kind}'. Use one of: {', '.join(PRINTER_KINDS)}.")
+
+
+def _print_to_file(settings: PrinterSettings, receipt: Receipt) -> str:
+    from escpos.printer import File
+
+    path = settings.directory / receipt_file_name(receipt)
+    try:
+        settings.directory.mkdir(parents=True, exist_ok=True)
+        printer = File(devfile=str(path), profile=settings.profile)
+        try:
+            render_receipt(printer, receipt, settings.width)
+        finally:
+            printer.close()
+    except OSError as error:
+        raise PrinterError(f"Could not write the receipt to {path}: {error.strerror or error}.") from error
+    return str(path)
+
+
+def _print_to_network(settings: PrinterSettings, receipt: Receipt) -> str:
+    from escpos.exceptions import DeviceNotFoundError
+    from escpos.printer import Dummy, Network
+
+    # Render to bytes first so a layout problem never leaves half a receipt on paper.
+    dummy = Dummy(profile=settings.profile)
+    render_receipt(dummy, receipt, settings.width)
+    printer = Network(host=settings.host, port=settings.port, timeout=settings.timeout_s, profile=settings.profile)
+    try:
+        printer.open()
+        printer._raw(dummy.output)
+    except (DeviceNotFoundError, OSError) as error:
+        raise PrinterError(
+            f"The receipt printer at {settings.host}:{settings.port} did not answer. "
+            "Check it is on, has paper and is on the network, then reprint the receipt."
+        ) from error
+    finally:
+        printer.close()
+    return f"{settings.host}:{settings.port}"
