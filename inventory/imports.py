@@ -1,0 +1,378 @@
+"""CSV imports: participants, products (one row per SKU) and stock received from the workshop.
+
+Every import is all-or-nothing: the whole file is checked first and every problem is reported
+with its line number; only a file with no problems is written, in one transaction.
+Formats are documented in README.md; examples are in data/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from inventory.csvfile import CsvRow, read_csv
+from inventory.db import read_session, write_session
+from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
+from inventory.errors import ImportProblem, InvalidImport
+from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
+from inventory.money import BASIS_POINTS, MoneyFormatError, parse_percent_bp, parse_pounds
+
+PARTICIPANT_COLUMNS = ("code", "name")
+PARTICIPANT_OPTIONAL = ("story", "linkedin_url", "consent")
+PRODUCT_COLUMNS = ("sku", "design", "designers", "price")
+PRODUCT_OPTIONAL = ("category", "vat_rate", "size", "colour", "barcode")
+STOCK_COLUMNS = ("sku", "quantity")
+STOCK_OPTIONAL = ("note",)
+
+_CODE = re.compile(r"^[A-Z0-9]{2,16}$")
+_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+_LINKEDIN = re.compile(r"^https://(www\.)?linkedin\.com/in/[A-Za-z0-9_%-]+/?$")
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0", ""}
+MAX_RECEIVED = 100_000
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    rows: int
+    written: bool  # False for a dry run
+    assigned_barcodes: int = 0
+
+    def summary(self) -> str:
+        verb = "would import" if not self.written else "imported"
+        extra = f", {self.assigned_barcodes} in-store barcode(s) assigned" if self.assigned_barcodes else ""
+        return f"{self.kind}: {verb} {self.rows} row(s){extra}."
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[ImportProblem] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.items.append(ImportProblem(line, message))
+
+    def raise_if_any(self, path: Path) -> None:
+        if self.items:
+            raise InvalidImport(str(path), sorted(self.items, key=lambda problem: problem.line))
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+def import_participants(engine: Engine, path: Path, *, dry_run: bool = False) -> ImportResult:
+    rows = read_csv(path, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONAL)
+    problems = _Problems()
+    with read_session(engine) as session:
+        existing = set(session.scalars(select(Participant.code)))
+    new: list[Participant] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        participant = _participant_from_row(row, problems, existing, seen)
+        if participant is not None:
+            new.append(participant)
+    problems.raise_if_any(path)
+    if not dry_run:
+        with write_session(engine) as session:
+            session.add_all(new)
+    return ImportResult("participants", len(new), not dry_run)
+
+
+def _participant_from_row(
+    row: CsvRow, problems: _Problems, existing: set[str], seen: dict[str, int]
+) -> Participant | None:
+    before = len(problems.items)
+    code = row.get("code").upper()
+    name = row.get("name")
+    if not _CODE.match(code):
+        problems.add(row.line, f"code '{row.get('code')}' must be 2-16 letters or digits")
+    elif code in existing:
+        problems.add(row.line, f"participant {code} is already in the ledger")
+    elif code in seen:
+        problems.add(row.line, f"participant {code} appears twice (also on line {seen[code]})")
+    seen.setdefault(code, row.line)
+    if not name:
+        problems.add(row.line, "name is empty")
+    linkedin = row.get("linkedin_url")
+    if linkedin and not _LINKEDIN.match(linkedin):
+        problems.add(row.line, f"linkedin_url '{linkedin}' should look like https://www.linkedin.com/in/their-name")
+    consent = row.get("consent").lower()
+    if consent not in _YES | _NO:
+        problems.add(row.line, f"consent '{row.get('consent')}' must be yes or no")
+    if len(problems.items) > before:
+        return None
+    return Participant(
+        code=code, display_name=name, story=row.get("story"), linkedin_url=linkedin,
+        consent_to_publish=consent in _YES,
+    )
+
+
+# --- products -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _VariantRow:
+    line: int
+    sku: str
+    design: str
+    category: str
+    vat_rate_bp: int
+    designers: tuple[tuple[str, int], ...]
+    size: str
+    colour: str
+    price_pence: int
+    barcode: str  # "" when the import leaves it to us
+
+
+def _parse_designers(text: str) -> tuple[tuple[str, int], ...]:
+    """"AO" (sole designer) or "AO:60;KB:40" (percent shares) -> ((code, basis points), ...)."""
+    parts = [part.strip() for part in text.split(";") if part.strip()]
+    if not parts:
+        raise ValueError("designers is empty (use a participant code, or CODE:60;CODE:40 for a collaboration)")
+    if len(parts) == 1 and ":" not in parts[0]:
+        return ((parts[0].upper(), BASIS_POINTS),)
+    shares: list[tuple[str, int]] = []
+    for part in parts:
+        code, sep, percent = part.partition(":")
+        if not sep:
+            raise ValueError(f"'{part}' needs a share, as in {part}:50")
+        try:
+            shares.append((code.strip().upper(), parse_percent_bp(percent)))
+        except MoneyFormatError as error:
+            raise ValueError(f"share '{percent.strip()}' for {code.strip()} is not a percentage") from error
+    codes = [code for code, _ in shares]
+    if len(set(codes)) != len(codes):
+        raise ValueError("a designer is listed twice")
+    total = sum(bp for _, bp in shares)
+    if total != BASIS_POINTS:
+        raise ValueError(f"designer shares add up to {total / 100:g}%, not 100%")
+    return tuple(shares)
+
+
+def _variant_from_row(row: CsvRow, problems: _Problems) -> _VariantRow | None:
+    before = len(problems.items)
+    sku = row.get("sku")
+    if not _SKU.match(sku):
+        problems.add(row.line, f"sku '{sku}' must be 1-40 letters, digits, '-', '_', '.' or '/'")
+    design = row.get("design")
+    if not design:
+        problems.add(row.line, "design is empty")
+    price_text = row.get("price")
+    price = 0
+    try:
+        price = parse_pounds(price_text)
+        if price < 0:
+            problems.add(row.line, f"price {price_text} is negative")
+    except MoneyFormatError:
+        problems.add(row.line, f"price '{price_text}' is not an amount in pounds, such as 45 or 45.00")
+    vat_text = row.get("vat_rate") or "20"
+    vat = 0
+    try:
+        vat = parse_percent_bp(vat_text)
+        if vat > BASIS_POINTS:
+            problems.add(row.line, f"vat_rate {vat_text} is over 100%")
+    except MoneyFormatError:
+        problems.add(row.line, f"vat_rate '{vat_text}' is not a percentage, such as 20 or 0")
+    designers: tuple[tuple[str, int], ...] = ()
+    try:
+        designers = _parse_designers(row.get("designers"))
+    except ValueError as error:
+        problems.add(row.line, str(error))
+    barcode = row.get("barcode")
+    if barcode and (problem := ean13_problem(barcode)):
+        problems.add(row.line, problem)
+    if len(problems.items) > before:
+        return None
+    return _VariantRow(
+        line=row.line, sku=sku, design=design, category=row.get("category"), vat_rate_bp=vat,
+        designers=designers, size=row.get("size").upper(), colour=row.get("colour"),
+        price_pence=price, barcode=barcode,
+    )
+
+
+@dataclass
+class _Catalogue:
+    """What the ledger already holds that an import must agree with."""
+
+    participants: dict[str, int]
+    skus: set[str]
+    barcodes: set[str]
+    designs: dict[str, tuple[int, str, int, tuple[tuple[str, int], ...]]]  # name -> (id, category, vat, designers)
+    last_in_store: int
+
+
+def _load_catalogue(session: Session) -> _Catalogue:
+    participants = {code: participant_id for code, participant_id in session.execute(select(Participant.code, Participant.id))}
+    codes_by_id = {participant_id: code for code, participant_id in participants.items()}
+    shares: dict[int, list[tuple[str, int]]] = {}
+    for product_id, participant_id, share in session.execute(
+        select(DesignerShare.product_id, DesignerShare.participant_id, DesignerShare.share_bp)
+    ):
+        shares.setdefault(product_id, []).append((codes_by_id[participant_id], share))
+    designs = {
+        name.lower(): (product_id, category, vat, tuple(sorted(shares.get(product_id, []))))
+        for product_id, name, category, vat in session.execute(
+            select(Product.id, Product.name, Product.category, Product.vat_rate_bp)
+        )
+    }
+    highest = session.execute(
+        select(func.max(Variant.barcode)).where(Variant.barcode.like(f"{IN_STORE_PREFIX}%"))
+    ).scalar()
+    return _Catalogue(
+        participants=participants,
+        skus={sku.upper() for sku in session.scalars(select(Variant.sku))},
+        barcodes=set(session.scalars(select(Variant.barcode))),
+        designs=designs,
+        last_in_store=(in_store_sequence(highest) or 0) if highest else 0,
+    )
+
+
+def _check_against_catalogue(rows: list[_VariantRow], catalogue: _Catalogue, problems: _Problems) -> None:
+    skus: dict[str, int] = {}
+    barcodes: dict[str, int] = {}
+    designs: dict[str, _VariantRow] = {}
+    for row in rows:
+        if row.sku.upper() in catalogue.skus:
+            problems.add(row.line, f"sku {row.sku} is already in the catalogue")
+        elif row.sku.upper() in skus:
+            problems.add(row.line, f"sku {row.sku} appears twice (also on line {skus[row.sku.upper()]})")
+        skus.setdefault(row.sku.upper(), row.line)
+        if row.barcode:
+            if row.barcode in catalogue.barcodes:
+                problems.add(row.line, f"barcode {row.barcode} is already used by another SKU in the catalogue")
+            elif row.barcode in barcodes:
+                problems.add(row.line, f"barcode {row.barcode} appears twice (also on line {barcodes[row.barcode]})")
+            barcodes.setdefault(row.barcode, row.line)
+        unknown = [code for code, _ in row.designers if code not in catalogue.participants]
+        if unknown:
+            problems.add(row.line, f"unknown designer(s) {', '.join(unknown)}: import them in participants first")
+        _check_design_agrees(row, designs, catalogue, problems)
+
+
+def _check_design_agrees(
+    row: _VariantRow, designs: dict[str, _VariantRow], catalogue: _Catalogue, problems: _Problems
+) -> None:
+    key = row.design.lower()
+    stored = catalogue.designs.get(key)
+    if stored is not None:
+        _, category, vat, designers = stored
+        if tuple(sorted(row.designers)) != designers or vat != row.vat_rate_bp:
+            problems.add(row.line, f"design '{row.design}' is already in the catalogue with other designers or VAT rate")
+        return
+    first = designs.setdefault(key, row)
+    if first is not row and (
+        tuple(sorted(first.designers)) != tuple(sorted(row.designers))
+        or first.vat_rate_bp != row.vat_rate_bp
+        or first.category != row.category
+    ):
+        problems.add(
+            row.line,
+            f"design '{row.design}' has other designers, category or VAT rate than on line {first.line}",
+        )
+
+
+def import_products(engine: Engine, path: Path, *, dry_run: bool = False) -> ImportResult:
+    """Designs and their SKUs; a blank barcode gets the next in-store EAN-13 (prefix 20)."""
+    csv_rows = read_csv(path, PRODUCT_COLUMNS, PRODUCT_OPTIONAL)
+    problems = _Problems()
+    rows = [variant for row in csv_rows if (variant := _variant_from_row(row, problems)) is not None]
+    with write_session(engine) as session:
+        catalogue = _load_catalogue(session)
+        _check_against_catalogue(rows, catalogue, problems)
+        problems.raise_if_any(path)
+        assigned = _write_products(session, rows, catalogue)
+        if dry_run:
+            session.rollback()
+    return ImportResult("products", len(rows), not dry_run, assigned)
+
+
+def _write_products(session: Session, rows: list[_VariantRow], catalogue: _Catalogue) -> int:
+    product_ids = {name: stored[0] for name, stored in catalogue.designs.items()}
+    next_sequence = catalogue.last_in_store
+    assigned = 0
+    for row in rows:
+        key = row.design.lower()
+        if key not in product_ids:
+            product = Product(name=row.design, category=row.category, vat_rate_bp=row.vat_rate_bp)
+            session.add(product)
+            session.flush()
+            product_ids[key] = product.id
+            session.add_all(
+                DesignerShare(product_id=product.id, participant_id=catalogue.participants[code], share_bp=share)
+                for code, share in row.designers
+            )
+        barcode = row.barcode
+        if not barcode:
+            barcode, next_sequence = _next_free_in_store(next_sequence, catalogue.barcodes)
+            assigned += 1
+        catalogue.barcodes.add(barcode)
+        session.add(
+            Variant(
+                sku=row.sku, product_id=product_ids[key], size=row.size, colour=row.colour,
+                price_pence=row.price_pence, barcode=barcode,
+            )
+        )
+    session.flush()
+    return assigned
+
+
+def _next_free_in_store(after: int, taken: set[str]) -> tuple[str, int]:
+    sequence = after + 1
+    while in_store_ean13(sequence) in taken:
+        sequence += 1
+    return in_store_ean13(sequence), sequence
+
+
+# --- stock ----------------------------------------------------------------------------------------
+
+
+def import_stock(
+    engine: Engine, path: Path, *, dry_run: bool = False, recorded_by: str = "import"
+) -> ImportResult:
+    """Goods received from the workshop: one 'received' movement per row."""
+    rows = read_csv(path, STOCK_COLUMNS, STOCK_OPTIONAL)
+    problems = _Problems()
+    with read_session(engine) as session:
+        variants = {sku.upper(): variant_id for sku, variant_id in session.execute(select(Variant.sku, Variant.id))}
+    movements: list[StockMovement] = []
+    for row in rows:
+        movement = _movement_from_row(row, variants, problems, recorded_by, path.name)
+        if movement is not None:
+            movements.append(movement)
+    problems.raise_if_any(path)
+    if not dry_run:
+        with write_session(engine) as session:
+            session.add_all(movements)
+    return ImportResult("stock", len(movements), not dry_run)
+
+
+def _movement_from_row(
+    row: CsvRow, variants: dict[str, int], problems: _Problems, recorded_by: str, source: str
+) -> StockMovement | None:
+    before = len(problems.items)
+    sku = row.get("sku")
+    variant_id = variants.get(sku.upper())
+    if variant_id is None:
+        problems.add(row.line, f"sku '{sku}' is not in the catalogue: import it in products first")
+    quantity_text = row.get("quantity")
+    quantity = int(quantity_text) if quantity_text.isdigit() else 0
+    if not 0 < quantity <= MAX_RECEIVED:
+        problems.add(row.line, f"quantity '{quantity_text}' must be a whole number from 1 to {MAX_RECEIVED}")
+    if len(problems.items) > before or variant_id is None:
+        return None
+    return StockMovement(
+        variant_id=variant_id, quantity=quantity, kind="received",
+        reason=row.get("note") or f"received from the workshop ({source})", recorded_by=recorded_by,
+    )
+
+
+IMPORTERS: dict[str, Callable[..., ImportResult]] = {
+    "participants": import_participants,
+    "products": import_products,
+    "stock": import_stock,
+}

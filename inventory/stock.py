@@ -1,0 +1,45 @@
+"""The stock ledger: stock changes only by appending movements; on-hand is their sum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+
+from inventory.db import read_session
+from inventory.models import Product, StockMovement, Variant
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    sku: str
+    name: str
+    size: str
+    colour: str
+    on_hand: int
+
+
+def on_hand(engine: Engine, variant_id: int) -> int:
+    """Units of one SKU in stock: the sum of its movements (read from the covering index alone)."""
+    with read_session(engine) as session:
+        total = session.execute(
+            select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(StockMovement.variant_id == variant_id)
+        ).scalar_one()
+    return int(total)
+
+
+def stock_levels(engine: Engine) -> list[StockLevel]:
+    """On-hand for every SKU in the catalogue (zero where nothing moved), by design then SKU."""
+    movement_totals = (
+        select(StockMovement.variant_id, func.sum(StockMovement.quantity).label("on_hand"))
+        .group_by(StockMovement.variant_id)
+        .subquery()
+    )
+    query = (
+        select(Variant.sku, Product.name, Variant.size, Variant.colour, func.coalesce(movement_totals.c.on_hand, 0))
+        .join(Product, Product.id == Variant.product_id)
+        .outerjoin(movement_totals, movement_totals.c.variant_id == Variant.id)
+        .order_by(Product.name, Variant.sku)
+    )
+    with read_session(engine) as session:
+        return [StockLevel(sku, name, size, colour, int(level)) for sku, name, size, colour, level in session.execute(query)]

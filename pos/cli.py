@@ -1,0 +1,194 @@
+"""The `pos` command. Parses arguments, calls services, prints; heavy imports wait for the command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from inventory.errors import PosError
+
+DB_HELP = "Ledger database URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
+
+
+def _fail(error: Exception) -> NoReturn:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(1)
+
+
+def _open(db: str | None):  # type: ignore[no-untyped-def]
+    from pos.ledger import open_ledger
+
+    try:
+        return open_ledger(db)
+    except PosError as error:
+        _fail(error)
+
+
+def _settings(config: str | None):  # type: ignore[no-untyped-def]
+    from pos.config import load_settings
+
+    try:
+        return load_settings(config)
+    except PosError as error:
+        _fail(error)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Makers' Till: sales, stock and reports for the Makers' pop-up store."""
+
+
+@cli.command()
+@click.option("--db", help=DB_HELP)
+def init(db: str | None) -> None:
+    """Create the ledger (or upgrade an older one) and say where it is."""
+    engine = _open(db)
+    click.echo(f"Ledger ready: {engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.command(name="import")
+@click.argument("kind", type=click.Choice(["participants", "products", "stock"]))
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report problems without writing anything.")
+@click.option("--by", "recorded_by", default="import", show_default=True, help="Who received the stock (stock only).")
+@click.option("--db", help=DB_HELP)
+def import_(kind: str, file: Path, dry_run: bool, recorded_by: str, db: str | None) -> None:
+    """Import participants, products or received stock from a CSV file (all rows or none)."""
+    from inventory.imports import IMPORTERS
+
+    engine = _open(db)
+    options = {"recorded_by": recorded_by} if kind == "stock" else {}
+    try:
+        result = IMPORTERS[kind](engine, file, dry_run=dry_run, **options)
+    except PosError as error:
+        _fail(error)
+    click.echo(result.summary())
+
+
+@cli.command()
+@click.option("--till", "till_name", default="till-1", show_default=True, help="This till's name (receipt numbers are per till).")
+@click.option("--config", type=click.Path(path_type=Path), help="Configuration file (default: POS_CONFIG, else data/pos.toml).")
+@click.option("--db", help=DB_HELP)
+def till(till_name: str, config: Path | None, db: str | None) -> None:
+    """Open the till on the configured ledger."""
+    engine = _open(db)
+    settings = _settings(str(config) if config else None)
+    from pos.tui.app import TillApp
+
+    TillApp(engine, till_name, settings).run()
+
+
+@cli.command()
+@click.option("--till", "till_name", default="demo", show_default=True)
+@click.option("--ledger", type=click.Path(path_type=Path), default=Path("data/demo.sqlite"), show_default=True,
+              help="The demo ledger file; created and filled with the demo catalogue on first run.")
+def demo(till_name: str, ledger: Path) -> None:
+    """Open the till on the demo ledger, printing receipts to files beside it."""
+    from pos.config import Settings
+    from pos.demo import demo_receipts_dir, prepare_demo_ledger
+
+    try:
+        engine = prepare_demo_ledger(ledger)
+    except PosError as error:
+        _fail(error)
+    settings = Settings().with_receipts_in(demo_receipts_dir(ledger))
+    from pos.tui.app import TillApp
+
+    TillApp(engine, till_name, settings, title="Makers' Till (demo)").run()
+
+
+@cli.command()
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--cash", "cash", help="Cash tendered in pounds (e.g. 50); omit for the exact amount.")
+@click.option("--card", is_flag=True, help="Paid by card on the card terminal.")
+@click.option("--till", "till_name", default="till-1", show_default=True)
+@click.option("--staff", default="", help="Who served.")
+@click.option("--print/--no-print", "do_print", default=True, show_default=True, help="Print the receipt.")
+@click.option("--config", type=click.Path(path_type=Path))
+@click.option("--db", help=DB_HELP)
+def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, staff: str,
+         do_print: bool, config: Path | None, db: str | None) -> None:
+    """Sell the items with these barcodes or SKUs (one code per item) without opening the till."""
+    from inventory.catalog import look_up_code
+    from inventory.money import format_pence, parse_pounds
+    from pos.printing import print_sale_receipt
+    from pos.sales.basket import Basket
+    from pos.sales.services import card_tender, cash_tender, complete_sale
+
+    if card and cash:
+        _fail(PosError("Choose --cash or --card, not both."))
+    engine = _open(db)
+    settings = _settings(str(config) if config else None)
+    basket = Basket()
+    try:
+        for code in codes:
+            basket.add(look_up_code(engine, code))
+        tender = card_tender(basket.total_pence) if card else cash_tender(
+            basket.total_pence, parse_pounds(cash) if cash else None
+        )
+        completed = complete_sale(engine, till_name, basket.items(), [tender], staff=staff, store=settings.store)
+    except (PosError, ValueError) as error:
+        _fail(error)
+    click.echo(
+        f"Sale {completed.till}-{completed.receipt_no:06d}: total {format_pence(completed.total_pence)}, "
+        f"change {format_pence(completed.change_pence)}"
+    )
+    if do_print:
+        click.echo(print_sale_receipt(settings.printer, completed.receipt).message)
+
+
+@cli.command()
+@click.option("--db", help=DB_HELP)
+def stock(db: str | None) -> None:
+    """Stock on hand for every SKU, from the stock ledger."""
+    from inventory.stock import stock_levels
+    from pos.reports.render import text_table
+
+    levels = stock_levels(_open(db))
+    click.echo(text_table(
+        ["SKU", "Design", "Size", "Colour", "On hand"],
+        [[level.sku, level.name, level.size, level.colour, str(level.on_hand)] for level in levels],
+        {4},
+    ))
+
+
+@cli.group()
+def report() -> None:
+    """Reports from the ledger."""
+
+
+@report.command(name="sales")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Trading day (default today).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First trading day of a range.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last trading day of a range (default: --from).")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--db", help=DB_HELP)
+def report_sales(day, date_from, date_to, output: str, db: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Takings, VAT, tenders, designers and products for a day or a range of days."""
+    from pos.clock import today
+    from pos.reports.render import report_csv, report_table
+    from pos.reports.sales import sales_report
+
+    if day and (date_from or date_to):
+        _fail(PosError("Give --date for one day, or --from/--to for a range, not both."))
+    chosen = day or date_from
+    first: date = chosen.date() if chosen else today()
+    last: date = date_to.date() if date_to else first
+    if last < first:
+        _fail(PosError(f"--to {last} is before --from {first}."))
+    result = sales_report(_open(db), first, last)
+    if output == "json":
+        click.echo(json.dumps(result.as_json(), indent=2))
+    elif output == "csv":
+        click.echo(report_csv(result), nl=False)
+    else:
+        click.echo(report_table(result), nl=False)
+
+
+def main() -> None:
+    cli()

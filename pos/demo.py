@@ -1,0 +1,34 @@
+"""The demo till: its own ledger (data/demo.sqlite), filled from the demo catalogue on first run.
+
+It never touches the real ledger, and its file printer writes beside the demo ledger.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from inventory.db import read_session
+from inventory.imports import import_participants, import_products, import_stock
+from inventory.models import Variant
+from pos.ledger import open_ledger
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEMO_LEDGER = Path("data/demo.sqlite")
+
+
+def demo_receipts_dir(ledger_path: Path) -> Path:
+    return ledger_path.parent / "demo-receipts"
+
+
+def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = DATA_DIR) -> Engine:
+    """Open the demo ledger, importing the demo participants, products and stock if it is empty."""
+    engine = open_ledger(f"sqlite:///{ledger_path}")
+    with read_session(engine) as session:
+        has_catalogue = session.execute(select(func.count()).select_from(Variant)).scalar_one() > 0
+    if not has_catalogue:
+        import_participants(engine, catalogue_dir / "participants.csv")
+        import_products(engine, catalogue_dir / "products.csv")
+        import_stock(engine, catalogue_dir / "stock.csv", recorded_by="demo set-up")
+    return engine

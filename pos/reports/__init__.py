@@ -1,0 +1,1 @@
+"""Report figures as plain dataclasses, built with aggregate queries (never ORM objects)."""
