@@ -1,0 +1,62 @@
+"""The till application: one sale screen over a ledger, a till name and the store's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from pos.config import Settings
+from pos.tui._types import Clock, LedgerHandle
+from pos.tui.screens.sale import SaleScreen
+
+# Command-palette entries for the sale screen's actions: (title, help, action).
+_SALE_COMMANDS = (
+    ("Search", "Find an item by name, SKU or colour (F2)", "search"),
+    ("Cash", "Take cash for the basket (F5)", "cash"),
+    ("Card", "Take a card payment for the basket (F6)", "card"),
+    ("Quantity", "Change the quantity of the selected line (F7)", "quantity"),
+    ("Remove line", "Remove the selected line from the basket (F8)", "remove"),
+    ("Last sale", "Show the last sale's change and receipt (F9)", "last_receipt"),
+    ("Clear message", "Clear the message line (Esc)", "clear_message"),
+)
+
+
+class TillApp(App[None]):
+    """Makers' Till at one till: `TillApp(engine, "T1", settings).run()`."""
+
+    CSS_PATH = "till.tcss"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(
+        self,
+        engine: LedgerHandle,
+        till_name: str,
+        settings: Settings,
+        *,
+        title: str = "Makers' Till",
+        staff: str = "",
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.till_name = till_name
+        self.settings = settings
+        self.title = title
+        self._staff = staff
+        self._clock = clock
+
+    def on_mount(self) -> None:
+        self.push_screen(
+            SaleScreen(
+                self.engine, self.till_name, self.settings, title=self.title, staff=self._staff, clock=self._clock
+            )
+        )
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, SaleScreen):
+            for title, help_text, action in _SALE_COMMANDS:
+                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))

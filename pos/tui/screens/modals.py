@@ -1,0 +1,270 @@
+"""Dialogs over the sale screen: search, quantity, cash and card. Each returns its answer by dismiss()."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Digits, Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from inventory.catalog import VariantInfo, find_for_entry
+from inventory.errors import PosError
+from inventory.money import MoneyFormatError, format_pence, parse_pounds
+from pos.sales.services import cash_tender
+from pos.tui._types import LedgerHandle
+from pos.tui.widgets.dialog_input import DialogInput
+
+QUICK_CASH_POUNDS = (5, 10, 20, 50)
+
+
+def _option_text(variant: VariantInfo) -> Text:
+    label = variant.label
+    label = label if len(label) <= 34 else label[:33] + "…"
+    return Text(f"{label:<34} {format_pence(variant.price_pence):>9}  {variant.sku}")
+
+
+class SearchModal(ModalScreen[VariantInfo | None]):
+    """Pick one SKU by part of its name, SKU or colour. Enter picks the highlighted one, Esc cancels."""
+
+    BINDINGS = [
+        Binding("enter", "pick", "Add", show=True),
+        Binding("up", "move(-1)", "Up", show=True, key_display="↑"),
+        Binding("down", "move(1)", "Down", show=True, key_display="↓"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, engine: LedgerHandle, text: str = "", matches: Sequence[VariantInfo] | None = None) -> None:
+        super().__init__()
+        self._engine = engine
+        self._text = text
+        self._matches: list[VariantInfo] = list(matches or [])
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-dialog", classes="dialog"):
+            yield Label("Find an item", classes="dialog-title")
+            yield DialogInput(self._text, placeholder="Part of a name, a SKU or a colour", id="search-text")
+            yield OptionList(id="search-results")
+            yield Label("", id="search-error", classes="dialog-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search-results", OptionList).can_focus = False
+        if self._matches:
+            self._show(self._matches)
+        elif self._text:
+            self._search(self._text)
+        self.query_one("#search-text", Input).focus()
+
+    def _show(self, matches: Sequence[VariantInfo]) -> None:
+        self._matches = list(matches)
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        results.add_options([Option(_option_text(variant)) for variant in self._matches])
+        if self._matches:
+            results.highlighted = 0
+
+    def _search(self, text: str) -> None:
+        error = self.query_one("#search-error", Label)
+        if not text.strip():
+            self._show([])
+            error.update("")
+            return
+        try:
+            matches = find_for_entry(self._engine, text)
+        except PosError as problem:
+            self._show([])
+            error.update(str(problem))
+            return
+        error.update("")
+        self._show(matches)
+
+    @on(Input.Changed, "#search-text")
+    def _text_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._matches[event.option_index])
+
+    def action_pick(self) -> None:
+        highlighted = self.query_one("#search-results", OptionList).highlighted
+        if highlighted is not None and highlighted < len(self._matches):
+            self.dismiss(self._matches[highlighted])
+
+    def action_move(self, step: int) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if step < 0:
+            results.action_cursor_up()
+        else:
+            results.action_cursor_down()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QuantityModal(ModalScreen[int | None]):
+    """Type a new quantity for one basket line. The basket itself decides what is allowed."""
+
+    BINDINGS = [
+        Binding("enter", "set", "Set quantity"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, line_label: str, quantity: int) -> None:
+        super().__init__()
+        self._line_label = line_label
+        self._quantity = quantity
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quantity-dialog", classes="dialog"):
+            yield Label("Change quantity", classes="dialog-title")
+            yield Label(self._line_label, id="quantity-line", markup=False)
+            yield DialogInput(str(self._quantity), type="integer", id="quantity", select_on_focus=True)
+            yield Label("", id="quantity-error", classes="dialog-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#quantity", Input).focus()
+
+    def action_set(self) -> None:
+        text = self.query_one("#quantity", Input).value.strip()
+        if not text:
+            self.dismiss(None)
+            return
+        try:
+            quantity = int(text)
+        except ValueError:
+            self.query_one("#quantity-error", Label).update(f"'{text}' is not a whole number, such as 2.")
+            return
+        self.dismiss(quantity)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CashModal(ModalScreen[int | None]):
+    """Take cash: returns the pence handed over (at least the total), or None when cancelled."""
+
+    BINDINGS = [
+        Binding("enter", "take", "Take cash"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, total_pence: int) -> None:
+        super().__init__()
+        self._total_pence = total_pence
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cash-dialog", classes="dialog"):
+            yield Label("Cash payment: total due", classes="dialog-title")
+            yield Digits(format_pence(self._total_pence), id="cash-due")
+            yield DialogInput(placeholder="Amount handed over, e.g. 20 (Enter alone: exact)", id="tendered")
+            with Horizontal(id="quick-cash"):
+                for pounds in QUICK_CASH_POUNDS:
+                    button = Button(f"£{pounds}", id=f"cash-{pounds}", disabled=pounds * 100 < self._total_pence)
+                    button.can_focus = False  # the amount field keeps the keyboard
+                    yield button
+            yield Label("", id="cash-error", classes="dialog-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tendered", Input).focus()
+
+    @on(Button.Pressed, "#quick-cash Button")
+    def _quick_cash(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self._tender(int(event.button.id.removeprefix("cash-")) * 100)
+
+    def action_take(self) -> None:
+        text = self.query_one("#tendered", Input).value.strip()
+        if not text:
+            self._tender(None)
+            return
+        try:
+            tendered = parse_pounds(text)
+        except MoneyFormatError as error:
+            self._error(str(error))
+            return
+        self._tender(tendered)
+
+    def _tender(self, tendered_pence: int | None) -> None:
+        try:
+            tender = cash_tender(self._total_pence, tendered_pence)
+        except PosError as error:
+            self._error(str(error))
+            return
+        self.dismiss(tender.tendered_pence)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#cash-error", Label).update(message)
+        field = self.query_one("#tendered", Input)
+        field.focus()
+        field.action_select_all()  # typing again replaces the wrong amount
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CardModal(ModalScreen[bool]):
+    """Confirm a card payment taken on the separate card terminal. The till never sees card data."""
+
+    BINDINGS = [
+        Binding("enter", "approve", "Approved"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, total_pence: int) -> None:
+        super().__init__()
+        self._total_pence = total_pence
+        self._stray_keys = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="card-dialog", classes="dialog"):
+            yield Label("Card payment", classes="dialog-title")
+            yield Label(
+                f"Take {format_pence(self._total_pence)} on the card terminal. "
+                "Press Enter when it is approved, Esc to cancel.",
+                id="card-prompt",
+                markup=False,
+            )
+            with Horizontal(id="card-buttons"):
+                approved = Button("Approved", id="card-approved", variant="success")
+                cancel = Button("Cancel", id="card-cancel")
+                approved.can_focus = cancel.can_focus = False
+                yield approved
+                yield cancel
+            yield Label("", id="card-error", classes="dialog-error", markup=False)
+        yield Footer()
+
+    def on_key(self, event: events.Key) -> None:
+        # A scanner typing while this is open must not approve the payment with its Enter.
+        if event.is_printable:
+            self._stray_keys = True
+            event.stop()
+
+    @on(Button.Pressed, "#card-approved")
+    def _approved(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#card-cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(False)
+
+    def action_approve(self) -> None:
+        if self._stray_keys:
+            self._stray_keys = False
+            self.query_one("#card-error", Label).update(
+                "That looked like a scan, so the payment was not confirmed. "
+                "Press Enter when the terminal approves, Esc to cancel."
+            )
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

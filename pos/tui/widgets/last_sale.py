@@ -1,0 +1,46 @@
+"""What the cashier needs after taking payment: the change in large figures, and the receipt."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Digits, Label, Static
+
+from inventory.money import format_pence
+from pos.sales.services import CompletedSale
+from receipts.escpos_receipt import receipt_text
+
+_TENDER_WORDS = {"cash": "Paid in cash", "card": "Paid by card"}
+
+
+class LastSalePanel(Horizontal):
+    """The last completed sale: change due on the left, the receipt preview (scrollable) on the right."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="last-sale-summary"):
+            yield Label("Sale complete", id="last-sale-title")
+            yield Label("", id="last-sale-receipt-no", markup=False)
+            yield Label("Change", id="change-label")
+            yield Digits("£0.00", id="change")
+            yield Label("", id="last-sale-paid", markup=False)
+            yield Label("Scan the next item to start a new sale.", id="last-sale-hint")
+        with VerticalScroll(id="receipt-scroll", can_focus=False):
+            yield Static("", id="receipt-preview", markup=False)
+
+    def show(self, sale: CompletedSale, width: int) -> None:
+        receipt = sale.receipt
+        self.query_one("#last-sale-receipt-no", Label).update(f"Receipt {receipt.till}-{receipt.receipt_no:06d}")
+        self.query_one("#change", Digits).update(format_pence(sale.change_pence))
+        paid = [
+            f"{_TENDER_WORDS.get(p.tender, p.tender.title())} {format_pence(p.tendered_pence)}" for p in receipt.payments
+        ]
+        self.query_one("#last-sale-paid", Label).update("\n".join([f"Total {format_pence(sale.total_pence)}", *paid]))
+        self.query_one("#receipt-preview", Static).update(receipt_text(receipt, width))
+        self.query_one("#receipt-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def scroll_receipt(self, pages: int) -> None:
+        scroll = self.query_one("#receipt-scroll", VerticalScroll)
+        if pages > 0:
+            scroll.scroll_page_down(animate=False)
+        else:
+            scroll.scroll_page_up(animate=False)

@@ -1,0 +1,65 @@
+"""Fixtures for the till's face: a demo ledger on a real SQLite file per test, and a till app on it.
+
+The demo catalogue (data/*.csv) is imported once per session into a template file that each test
+copies, so a test starts from a full ledger in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pos.config import Settings
+from pos.demo import prepare_demo_ledger
+from pos.ledger import open_ledger
+from pos.tui.app import TillApp
+from tui_helpers import FROZEN_NOW
+
+
+@pytest.fixture(scope="session")
+def demo_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.sqlite"
+    prepare_demo_ledger(path).dispose()  # closing the last connection folds the WAL into the file
+    return path
+
+
+@pytest.fixture
+def ledger_path(tmp_path: Path, demo_ledger_template: Path) -> Path:
+    """A fresh copy of the demo ledger for this test."""
+    path = tmp_path / "ledger.sqlite"
+    shutil.copyfile(demo_ledger_template, path)
+    return path
+
+
+@pytest.fixture
+def ledger(ledger_path: Path) -> Iterator[Any]:
+    engine = open_ledger(f"sqlite:///{ledger_path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def receipts_dir(tmp_path: Path) -> Path:
+    return tmp_path / "receipts"
+
+
+@pytest.fixture
+def settings(receipts_dir: Path) -> Settings:
+    """Default store header, receipts printed as files under tmp_path."""
+    return Settings().with_receipts_in(receipts_dir)
+
+
+@pytest.fixture
+def make_app(ledger: Any, settings: Settings) -> Callable[..., TillApp]:
+    """A till app named T1 on the test ledger with a frozen clock; keyword arguments override."""
+
+    def make(**overrides: Any) -> TillApp:
+        options: dict[str, Any] = {"settings": settings, "clock": lambda: FROZEN_NOW}
+        options.update(overrides)
+        return TillApp(ledger, "T1", options.pop("settings"), **options)
+
+    return make
