@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -67,59 +68,80 @@ class SalesReport:
 
 
 def sales_report(engine: Engine, date_from: date, date_to: date | None = None) -> SalesReport:
-    """Figures for sales completed on trading days date_from..date_to (inclusive)."""
+    """Figures for sales completed on trading days date_from..date_to (inclusive).
+
+    Every grouping is by trading day first, then by the report's key: lines, attributions and
+    payments carry their sale's trading day, and an index that starts with it hands the rows over
+    already in group order, so nothing is joined back to its sale or sorted, however long the
+    range. The per-day groups (days × SKUs at most) are added up here. Figures: bench/README.md.
+    """
     last = date_to or date_from
-    in_range = Sale.trading_date.between(date_from, last)
     with read_session(engine) as session:
         count, gross, vat = session.execute(
             select(func.count(Sale.id), func.coalesce(func.sum(Sale.total_pence), 0), func.coalesce(func.sum(Sale.vat_pence), 0))
-            .where(in_range)
+            .where(Sale.trading_date.between(date_from, last))
         ).one()
-        tenders = session.execute(
+        tender_days = session.execute(
             select(Payment.tender, func.sum(Payment.amount_pence))
-            .join(Sale, Sale.id == Payment.sale_id)
-            .where(in_range)
-            .group_by(Payment.tender)
-            .order_by(Payment.tender)
+            .where(Payment.trading_date.between(date_from, last))
+            .group_by(Payment.trading_date, Payment.tender)
         ).all()
-        participants = session.execute(
+        participant_days = session.execute(
             select(
-                Participant.code, Participant.display_name, Participant.consent_to_publish,
-                func.sum(SaleLine.quantity), func.sum(LineAttribution.gross_pence), func.sum(LineAttribution.vat_pence),
+                LineAttribution.participant_id, func.sum(LineAttribution.quantity),
+                func.sum(LineAttribution.gross_pence), func.sum(LineAttribution.vat_pence),
             )
-            .select_from(LineAttribution)
-            .join(SaleLine, SaleLine.id == LineAttribution.sale_line_id)
-            .join(Sale, Sale.id == SaleLine.sale_id)
-            .join(Participant, Participant.id == LineAttribution.participant_id)
-            .where(in_range)
-            .group_by(Participant.id, Participant.code, Participant.display_name, Participant.consent_to_publish)
+            .where(LineAttribution.trading_date.between(date_from, last))
+            .group_by(LineAttribution.trading_date, LineAttribution.participant_id)
         ).all()
-        products = session.execute(
+        product_days = session.execute(
             select(
                 SaleLine.sku, SaleLine.description, SaleLine.size, SaleLine.colour,
                 func.sum(SaleLine.quantity), func.sum(SaleLine.line_total_pence),
             )
-            .join(Sale, Sale.id == SaleLine.sale_id)
-            .where(in_range)
-            .group_by(SaleLine.sku, SaleLine.description, SaleLine.size, SaleLine.colour)
+            .where(SaleLine.trading_date.between(date_from, last))
+            .group_by(SaleLine.trading_date, SaleLine.sku, SaleLine.description, SaleLine.size, SaleLine.colour)
         ).all()
+        tenders = _add_up(((tender,), (amount,)) for tender, amount in tender_days)
+        participant_totals = _add_up(((pid,), (units, p_gross, p_vat)) for pid, units, p_gross, p_vat in participant_days)
+        names = {
+            pid: (code, name, consented)
+            for pid, code, name, consented in session.execute(
+                select(Participant.id, Participant.code, Participant.display_name, Participant.consent_to_publish)
+                .where(Participant.id.in_([key[0] for key in participant_totals]))
+            )
+        } if participant_totals else {}
+    products = _add_up(((sku, name, size, colour), (units, total)) for sku, name, size, colour, units, total in product_days)
     by_participant = sorted(
         (
             ParticipantFigures(
-                code=code, name=name if consented else code, units=int(units), gross_pence=int(p_gross),
-                vat_pence=int(p_vat), net_pence=int(p_gross) - int(p_vat),
+                code=names[pid][0], name=names[pid][1] if names[pid][2] else names[pid][0], units=units,
+                gross_pence=p_gross, vat_pence=p_vat, net_pence=p_gross - p_vat,
             )
-            for code, name, consented, units, p_gross, p_vat in participants
+            for (pid,), (units, p_gross, p_vat) in participant_totals.items()
         ),
         key=lambda row: (-row.gross_pence, row.code),
     )
     by_product = sorted(
-        (ProductFigures(sku, name, size, colour, int(units), int(total)) for sku, name, size, colour, units, total in products),
-        key=lambda row: (-row.gross_pence, row.sku),
+        (ProductFigures(sku, name, size, colour, units, total) for (sku, name, size, colour), (units, total) in products.items()),
+        key=lambda row: (-row.gross_pence, row.sku, row.name, row.size, row.colour),
     )
     return SalesReport(
         date_from=date_from, date_to=last, sales_count=int(count),
         units=sum(row.units for row in by_product), gross_pence=int(gross), vat_pence=int(vat),
-        by_tender={tender: int(amount) for tender, amount in tenders},
+        by_tender={tender: amount for (tender,), (amount,) in sorted(tenders.items())},
         by_participant=by_participant, by_product=by_product,
     )
+
+
+def _add_up(rows: Iterable[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """Sum the per-day figures of each key: {key: (sum of the first figure, sum of the second, ...)}."""
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for key, figures in rows:
+        running = totals.get(key)
+        if running is None:
+            totals[key] = [int(figure) for figure in figures]
+        else:
+            for index, figure in enumerate(figures):
+                running[index] += int(figure)
+    return {key: tuple(figures) for key, figures in totals.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
@@ -157,7 +157,7 @@ def _next_receipt_no(session: Session, till_name: str) -> tuple[int, int]:
     return till_id, 1
 
 
-def _attributions(line_id: int, line: _PricedLine) -> list[dict[str, int]]:
+def _attributions(line_id: int, line: _PricedLine, day: date) -> list[dict[str, object]]:
     weights = [designer.share_bp for designer in line.designers]
     gross_parts = split_by_weights(line.total_pence, weights)
     vat_parts = split_by_weights(line.vat_pence, weights)
@@ -168,6 +168,8 @@ def _attributions(line_id: int, line: _PricedLine) -> list[dict[str, int]]:
             "share_bp": designer.share_bp,
             "gross_pence": gross,
             "vat_pence": vat,
+            "trading_date": day,
+            "quantity": line.quantity,
         }
         for designer, gross, vat in zip(line.designers, gross_parts, vat_parts, strict=True)
     ]
@@ -229,6 +231,7 @@ def complete_sale(
     quantities = _merge_quantities(items)
     moment = now or utc_now()
     stored_at = utc_naive(moment)
+    day = trading_date(moment)
     with write_session(engine) as session:
         lines = _price_lines(session, quantities)
         total = sum(line.total_pence for line in lines)
@@ -245,7 +248,7 @@ def complete_sale(
             insert(Sale.__table__).returning(Sale.__table__.c.id),
             {
                 "till_id": till_id, "receipt_no": receipt_no, "created_at": stored_at,
-                "trading_date": trading_date(moment), "staff": staff,
+                "trading_date": day, "staff": staff,
                 "total_pence": total, "vat_pence": vat,
             },
         ).scalar_one()
@@ -257,12 +260,12 @@ def complete_sale(
                     "sku": line.sku, "description": line.description, "size": line.size,
                     "colour": line.colour, "quantity": line.quantity,
                     "unit_price_pence": line.unit_price_pence, "line_total_pence": line.total_pence,
-                    "vat_rate_bp": line.vat_rate_bp, "vat_pence": line.vat_pence,
+                    "vat_rate_bp": line.vat_rate_bp, "vat_pence": line.vat_pence, "trading_date": day,
                 }
                 for line in lines
             ],
         ).scalars().all()
-        attributions = [row for line_id, line in zip(line_ids, lines, strict=True) for row in _attributions(line_id, line)]
+        attributions = [row for line_id, line in zip(line_ids, lines, strict=True) for row in _attributions(line_id, line, day)]
         if attributions:
             connection.execute(insert(LineAttribution.__table__), attributions)
         connection.execute(
@@ -270,7 +273,7 @@ def complete_sale(
             [
                 {
                     "sale_id": sale_id, "tender": t.tender, "amount_pence": t.amount_pence,
-                    "tendered_pence": t.tendered_pence, "change_pence": t.change_pence,
+                    "tendered_pence": t.tendered_pence, "change_pence": t.change_pence, "trading_date": day,
                 }
                 for t in tenders
             ],

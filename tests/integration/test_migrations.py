@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,19 +13,90 @@ from sqlalchemy.exc import IntegrityError
 
 from inventory.db import make_engine
 from inventory.imports import import_participants, import_products, import_stock
+from inventory.money import split_by_weights, vat_from_gross
 from pos.ledger import MIGRATIONS, SCHEMA_HEAD, current_revision, open_ledger, upgrade_ledger
-from pos.sales.services import card_tender, cash_tender, complete_sale
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
-def _snapshot(engine: Engine) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+def _columns(engine: Engine) -> dict[str, list[str]]:
     with engine.connect() as connection:
-        tables = [name for name in inspect(connection).get_table_names() if name != "alembic_version"]
+        inspector = inspect(connection)
         return {
-            table: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))]
-            for table in tables
+            table: [column["name"] for column in inspector.get_columns(table)]
+            for table in inspector.get_table_names() if table != "alembic_version"
         }
+
+
+def _snapshot(engine: Engine, columns: dict[str, list[str]]) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every row of every table, as far as the given columns go (later migrations may add columns)."""
+    with engine.connect() as connection:
+        return {
+            table: [tuple(row) for row in connection.execute(text(f"SELECT {', '.join(names)} FROM {table} ORDER BY 1, 2"))]
+            for table, names in columns.items()
+        }
+
+
+def _sell_as_0001(engine: Engine, till: str, items: list[tuple[int, int]], tender: str, tendered: int) -> None:
+    """A sale written the way the 0001 schema holds it (today's complete_sale writes newer columns)."""
+    with engine.begin() as connection:
+        till_id = connection.execute(text("SELECT id FROM tills WHERE name = :n"), {"n": till}).scalar()
+        if till_id is None:
+            till_id = connection.execute(
+                text("INSERT INTO tills (name, last_receipt_no) VALUES (:n, 0) RETURNING id"), {"n": till}
+            ).scalar_one()
+        receipt_no = connection.execute(
+            text("UPDATE tills SET last_receipt_no = last_receipt_no + 1 WHERE id = :t RETURNING last_receipt_no"),
+            {"t": till_id},
+        ).scalar_one()
+        lines = []
+        for variant_id, quantity in items:
+            product_id, sku, name, size, colour, price, rate = connection.execute(
+                text("SELECT v.product_id, v.sku, p.name, v.size, v.colour, v.price_pence, p.vat_rate_bp "
+                     "FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = :v"),
+                {"v": variant_id},
+            ).one()
+            shares = connection.execute(
+                text("SELECT participant_id, share_bp FROM designer_shares WHERE product_id = :p ORDER BY participant_id"),
+                {"p": product_id},
+            ).all()
+            total = price * quantity
+            lines.append((variant_id, product_id, sku, name, size, colour, quantity, price, total, rate,
+                          vat_from_gross(total, rate), shares))
+        total = sum(line[8] for line in lines)
+        sale_id = connection.execute(
+            text("INSERT INTO sales (till_id, receipt_no, created_at, trading_date, staff, total_pence, vat_pence) "
+                 "VALUES (:t, :r, :c, :d, '', :total, :vat) RETURNING id"),
+            {"t": till_id, "r": receipt_no, "c": datetime(2026, 11, 21, 11, 30), "d": date(2026, 11, 21),
+             "total": total, "vat": sum(line[10] for line in lines)},
+        ).scalar_one()
+        for variant_id, product_id, sku, name, size, colour, quantity, price, line_total, rate, vat, shares in lines:
+            line_id = connection.execute(
+                text("INSERT INTO sale_lines (sale_id, variant_id, product_id, sku, description, size, colour, quantity, "
+                     "unit_price_pence, line_total_pence, vat_rate_bp, vat_pence) "
+                     "VALUES (:s, :v, :p, :sku, :name, :size, :colour, :q, :price, :total, :rate, :vat) RETURNING id"),
+                {"s": sale_id, "v": variant_id, "p": product_id, "sku": sku, "name": name, "size": size,
+                 "colour": colour, "q": quantity, "price": price, "total": line_total, "rate": rate, "vat": vat},
+            ).scalar_one()
+            weights = [share for _, share in shares]
+            for (participant_id, share), gross, part_vat in zip(
+                shares, split_by_weights(line_total, weights), split_by_weights(vat, weights), strict=True
+            ):
+                connection.execute(
+                    text("INSERT INTO line_attributions (sale_line_id, participant_id, share_bp, gross_pence, vat_pence) "
+                         "VALUES (:l, :p, :b, :g, :v)"),
+                    {"l": line_id, "p": participant_id, "b": share, "g": gross, "v": part_vat},
+                )
+            connection.execute(
+                text("INSERT INTO stock_movements (variant_id, quantity, kind, reason, recorded_by, reference) "
+                     "VALUES (:v, :q, 'sold', 'sale', :t, :ref)"),
+                {"v": variant_id, "q": -quantity, "t": till, "ref": f"{till}/{receipt_no}"},
+            )
+        connection.execute(
+            text("INSERT INTO payments (sale_id, tender, amount_pence, tendered_pence, change_pence) "
+                 "VALUES (:s, :tender, :amount, :tendered, :change)"),
+            {"s": sale_id, "tender": tender, "amount": total, "tendered": tendered, "change": tendered - total},
+        )
 
 
 def test_schema_head_matches_the_newest_migration() -> None:
@@ -40,15 +112,27 @@ def test_upgrading_a_ledger_holding_sales_keeps_every_row(ledger_url: str) -> No
     import_participants(old, DATA / "participants.csv")
     import_products(old, DATA / "products.csv")
     import_stock(old, DATA / "stock.csv")
-    complete_sale(old, "till-1", [(1, 2), (50, 1)], [cash_tender(19500, 20000)])
-    complete_sale(old, "till-2", [(3, 1)], [card_tender(5500)])
-    before = _snapshot(old)
+    _sell_as_0001(old, "till-1", [(1, 2), (50, 1)], "cash", 20000)
+    _sell_as_0001(old, "till-2", [(3, 1)], "card", 5500)
+    old_columns = _columns(old)
+    before = _snapshot(old, old_columns)
     old.dispose()
     assert len(before["sale_lines"]) == 3 and len(before["line_attributions"]) == 5
 
     upgraded = open_ledger(ledger_url)  # every command upgrades an older ledger on open
     assert current_revision(upgraded) == SCHEMA_HEAD
-    assert _snapshot(upgraded) == before
+    assert _snapshot(upgraded, old_columns) == before
+    with upgraded.connect() as connection:  # 0003 copied each sale's trading day (and line quantity) onto its rows
+        assert connection.execute(text(
+            "SELECT count(*) FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE l.trading_date = s.trading_date"
+        )).scalar() == 3
+        assert connection.execute(text(
+            "SELECT count(*) FROM line_attributions a JOIN sale_lines l ON l.id = a.sale_line_id "
+            "WHERE a.trading_date = l.trading_date AND a.quantity = l.quantity"
+        )).scalar() == 5
+        assert connection.execute(text(
+            "SELECT count(*) FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.trading_date = s.trading_date"
+        )).scalar() == 2
     if upgraded.dialect.name == "sqlite":
         with upgraded.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
