@@ -53,7 +53,7 @@ def look_up_code(engine: Engine, code: str) -> VariantInfo:
     """The SKU with exactly this barcode or SKU code (case-insensitive); UnknownCode otherwise."""
     code = code.strip()
     with read_session(engine) as session:
-        if code.isdigit():
+        if code.isascii() and code.isdigit():
             row = session.execute(_variant_query().where(Variant.barcode == code)).first()
         else:
             row = session.execute(_variant_query().where(func.upper(Variant.sku) == code.upper())).first()
@@ -93,7 +93,7 @@ def find_for_entry(engine: Engine, text: str) -> list[VariantInfo]:
     try:
         return [look_up_code(engine, text)]
     except UnknownCode:
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             raise
     matches = search_variants(engine, text)
     if not matches:

@@ -7,7 +7,7 @@ IN_STORE_PREFIX = "20"  # GS1 prefixes 20-29 are for use inside a store; we assi
 
 def ean13_check_digit(first_twelve: str) -> str:
     """The check digit for 12 digits: weights 1,3,1,3... from the left, then up to a multiple of 10."""
-    if len(first_twelve) != 12 or not first_twelve.isdigit():
+    if len(first_twelve) != 12 or not (first_twelve.isascii() and first_twelve.isdigit()):
         raise ValueError("an EAN-13 check digit needs exactly 12 digits")
     total = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(first_twelve))
     return str((10 - total % 10) % 10)
@@ -15,7 +15,7 @@ def ean13_check_digit(first_twelve: str) -> str:
 
 def ean13_problem(code: str) -> str | None:
     """Why `code` is not a valid EAN-13, or None when it is."""
-    if not code.isdigit():
+    if not (code.isascii() and code.isdigit()):
         return f"barcode '{code}' must be 13 digits"
     if len(code) != 13:
         return f"barcode '{code}' has {len(code)} digits, an EAN-13 has 13"

@@ -8,11 +8,13 @@ Formats are documented in README.md; examples are in data/.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from inventory.csvfile import CsvRow, read_csv
@@ -28,6 +30,10 @@ PRODUCT_COLUMNS = ("sku", "design", "designers", "price")
 PRODUCT_OPTIONAL = ("category", "vat_rate", "size", "colour", "barcode")
 STOCK_COLUMNS = ("sku", "quantity")
 STOCK_OPTIONAL = ("note",)
+
+PARTICIPANT_TEXT_LIMITS = {"name": 80, "linkedin_url": 300, "story": 2000}
+PRODUCT_TEXT_LIMITS = {"design": 120, "category": 60, "size": 10, "colour": 30}
+STOCK_TEXT_LIMITS = {"note": 500}
 
 _CODE = re.compile(r"^[A-Z0-9]{2,16}$")
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
@@ -48,6 +54,16 @@ class ImportResult:
         verb = "would import" if not self.written else "imported"
         extra = f", {self.assigned_barcodes} in-store barcode(s) assigned" if self.assigned_barcodes else ""
         return f"{self.kind}: {verb} {self.rows} row(s){extra}."
+
+
+@contextmanager
+def _refused_by_ledger(path: Path) -> Iterator[None]:
+    """A constraint the checks above missed still ends as a listed problem, never a traceback."""
+    try:
+        yield
+    except (IntegrityError, DataError) as error:
+        reason = str(error.orig).splitlines()[0] if error.orig else str(error)
+        raise InvalidImport(str(path), [ImportProblem(0, f"the ledger refused the file: {reason}")]) from error
 
 
 class _Problems:
@@ -78,7 +94,7 @@ def import_participants(engine: Engine, path: Path, *, dry_run: bool = False) ->
             new.append(participant)
     problems.raise_if_any(path)
     if not dry_run:
-        with write_session(engine) as session:
+        with _refused_by_ledger(path), write_session(engine) as session:
             session.add_all(new)
     return ImportResult("participants", len(new), not dry_run)
 
@@ -87,6 +103,7 @@ def _participant_from_row(
     row: CsvRow, problems: _Problems, existing: set[str], seen: dict[str, int]
 ) -> Participant | None:
     before = len(problems.items)
+    _check_lengths(row, problems, PARTICIPANT_TEXT_LIMITS)
     code = row.get("code").upper()
     name = row.get("name")
     if not _CODE.match(code):
@@ -127,6 +144,7 @@ class _VariantRow:
     colour: str
     price_pence: int
     barcode: str  # "" when the import leaves it to us
+    parsed: bool  # False when the row itself has problems; catalogue checks still run on what parsed
 
 
 def _parse_designers(text: str) -> tuple[tuple[str, int], ...]:
@@ -142,9 +160,12 @@ def _parse_designers(text: str) -> tuple[tuple[str, int], ...]:
         if not sep:
             raise ValueError(f"'{part}' needs a share, as in {part}:50")
         try:
-            shares.append((code.strip().upper(), parse_percent_bp(percent)))
+            share = parse_percent_bp(percent)
         except MoneyFormatError as error:
             raise ValueError(f"share '{percent.strip()}' for {code.strip()} is not a percentage") from error
+        if share == 0:
+            raise ValueError(f"{code.strip()} has a 0% share: leave them out of designers instead")
+        shares.append((code.strip().upper(), share))
     codes = [code for code, _ in shares]
     if len(set(codes)) != len(codes):
         raise ValueError("a designer is listed twice")
@@ -154,8 +175,9 @@ def _parse_designers(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(shares)
 
 
-def _variant_from_row(row: CsvRow, problems: _Problems) -> _VariantRow | None:
+def _variant_from_row(row: CsvRow, problems: _Problems) -> _VariantRow:
     before = len(problems.items)
+    _check_lengths(row, problems, PRODUCT_TEXT_LIMITS)
     sku = row.get("sku")
     if not _SKU.match(sku):
         problems.add(row.line, f"sku '{sku}' must be 1-40 letters, digits, '-', '_', '.' or '/'")
@@ -186,13 +208,18 @@ def _variant_from_row(row: CsvRow, problems: _Problems) -> _VariantRow | None:
     barcode = row.get("barcode")
     if barcode and (problem := ean13_problem(barcode)):
         problems.add(row.line, problem)
-    if len(problems.items) > before:
-        return None
+        barcode = ""
     return _VariantRow(
         line=row.line, sku=sku, design=design, category=row.get("category"), vat_rate_bp=vat,
         designers=designers, size=row.get("size").upper(), colour=row.get("colour"),
-        price_pence=price, barcode=barcode,
+        price_pence=price, barcode=barcode, parsed=len(problems.items) == before,
     )
+
+
+def _check_lengths(row: CsvRow, problems: _Problems, limits: dict[str, int]) -> None:
+    for column, limit in limits.items():
+        if len(row.get(column)) > limit:
+            problems.add(row.line, f"{column} is {len(row.get(column))} characters long; the most is {limit}")
 
 
 @dataclass
@@ -251,7 +278,8 @@ def _check_against_catalogue(rows: list[_VariantRow], catalogue: _Catalogue, pro
         unknown = [code for code, _ in row.designers if code not in catalogue.participants]
         if unknown:
             problems.add(row.line, f"unknown designer(s) {', '.join(unknown)}: import them in participants first")
-        _check_design_agrees(row, designs, catalogue, problems)
+        if row.parsed:
+            _check_design_agrees(row, designs, catalogue, problems)
 
 
 def _check_design_agrees(
@@ -280,8 +308,8 @@ def import_products(engine: Engine, path: Path, *, dry_run: bool = False) -> Imp
     """Designs and their SKUs; a blank barcode gets the next in-store EAN-13 (prefix 20)."""
     csv_rows = read_csv(path, PRODUCT_COLUMNS, PRODUCT_OPTIONAL)
     problems = _Problems()
-    rows = [variant for row in csv_rows if (variant := _variant_from_row(row, problems)) is not None]
-    with write_session(engine) as session:
+    rows = [_variant_from_row(row, problems) for row in csv_rows]
+    with _refused_by_ledger(path), write_session(engine) as session:
         catalogue = _load_catalogue(session)
         _check_against_catalogue(rows, catalogue, problems)
         problems.raise_if_any(path)
@@ -293,6 +321,7 @@ def import_products(engine: Engine, path: Path, *, dry_run: bool = False) -> Imp
 
 def _write_products(session: Session, rows: list[_VariantRow], catalogue: _Catalogue) -> int:
     product_ids = {name: stored[0] for name, stored in catalogue.designs.items()}
+    catalogue.barcodes.update(row.barcode for row in rows if row.barcode)  # never hand out one a later row uses
     next_sequence = catalogue.last_in_store
     assigned = 0
     for row in rows:
@@ -310,7 +339,7 @@ def _write_products(session: Session, rows: list[_VariantRow], catalogue: _Catal
         if not barcode:
             barcode, next_sequence = _next_free_in_store(next_sequence, catalogue.barcodes)
             assigned += 1
-        catalogue.barcodes.add(barcode)
+            catalogue.barcodes.add(barcode)
         session.add(
             Variant(
                 sku=row.sku, product_id=product_ids[key], size=row.size, colour=row.colour,
@@ -346,7 +375,7 @@ def import_stock(
             movements.append(movement)
     problems.raise_if_any(path)
     if not dry_run:
-        with write_session(engine) as session:
+        with _refused_by_ledger(path), write_session(engine) as session:
             session.add_all(movements)
     return ImportResult("stock", len(movements), not dry_run)
 
@@ -355,12 +384,13 @@ def _movement_from_row(
     row: CsvRow, variants: dict[str, int], problems: _Problems, recorded_by: str, source: str
 ) -> StockMovement | None:
     before = len(problems.items)
+    _check_lengths(row, problems, STOCK_TEXT_LIMITS)
     sku = row.get("sku")
     variant_id = variants.get(sku.upper())
     if variant_id is None:
         problems.add(row.line, f"sku '{sku}' is not in the catalogue: import it in products first")
     quantity_text = row.get("quantity")
-    quantity = int(quantity_text) if quantity_text.isdigit() else 0
+    quantity = int(quantity_text) if quantity_text.isascii() and quantity_text.isdigit() else 0
     if not 0 < quantity <= MAX_RECEIVED:
         problems.add(row.line, f"quantity '{quantity_text}' must be a whole number from 1 to {MAX_RECEIVED}")
     if len(problems.items) > before or variant_id is None:

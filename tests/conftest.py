@@ -1,13 +1,14 @@
 """Shared fixtures: a fresh ledger per test on a real SQLite file, or on PostgreSQL when
 POS_TEST_DATABASE_URL is set (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
 
-On PostgreSQL each pytest-xdist worker gets its own database, emptied before every test.
+On PostgreSQL each test run and pytest-xdist worker gets databases of its own, emptied before every
+test and dropped at the end.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,9 @@ DATA = REPO / "data"
 POSTGRES_URL = os.environ.get("POS_TEST_DATABASE_URL", "")
 
 
-def _postgres_worker_url(base_url: str, worker: str) -> str:
-    """A database of this worker's own on the PostgreSQL server, with an empty public schema."""
+def _empty_postgres_database(base_url: str, name: str) -> str:
+    """The URL of database `name` on the PostgreSQL server, created if need be, with an empty public schema."""
     base = make_url(base_url)
-    name = f"pos_test_{worker}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
@@ -33,19 +33,46 @@ def _postgres_worker_url(base_url: str, worker: str) -> str:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     url = base.set(database=name)
-    worker_engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with worker_engine.connect() as connection:
+    database = create_engine(url, isolation_level="AUTOCOMMIT")
+    with database.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
-    worker_engine.dispose()
+    database.dispose()
     return url.render_as_string(hide_password=False)
 
 
+def _drop_postgres_databases(base_url: str, names: list[str]) -> None:
+    admin = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for name in names:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database(worker_id: str) -> Iterator[Callable[[str], str]]:
+    """Makes empty PostgreSQL databases private to this test run and worker; drops them at the end.
+
+    Names carry the process id, so two test runs on one server never touch each other's ledgers.
+    """
+    made: list[str] = []
+
+    def empty_database(purpose: str) -> str:
+        name = f"pos_test_{os.getpid()}_{worker_id}_{purpose}"
+        if name not in made:
+            made.append(name)
+        return _empty_postgres_database(POSTGRES_URL, name)
+
+    yield empty_database
+    if made:
+        _drop_postgres_databases(POSTGRES_URL, made)
+
+
 @pytest.fixture
-def ledger_url(tmp_path: Path, worker_id: str) -> str:
+def ledger_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """The URL of a new, empty ledger database for this test."""
     if POSTGRES_URL:
-        return _postgres_worker_url(POSTGRES_URL, worker_id)
+        return request.getfixturevalue("postgres_database")("ledger")
     return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
 
 

@@ -18,8 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select
 
 from inventory.db import read_session
 from inventory.ean import ean13_check_digit
@@ -83,27 +82,6 @@ def catalogue_counts(engine: Engine) -> dict[str, int]:
     }
 
 
-def _own_postgres_database(base_url: str, name: str) -> str:
-    """A database of this module's own on the server, with an empty public schema.
-
-    Not the conftest's per-worker database: the function-scoped `ledger_url` fixture empties that
-    one before every test, which would wipe the shared shop under the tests that read it.
-    """
-    base = make_url(base_url)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = base.set(database=name)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url.render_as_string(hide_password=False)
-
-
 @dataclass(frozen=True)
 class Shop:
     """The shared ledger: the demo catalogue imported and one sale made, all through `pos`."""
@@ -122,10 +100,10 @@ class Shop:
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Shop]:
+def shop(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Shop]:
     cwd = tmp_path_factory.mktemp("shop")
     if POSTGRES_URL:
-        url = _own_postgres_database(POSTGRES_URL, f"pos_e2e_{worker_id}")
+        url = request.getfixturevalue("postgres_database")("e2e_shop")
     else:
         url = f"sqlite:///{cwd / 'shop.sqlite'}"
     products = _demo_products()
@@ -383,12 +361,6 @@ def test_a_bad_import_exits_1_lists_every_problem_and_imports_nothing(ledger_url
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inventory/imports.py _write_products hands the first blank-barcode row the in-store "
-    "barcode that a later row gives explicitly; the insert raises IntegrityError, which is not a "
-    "PosError, so `pos import` dies with a SQLAlchemy traceback instead of listing the problem",
-)
 def test_import_that_trips_a_database_constraint_reports_a_problem_not_a_traceback(
     ledger_url: str, tmp_path: Path
 ) -> None:

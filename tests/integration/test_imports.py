@@ -328,11 +328,6 @@ def test_bad_stock_quantities_are_refused_each_on_its_line(seeded: Engine, tmp_p
     })
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inventory/imports.py _movement_from_row uses str.isdigit() then int(); '²' passes "
-    "isdigit() but int('²') raises ValueError, so the import crashes instead of reporting the line",
-)
 def test_stock_quantity_with_a_non_ascii_digit_is_reported_not_crashed(seeded: Engine, tmp_path: Path) -> None:
     path = write_text(tmp_path, "stock.csv", STOCK_HEADER + "NBH-BLA-XS,4,\nNBH-BLA-S,²,\n")
     expect_refused(seeded, import_stock, path, {3: ("quantity",)})
@@ -443,12 +438,6 @@ def test_line_numbers_count_quoted_multi_line_fields_and_crlf(engine: Engine, tm
     expect_refused(engine, import_participants, path, {4: "consent"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inventory/imports.py import_products drops a row from the catalogue checks as soon "
-    "as _variant_from_row finds a problem in it, so an unknown designer (or duplicate SKU/barcode) on "
-    "a row that also has a bad price is never reported: not 'every problem'",
-)
 def test_a_row_with_a_bad_price_and_an_unknown_designer_reports_both(seeded: Engine, tmp_path: Path) -> None:
     path = write_text(tmp_path, "products.csv", PRODUCTS_HEADER
         + "TEE-1,Logo Tee,T-shirts,20,DJT,S,White,25.00,\n"
@@ -542,12 +531,6 @@ def test_assigned_barcodes_avoid_explicit_ones_in_the_file_and_in_the_ledger(see
     assert not set(assigned) & {explicit, SEED_HOODIE_XS, SEED_HOODIE_S, SEED_COLLAB_M}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inventory/imports.py _write_products assigns blank barcodes row by row, avoiding only "
-    "barcodes of rows already written; an explicit in-store barcode on a LATER row gets handed out to "
-    "an earlier blank row and the insert fails with IntegrityError (UNIQUE variants.barcode)",
-)
 def test_assigned_barcode_avoids_an_explicit_in_store_barcode_on_a_later_row(seeded: Engine, tmp_path: Path) -> None:
     later = in_store_ean13(50)  # exactly what the first blank row would be given
     path = write_text(tmp_path, "products.csv", PRODUCTS_HEADER
@@ -595,12 +578,6 @@ def test_collaboration_shares_are_stored_in_basis_points_summing_to_10000(seeded
     assert {total for _, total in per_design} == {10_000}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inventory/imports.py _parse_designers accepts a 0% share (e.g. AMO:0;KBL:100 sums to "
-    "100%), then the designer_shares CHECK (share_bp > 0) fails on insert with IntegrityError instead "
-    "of a reported problem on the row's line",
-)
 def test_a_zero_percent_share_is_reported_on_its_line(seeded: Engine, tmp_path: Path) -> None:
     path = write_text(tmp_path, "products.csv", PRODUCTS_HEADER
         + "TEE-1,Logo Tee,T-shirts,20,DJT,S,White,25.00,\n"
@@ -608,12 +585,6 @@ def test_a_zero_percent_share_is_reported_on_its_line(seeded: Engine, tmp_path: 
     expect_refused(seeded, import_products, path, {3: ("share",)})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inventory/imports.py does not check text lengths against the schema (variants.size "
-    "String(10), colour String(30), participants.display_name String(80), products.name String(120)); "
-    "SQLite silently stores the longer value, PostgreSQL raises DataError (not InvalidImport, no line)",
-)
 def test_an_overlong_size_is_reported_on_its_line(seeded: Engine, tmp_path: Path) -> None:
     path = write_text(tmp_path, "products.csv", PRODUCTS_HEADER
         + "TEE-1,Logo Tee,T-shirts,20,DJT,S,White,25.00,\n"
