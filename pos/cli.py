@@ -72,15 +72,16 @@ def import_(kind: str, file: Path, dry_run: bool, recorded_by: str, db: str | No
 
 @cli.command()
 @click.option("--till", "till_name", default="till-1", show_default=True, help="This till's name (receipt numbers are per till).")
+@click.option("--staff", default="", help="Who is serving (recorded on each sale and receipt).")
 @click.option("--config", type=click.Path(path_type=Path), help="Configuration file (default: POS_CONFIG, else data/pos.toml).")
 @click.option("--db", help=DB_HELP)
-def till(till_name: str, config: Path | None, db: str | None) -> None:
+def till(till_name: str, staff: str, config: Path | None, db: str | None) -> None:
     """Open the till on the configured ledger."""
     engine = _open(db)
     settings = _settings(str(config) if config else None)
     from pos.tui.app import TillApp
 
-    TillApp(engine, till_name, settings).run()
+    TillApp(engine, till_name, settings, staff=staff).run()
 
 
 @cli.command()

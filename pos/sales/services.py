@@ -23,6 +23,9 @@ from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
 from receipts.model import Receipt, ReceiptLine, ReceiptPayment, StoreHeader, VatLine
 
 
+EMPTY_BASKET = "The basket is empty. Scan an item first."
+
+
 @dataclass(frozen=True)
 class Tender:
     """A payment as the cashier takes it: cash with what was handed over, or card for the amount."""
@@ -227,7 +230,7 @@ def complete_sale(
     tenders must pay exactly that total (cash change is the tendered surplus).
     """
     if not items:
-        raise PaymentError("The basket is empty. Scan an item first.")
+        raise PaymentError(EMPTY_BASKET)
     quantities = _merge_quantities(items)
     moment = now or utc_now()
     stored_at = utc_naive(moment)

@@ -104,3 +104,19 @@ def test_a_file_printer_that_cannot_write_is_a_clear_error(tmp_path: Path) -> No
     blocker.write_text("x")
     with pytest.raises(PrinterError, match="Could not write the receipt"):
         print_receipt(PrinterSettings(kind="file", directory=blocker / "receipts"), _receipt())
+
+
+def test_no_printer_configured_says_so_plainly() -> None:
+    from pos.printing import print_sale_receipt
+
+    outcome = print_sale_receipt(PrinterSettings(kind="none"), _receipt())
+    assert (outcome.printed, outcome.message) == (False, "Receipt 42 not printed: no receipt printer is set up.")
+
+
+def test_a_printer_fault_becomes_a_message_never_an_exception(tmp_path: Path) -> None:
+    from pos.printing import print_sale_receipt
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    outcome = print_sale_receipt(PrinterSettings(kind="file", directory=blocker / "r"), _receipt())
+    assert not outcome.printed and outcome.message.startswith("Receipt 42 did not print: Could not write")

@@ -16,16 +16,13 @@ from inventory.money import format_pence
 from pos.config import Settings
 from pos.printing import PrintOutcome, print_sale_receipt
 from pos.sales.basket import Basket
-from pos.sales.services import CompletedSale, Tender, card_tender, cash_tender, complete_sale
+from pos.sales.services import EMPTY_BASKET, CompletedSale, Tender, card_tender, cash_tender, complete_sale
 from pos.tui._types import Clock, LedgerHandle
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.last_sale import LastSalePanel
 from pos.tui.widgets.scan_input import ScanInput
 
-# The sales service's own refusal for an empty basket (tests check the two agree): paying for
-# nothing is refused here without a round trip to the ledger.
-EMPTY_BASKET = "The basket is empty. Scan an item first."
 READY = "Scan an item, or type part of a name and press Enter."
 RECEIPT_PREVIEW_WIDTH = 42
 
