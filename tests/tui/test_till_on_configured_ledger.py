@@ -1,0 +1,46 @@
+"""The scanner-to-receipt path on the configured test ledger: SQLite, or PostgreSQL when
+POS_TEST_DATABASE_URL is set (the other till tests use a SQLite copy of the demo ledger)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from textual.widgets import Digits
+
+from inventory.catalog import look_up_code
+from inventory.db import read_session
+from inventory.stock import on_hand
+from pos.config import Settings
+from pos.sales.models import LineAttribution, Payment, Sale, SaleLine
+from pos.tui.app import TillApp
+from pos.tui.screens.modals import CashModal
+from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, post_burst, sale_screen
+
+
+async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_engine: Engine, tmp_path: Path) -> None:
+    tees = [look_up_code(demo_engine, code) for code in (TEE_WHITE_M, BLOCK_TEE_M)]
+    stock_before = [on_hand(demo_engine, tee.variant_id) for tee in tees]
+    app = TillApp(demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        post_burst(app, f"{TEE_WHITE_M}\r{BLOCK_TEE_M}\r")  # digits, Enter, digits, Enter: one burst
+        await pilot.pause()
+        assert basket_lines(app) == [("RLT-WHI-M", 1), ("BLT-WHI-M", 1)]
+        await pilot.press("f5")
+        assert isinstance(app.screen, CashModal)
+        await pilot.press("5", "0", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sale_screen(app).query_one("#change", Digits).value == "£1.00"
+
+    with read_session(demo_engine) as session:
+        sale = session.execute(select(Sale)).scalar_one()
+        assert (sale.receipt_no, sale.total_pence, sale.vat_pence) == (1, 4900, 417 + 400)
+        assert sorted(session.execute(select(SaleLine.sku, SaleLine.line_total_pence)).all()) == [
+            ("BLT-WHI-M", 2400), ("RLT-WHI-M", 2500),
+        ]
+        assert session.execute(select(Payment.tendered_pence, Payment.change_pence)).one() == (5000, 100)
+        assert sum(session.execute(select(LineAttribution.gross_pence)).scalars()) == 4900
+    assert [on_hand(demo_engine, tee.variant_id) for tee in tees] == [level - 1 for level in stock_before]
+    receipt = (tmp_path / "receipts" / "T9-000001.bin").read_bytes().decode("cp858")
+    assert "Recycled Logo Tee" in receipt and "Block Letter Tee" in receipt and "£1.00" in receipt
