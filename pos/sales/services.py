@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
 
 from inventory.db import write_session
 from inventory.errors import NotAllowed, PaymentError
@@ -105,58 +105,67 @@ def _merge_quantities(items: Sequence[tuple[int, int]]) -> dict[int, int]:
     return merged
 
 
-def _price_lines(session: Session, quantities: dict[int, int]) -> list[_PricedLine]:
-    variant_rows = session.execute(
-        select(
-            Variant.id, Variant.product_id, Variant.sku, Product.name, Variant.size, Variant.colour,
-            Variant.price_pence, Product.vat_rate_bp,
-        )
-        .join(Product, Product.id == Variant.product_id)
-        .where(Variant.id.in_(quantities))
-    ).all()
-    if len(variant_rows) != len(quantities):
-        raise NotAllowed("An item in the basket is no longer in the catalogue. Remove it and scan again.")
-    product_ids = {row.product_id for row in variant_rows}
+# Statements are built once: building a select() costs more than running it on SQLite.
+_PRICES_AND_DESIGNERS = (
+    select(
+        Variant.id, Variant.product_id, Variant.sku, Product.name, Variant.size, Variant.colour,
+        Variant.price_pence, Product.vat_rate_bp,
+        DesignerShare.participant_id, DesignerShare.share_bp, Participant.display_name, Participant.consent_to_publish,
+    )
+    .join(Product, Product.id == Variant.product_id)
+    .outerjoin(DesignerShare, DesignerShare.product_id == Variant.product_id)
+    .outerjoin(Participant, Participant.id == DesignerShare.participant_id)
+    .where(Variant.id.in_(bindparam("variant_ids", expanding=True)))
+    .order_by(Variant.id, DesignerShare.participant_id)
+)
+_TILLS = Till.__table__
+_BUMP_RECEIPT_NO = (
+    update(_TILLS)
+    .where(_TILLS.c.name == bindparam("till_name"))
+    .values(last_receipt_no=_TILLS.c.last_receipt_no + 1)
+    .returning(_TILLS.c.id, _TILLS.c.last_receipt_no)
+)
+_NEW_TILL = insert(_TILLS).values(name=bindparam("till_name"), last_receipt_no=1).returning(_TILLS.c.id)
+_INSERT_SALE = insert(Sale.__table__).returning(Sale.__table__.c.id)
+_INSERT_LINES = insert(SaleLine.__table__).returning(SaleLine.__table__.c.id, sort_by_parameter_order=True)
+_INSERT_ATTRIBUTIONS = insert(LineAttribution.__table__)
+_INSERT_PAYMENTS = insert(Payment.__table__)
+_INSERT_MOVEMENTS = insert(StockMovement.__table__)
+
+
+def _price_lines(connection: Connection, quantities: dict[int, int]) -> list[_PricedLine]:
+    """Each SKU's price, VAT rate and designers (by participant id), in one query."""
+    variants: dict[int, Row[Any]] = {}
     designers: dict[int, list[_Designer]] = defaultdict(list)
-    for product_id, participant_id, share_bp, name, consented in session.execute(
-        select(
-            DesignerShare.product_id, DesignerShare.participant_id, DesignerShare.share_bp,
-            Participant.display_name, Participant.consent_to_publish,
-        )
-        .join(Participant, Participant.id == DesignerShare.participant_id)
-        .where(DesignerShare.product_id.in_(product_ids))
-        .order_by(DesignerShare.product_id, DesignerShare.participant_id)
-    ):
-        designers[product_id].append(_Designer(participant_id, share_bp, name, bool(consented)))
-    by_id = {row.id: row for row in variant_rows}
+    for row in connection.execute(_PRICES_AND_DESIGNERS, {"variant_ids": list(quantities)}):
+        variants.setdefault(row.id, row)
+        if row.participant_id is not None:
+            designers[row.id].append(_Designer(row.participant_id, row.share_bp, row.display_name, bool(row.consent_to_publish)))
+    if len(variants) != len(quantities):
+        raise NotAllowed("An item in the basket is no longer in the catalogue. Remove it and scan again.")
     return [
         _PricedLine(
             variant_id=variant_id,
-            product_id=by_id[variant_id].product_id,
-            sku=by_id[variant_id].sku,
-            description=by_id[variant_id].name,
-            size=by_id[variant_id].size,
-            colour=by_id[variant_id].colour,
+            product_id=variants[variant_id].product_id,
+            sku=variants[variant_id].sku,
+            description=variants[variant_id].name,
+            size=variants[variant_id].size,
+            colour=variants[variant_id].colour,
             quantity=quantity,
-            unit_price_pence=by_id[variant_id].price_pence,
-            vat_rate_bp=by_id[variant_id].vat_rate_bp,
-            designers=tuple(designers[by_id[variant_id].product_id]),
+            unit_price_pence=variants[variant_id].price_pence,
+            vat_rate_bp=variants[variant_id].vat_rate_bp,
+            designers=tuple(designers[variant_id]),
         )
         for variant_id, quantity in quantities.items()
     ]
 
 
-def _next_receipt_no(session: Session, till_name: str) -> tuple[int, int]:
+def _next_receipt_no(connection: Connection, till_name: str) -> tuple[int, int]:
     """(till id, receipt number) for the next sale on `till_name`; the row lock keeps numbers gapless."""
-    bumped = session.execute(
-        update(Till)
-        .where(Till.name == till_name)
-        .values(last_receipt_no=Till.last_receipt_no + 1)
-        .returning(Till.id, Till.last_receipt_no)
-    ).first()
+    bumped = connection.execute(_BUMP_RECEIPT_NO, {"till_name": till_name}).first()
     if bumped is not None:
         return bumped[0], bumped[1]
-    till_id = session.execute(insert(Till).values(name=till_name, last_receipt_no=1).returning(Till.id)).scalar_one()
+    till_id = connection.execute(_NEW_TILL, {"till_name": till_name}).scalar_one()
     return till_id, 1
 
 
@@ -236,7 +245,8 @@ def complete_sale(
     stored_at = utc_naive(moment)
     day = trading_date(moment)
     with write_session(engine) as session:
-        lines = _price_lines(session, quantities)
+        connection = session.connection()
+        lines = _price_lines(connection, quantities)
         total = sum(line.total_pence for line in lines)
         paid = sum(t.amount_pence for t in tenders)
         if paid != total:
@@ -245,10 +255,9 @@ def complete_sale(
                 "Prices may have changed: check the basket and take payment again."
             )
         vat = sum(line.vat_pence for line in lines)
-        till_id, receipt_no = _next_receipt_no(session, till)
-        connection = session.connection()
+        till_id, receipt_no = _next_receipt_no(connection, till)
         sale_id = connection.execute(
-            insert(Sale.__table__).returning(Sale.__table__.c.id),
+            _INSERT_SALE,
             {
                 "till_id": till_id, "receipt_no": receipt_no, "created_at": stored_at,
                 "trading_date": day, "staff": staff,
@@ -256,7 +265,7 @@ def complete_sale(
             },
         ).scalar_one()
         line_ids = connection.execute(
-            insert(SaleLine.__table__).returning(SaleLine.__table__.c.id, sort_by_parameter_order=True),
+            _INSERT_LINES,
             [
                 {
                     "sale_id": sale_id, "variant_id": line.variant_id, "product_id": line.product_id,
@@ -270,9 +279,9 @@ def complete_sale(
         ).scalars().all()
         attributions = [row for line_id, line in zip(line_ids, lines, strict=True) for row in _attributions(line_id, line, day)]
         if attributions:
-            connection.execute(insert(LineAttribution.__table__), attributions)
+            connection.execute(_INSERT_ATTRIBUTIONS, attributions)
         connection.execute(
-            insert(Payment.__table__),
+            _INSERT_PAYMENTS,
             [
                 {
                     "sale_id": sale_id, "tender": t.tender, "amount_pence": t.amount_pence,
@@ -282,7 +291,7 @@ def complete_sale(
             ],
         )
         connection.execute(
-            insert(StockMovement.__table__),
+            _INSERT_MOVEMENTS,
             [
                 {
                     "variant_id": line.variant_id, "quantity": -line.quantity, "kind": "sold",
