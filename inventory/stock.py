@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 
 from inventory.db import read_session
 from inventory.models import Product, StockMovement, Variant
@@ -19,12 +19,19 @@ class StockLevel:
     on_hand: int
 
 
+# Built once: constructing the select costs more than SQLite takes to run it.
+_ON_HAND = select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
+    StockMovement.variant_id == bindparam("variant_id")
+)
+
+
 def on_hand(engine: Engine, variant_id: int) -> int:
-    """Units of one SKU in stock: the sum of its movements (read from the covering index alone)."""
-    with read_session(engine) as session:
-        total = session.execute(
-            select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(StockMovement.variant_id == variant_id)
-        ).scalar_one()
+    """Units of one SKU in stock: the sum of its movements (read from the covering index alone).
+
+    One statement in a read transaction of its own, on a plain connection (no ORM session needed).
+    """
+    with engine.connect() as connection:
+        total = connection.execute(_ON_HAND, {"variant_id": variant_id}).scalar_one()
     return int(total)
 
 
