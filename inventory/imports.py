@@ -8,7 +8,7 @@ Formats are documented in README.md; examples are in data/.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from inventory.csvfile import CsvRow, read_csv
-from inventory.db import read_session, write_session
+from inventory.db import Base, read_session, write_session
 from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
 from inventory.errors import ImportProblem, InvalidImport
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
@@ -78,6 +78,17 @@ class _Problems:
             raise InvalidImport(str(path), sorted(self.items, key=lambda problem: problem.line))
 
 
+def _add_all_or_nothing(
+    engine: Engine, path: Path, kind: str, rows: Sequence[Base], problems: _Problems, dry_run: bool
+) -> ImportResult:
+    """Write every new row in one transaction, or none if the file had any problem."""
+    problems.raise_if_any(path)
+    if not dry_run:
+        with _refused_by_ledger(path), write_session(engine) as session:
+            session.add_all(rows)
+    return ImportResult(kind, len(rows), not dry_run)
+
+
 # --- participants -----------------------------------------------------------------------------
 
 
@@ -92,11 +103,7 @@ def import_participants(engine: Engine, path: Path, *, dry_run: bool = False) ->
         participant = _participant_from_row(row, problems, existing, seen)
         if participant is not None:
             new.append(participant)
-    problems.raise_if_any(path)
-    if not dry_run:
-        with _refused_by_ledger(path), write_session(engine) as session:
-            session.add_all(new)
-    return ImportResult("participants", len(new), not dry_run)
+    return _add_all_or_nothing(engine, path, "participants", new, problems, dry_run)
 
 
 def _participant_from_row(
@@ -373,11 +380,7 @@ def import_stock(
         movement = _movement_from_row(row, variants, problems, recorded_by, path.name)
         if movement is not None:
             movements.append(movement)
-    problems.raise_if_any(path)
-    if not dry_run:
-        with _refused_by_ledger(path), write_session(engine) as session:
-            session.add_all(movements)
-    return ImportResult("stock", len(movements), not dry_run)
+    return _add_all_or_nothing(engine, path, "stock", movements, problems, dry_run)
 
 
 def _movement_from_row(
