@@ -1,0 +1,167 @@
+"""A till (or the baseline app) with a probe inside, run in a real terminal by bench/tui.py.
+
+    python -m bench.scan_app {till|minimal} OUT.json EXPECTED_SCANS [LEDGER]
+
+The probe wraps two methods of the app instance, nothing else:
+- App.post_message: the moment each key event reaches the app from the terminal driver. An Enter
+  that comes straight after 13 digits is a scan, and its arrival starts that scan's clock.
+- App._display: each screen update as it is handed to the terminal (a compositor update: the
+  lines or spans of lines that changed, with their text). A scan's line counts as shown at the end
+  of the first update that paints, inside the basket table, a screen line carrying that line's text
+  (its first two cells, e.g. "Design 0001" and "XS Black"; every scanned SKU has its own).
+When every expected scan has arrived and the last is shown, it writes OUT.json and exits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.app import App
+from textual.widgets import DataTable
+
+
+def painted_lines(update: Any) -> dict[int, str]:
+    """{screen y: text painted on that line} for a compositor update."""
+    lines: dict[int, str] = {}
+    if isinstance(update, LayoutUpdate):
+        for y, line in enumerate(update.strips, update.region.y):
+            lines[y] = "".join(strip.text for strip in line)
+    elif isinstance(update, ChopsUpdate):
+        for y, x1, x2 in update.spans:
+            cells: dict[int, str] = {}
+            for x, strip in update.chops[y].items():
+                if strip is not None:
+                    for offset, character in enumerate(strip.text):
+                        cells[x + offset] = character
+            lines[y] = "".join(cells.get(x, " ") for x in range(x1, x2))
+    return lines
+
+
+class Probe:
+    def __init__(self, app: App[Any], out: Path, expected: int) -> None:
+        self.app = app
+        self.out = out
+        self.expected = expected
+        self.keys = 0
+        self.first_key: float | None = None
+        self.scans: list[tuple[str, float]] = []  # (code, arrival of its Enter)
+        self.shown: dict[str, float] = {}  # code -> end of the first update painting its line
+        self.frames = 0
+        self.ready_at: float | None = None
+        self._typed = ""
+        self._done = False
+        post, display = app.post_message, app._display
+
+        def post_message(message: Any) -> bool:
+            if isinstance(message, events.Key):
+                now = time.perf_counter()
+                self.keys += 1
+                if self.first_key is None:
+                    self.first_key = now
+                if message.key == "enter":
+                    if len(self._typed) == 13 and self._typed.isdigit():
+                        self.scans.append((self._typed, now))
+                    self._typed = ""
+                elif message.character and message.is_printable:
+                    self._typed += message.character
+                else:
+                    self._typed = ""
+            return post(message)
+
+        def _display(screen: Any, renderable: Any) -> None:
+            counts = renderable is not None and not app._batch_count
+            display(screen, renderable)
+            if counts:
+                self._frame(renderable)
+
+        app.post_message = post_message  # type: ignore[method-assign]
+        app._display = _display  # type: ignore[method-assign]
+
+    def _basket(self) -> DataTable[Any] | None:
+        for screen in self.app.screen_stack:
+            try:
+                return screen.query_one("#basket", DataTable)
+            except Exception:  # noqa: BLE001 - not this screen, or not mounted yet
+                continue
+        return None
+
+    def _codes(self, table: DataTable[Any]) -> list[str]:
+        basket = getattr(table.screen, "basket", None)
+        if basket is not None:  # the till: its table shows the basket's lines in order
+            return [line.variant.barcode for line in basket.lines]
+        return [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
+
+    def _frame(self, update: Any) -> None:
+        now = time.perf_counter()
+        self.frames += 1
+        table = self._basket()
+        if table is None:
+            return
+        if self.ready_at is None:
+            self.ready_at = now
+            self.out.with_suffix(".ready").write_text(str(now))
+        pending = [code for code, _ in self.scans if code not in self.shown]
+        if pending:
+            region = table.region
+            painted = [text for y, text in painted_lines(update).items() if region.y <= y < region.bottom]
+            if painted:
+                codes = self._codes(table)
+                for code in pending:
+                    if code not in codes:
+                        continue
+                    index = codes.index(code)
+                    if index >= table.row_count:
+                        continue
+                    cells = [str(getattr(cell, "plain", cell)).strip() for cell in table.get_row_at(index)[:2]]
+                    if any(all(cell in text for cell in cells) for text in painted):
+                        self.shown[code] = now
+        # Done once every scan has arrived and the last one is shown (in a burst, lines pushed out of
+        # the window before the next screen update are never painted: the basket is checked instead).
+        if not self._done and len(self.scans) >= self.expected and self.scans[-1][0] in self.shown:
+            self._done = True
+            self.write()
+            self.app.call_later(self.app.exit)
+
+    def lines(self) -> list[str]:
+        """The codes on the basket's lines now, top to bottom."""
+        table = self._basket()
+        return self._codes(table) if table is not None else []
+
+    def write(self) -> None:
+        self.out.write_text(json.dumps({
+            "first_key": self.first_key, "scans": self.scans, "shown": self.shown, "keys": self.keys,
+            "frames": self.frames, "ready_at": self.ready_at, "lines": self.lines(),
+        }))
+
+
+def build(kind: str, ledger: str | None) -> App[Any]:
+    if kind == "minimal":
+        from bench.minimal_app import MinimalScanApp
+
+        return MinimalScanApp()
+    from bench.whatif import apply_from_environment
+    from pos.config import Settings
+    from pos.ledger import open_ledger
+    from pos.tui.app import TillApp
+    from receipts.printers import PrinterSettings
+
+    apply_from_environment()
+    settings = Settings(printer=PrinterSettings(kind="none"))
+    return TillApp(open_ledger(f"sqlite:///{ledger}"), "bench", settings)
+
+
+def main() -> None:
+    kind, out, expected = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    app = build(kind, sys.argv[4] if len(sys.argv) > 4 else None)
+    Probe(app, out, expected)
+    app.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""1. Scan to basket and 5. Start-up, in a real terminal: tmux, 80×24, its own server socket.
+
+Scan to basket: bench/scan_app.py runs the till (or the baseline app) with a probe inside; we type
+into its pane with `tmux send-keys -l`, which writes the bytes into the pseudo-terminal at once, as a
+USB scanner in keyboard mode does (13 digits and Enter per scan). Paced scans come one every
+`scan_pace_s`; the burst is every code of the burst in ONE send-keys. Latency = end of the screen
+update that first shows the scan's line − arrival of its Enter key at the app (see scan_app.py).
+
+Start-up: time from asking tmux to start the command until the pane shows the first screen ready
+for a scan (the scan field and the "Scan an item" line), polled with capture-pane, for `pos demo`,
+`pos till` and the baseline app started the same way (python -m ..., same cwd and environment).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import Result, median, p95
+from bench.ledgers import catalogue_ledger
+
+REPO = Path(__file__).resolve().parent.parent
+READY_TEXT = "Scan an item"
+
+
+def have_tmux() -> bool:
+    return shutil.which("tmux") is not None
+
+
+class Tmux:
+    """A tmux server of our own (its own socket), killed when we are done."""
+
+    def __init__(self) -> None:
+        self.socket = f"makers-bench-{os.getpid()}"
+        self.count = 0
+
+    def __call__(self, *args: str, check: bool = True) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check).stdout
+
+    def start(self, command: str, cwd: Path) -> str:
+        self.count += 1
+        name = f"bench{self.count}"
+        whatif = os.environ.get("MAKERS_BENCH_WHATIF", "")
+        self("new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", str(cwd),
+             "-e", f"PYTHONPATH={REPO}", "-e", "TERM=xterm-256color", "-e", f"MAKERS_BENCH_WHATIF={whatif}", command)
+        return name
+
+    def alive(self, name: str) -> bool:
+        return subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", name], capture_output=True).returncode == 0
+
+    def screen(self, name: str) -> str:
+        return self("capture-pane", "-p", "-t", name, check=False)
+
+    def kill(self, name: str) -> None:
+        self("kill-session", "-t", name, check=False)
+
+    def close(self) -> None:
+        self("kill-server", check=False)
+
+
+def _wait(condition, timeout_s: float, what: str, poll_s: float = 0.01) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(poll_s)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+def _scan_run(
+    tmux: Tmux, kind: str, codes: list[str], out: Path, ledger: Path | None,
+    pace_s: float | None, basket_size: int | None = None,
+) -> dict[str, Any]:
+    """Start the app and type the codes: paced, completing a card sale (F6, Enter) after every
+    `basket_size` scans; or, with no pace, every code in one burst. Returns the probe's report."""
+    for stale in (out, out.with_suffix(".ready")):
+        stale.unlink(missing_ok=True)
+    errors = out.with_suffix(".err")
+    command = (f"exec {sys.executable} -m bench.scan_app {kind} {out} {len(codes)}" + (f" {ledger}" if ledger else "")
+               + f" 2>{errors}")
+    session = tmux.start(command, REPO)
+
+    def finished() -> bool:
+        if tmux.alive(session):
+            return False
+        if not out.exists():
+            raise RuntimeError(f"the {kind} app ended without its report:\n{errors.read_text()[-3000:]}")
+        return True
+
+    try:
+        _wait(lambda: out.with_suffix(".ready").exists() or finished(), 30, f"the {kind} app to start")
+        time.sleep(0.3)  # let start-up work settle before the first scan
+        if pace_s is None:
+            tmux("send-keys", "-t", session, "-l", "".join(f"{code}\r" for code in codes))
+        else:
+            for number, code in enumerate(codes, 1):
+                tmux("send-keys", "-t", session, "-l", f"{code}\r")
+                time.sleep(pace_s)
+                if basket_size and number % basket_size == 0 and number < len(codes):
+                    tmux("send-keys", "-t", session, "F6")
+                    time.sleep(0.25)
+                    tmux("send-keys", "-t", session, "Enter")
+                    time.sleep(0.35)
+        _wait(finished, 60 + len(codes), f"the {kind} app to show every line")
+    except TimeoutError as error:
+        raise TimeoutError(f"{error}; the screen was:\n{tmux.screen(session)}") from error
+    finally:
+        tmux.kill(session)
+    report = json.loads(out.read_text())
+    if [code for code, _ in report["scans"]] != codes:
+        raise AssertionError(f"{kind}: the app did not receive the scans as sent")
+    return report
+
+
+def latencies(report: dict[str, Any]) -> list[float]:
+    """Seconds from each scan's Enter to the end of the first screen update showing its line, in scan order."""
+    missing = [code for code, _ in report["scans"] if code not in report["shown"]]
+    if missing:
+        raise AssertionError(f"{len(missing)} scanned line(s) never painted, e.g. {missing[:3]}")
+    return [report["shown"][code] - arrived for code, arrived in report["scans"]]
+
+
+def run_scans(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore[no-untyped-def]
+    scans, burst, pace, basket = sizes["scans"], sizes["burst"], sizes["scan_pace_s"], sizes["basket_size"]
+    ledger = work / "scan.sqlite"
+    cat = catalogue_ledger(ledger, max(sizes["skus"], scans + burst), stock_each=1000)
+    codes = cat.barcodes[:scans]
+    burst_codes = cat.barcodes[scans:scans + burst]
+    tmux = Tmux()
+    reports: dict[str, dict[str, Any]] = {}
+    try:
+        for kind in ("till", "minimal"):
+            till_ledger = ledger if kind == "till" else None
+            log(f"scan: {scans} scans into the {kind} app, {basket} to a sale, one every {pace * 1000:.0f} ms")
+            reports[f"{kind} paced"] = _scan_run(tmux, kind, codes, work / f"scan-{kind}.json", till_ledger, pace, basket)
+            log(f"scan: a burst of {burst} scans into the {kind} app")
+            reports[f"{kind} burst"] = _scan_run(tmux, kind, burst_codes, work / f"burst-{kind}.json", till_ledger, None)
+    finally:
+        tmux.close()
+    till, minimal = latencies(reports["till paced"]), latencies(reports["minimal paced"])
+
+    def burst_time(report: dict[str, Any]) -> float:
+        return report["shown"][report["scans"][-1][0]] - report["first_key"]
+
+    till_burst, minimal_burst = reports["till burst"], reports["minimal burst"]
+    own_lines = till_burst["lines"] == burst_codes and minimal_burst["lines"] == burst_codes
+    return [
+        Result(
+            "scan_to_basket_p95", p95(till) * 1e3, "ms", p95(minimal) * 1e3, "minimal Textual app, no database",
+            "p95 < 50 ms", p95(till) * 1e3 < 50,
+            detail=f"{scans} scans, {basket} to a sale (card), one every {pace * 1000:.0f} ms; tmux 80×24",
+            extra={"p50_ms": median(till) * 1e3, "baseline_p50_ms": median(minimal) * 1e3, "max_ms": max(till) * 1e3,
+                   "baseline_max_ms": max(minimal) * 1e3},
+        ),
+        Result(
+            "scan_to_basket_p50", median(till) * 1e3, "ms", median(minimal) * 1e3, "minimal Textual app, no database",
+            None, None, detail=f"the same {scans} scans",
+        ),
+        Result(
+            "scan_burst_last_line", burst_time(till_burst) * 1e3, "ms", burst_time(minimal_burst) * 1e3,
+            "minimal Textual app, no database", "every scan its own line", own_lines,
+            detail=f"{burst} scans typed in one go (one tmux send-keys) into one basket: first key → last line shown",
+            extra={"lines": len(till_burst["lines"]), "keys": till_burst["keys"],
+                   "last_enter_to_last_line_ms": (till_burst["shown"][burst_codes[-1]] - till_burst["scans"][-1][1]) * 1e3},
+        ),
+    ]
+
+
+def _start_command(kind: str, work: Path) -> str:
+    python = sys.executable
+    if kind == "pos demo":
+        return f"exec {python} -m pos demo --till bench --ledger {work / 'startup-demo.sqlite'}"
+    if kind == "pos till":
+        return f"exec {python} -m pos till --till bench --db sqlite:///{work / 'startup-till.sqlite'}"
+    return f"exec {python} -m bench.minimal_app"
+
+
+def _start_once(tmux: Tmux, kind: str, work: Path) -> float:
+    started = time.perf_counter()
+    session = tmux.start(_start_command(kind, work), work)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            screen = tmux.screen(session)
+            if READY_TEXT in screen:
+                return time.perf_counter() - started
+        raise TimeoutError(f"{kind} did not show its first screen; the screen was:\n{tmux.screen(session)}")
+    finally:
+        tmux.kill(session)
+
+
+def run_startup(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore[no-untyped-def]
+    from pos.demo import prepare_demo_ledger
+
+    work.mkdir(parents=True, exist_ok=True)
+    for name in ("startup-demo.sqlite", "startup-till.sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work / name}{suffix}").unlink(missing_ok=True)
+    prepare_demo_ledger(work / "startup-demo.sqlite").dispose()  # the demo ledger exists, as after a first run
+    prepare_demo_ledger(work / "startup-till.sqlite").dispose()  # a till's ledger with the demo catalogue
+    kinds = ("pos demo", "pos till", "minimal")
+    runs = sizes["startup_runs"]
+    log(f"start-up: {runs} cold starts each of {', '.join(kinds)} in tmux")
+    samples: dict[str, list[float]] = {kind: [] for kind in kinds}
+    tmux = Tmux()
+    try:
+        for kind in kinds:
+            _start_once(tmux, kind, work)  # compiled bytecode and the file cache as on a till already used
+        for _ in range(runs):
+            for kind in kinds:
+                samples[kind].append(_start_once(tmux, kind, work))
+    finally:
+        tmux.close()
+    baseline = median(samples["minimal"])
+    return [
+        Result(
+            f"startup_{kind.replace('pos ', 'pos_')}", median(samples[kind]), "s", baseline,
+            "minimal Textual app started the same way", "≤ 1.2× minimal app",
+            median(samples[kind]) <= 1.2 * baseline,
+            detail=f"`{kind}` to the first screen ready to scan, tmux 80×24; median of {runs}",
+            extra={"p95_s": p95(samples[kind]), "samples_s": samples[kind], "baseline_samples_s": samples["minimal"]},
+        )
+        for kind in ("pos demo", "pos till")
+    ]
