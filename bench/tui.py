@@ -37,11 +37,17 @@ class Tmux:
     """A tmux server of our own (its own socket), killed when we are done."""
 
     def __init__(self) -> None:
-        self.socket = f"makers-bench-{os.getpid()}"
+        self.socket = f"makers-bench-{os.getpid()}-{time.monotonic_ns()}"
         self.count = 0
+        # No user configuration; and the server stays up between sessions (else a new session can
+        # race the exit of a server whose last session was just killed).
+        self("start-server", ";", "set-option", "-g", "exit-empty", "off")
 
     def __call__(self, *args: str, check: bool = True) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check).stdout
+        completed = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True)
+        if check and completed.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args[:2])} failed: {completed.stderr.strip()}")
+        return completed.stdout
 
     def start(self, command: str, cwd: Path) -> str:
         self.count += 1
@@ -62,6 +68,7 @@ class Tmux:
 
     def close(self) -> None:
         self("kill-server", check=False)
+        Path(f"{os.environ.get('TMUX_TMPDIR', '/tmp')}/tmux-{os.getuid()}/{self.socket}").unlink(missing_ok=True)
 
 
 def _wait(condition, timeout_s: float, what: str, poll_s: float = 0.01) -> None:  # type: ignore[no-untyped-def]
