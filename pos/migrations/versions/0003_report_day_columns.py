@@ -2,7 +2,7 @@
 
 The sales report groups by trading day first, so each figure streams out of one index in order
 instead of joining every line back to its sale and sorting (see bench/README.md: 1,000,000 lines
-went from ~2.3 s to well under 0.5 s). Attributions also carry their line's quantity, so a
+went from ~2.3 s to ~0.45 s). Attributions also carry their line's quantity, so a
 designer's units need no join either. Rows already in the ledger are filled from their sale.
 
 Revision ID: 0003
