@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Digits, Footer, Input, Label, OptionList
+from textual.widgets import Button, Digits, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from inventory.catalog import VariantInfo, find_for_entry
@@ -19,6 +19,7 @@ from inventory.money import MoneyFormatError, format_pence, parse_pounds
 from pos.sales.services import cash_tender
 from pos.tui._types import LedgerHandle
 from pos.tui.widgets.dialog_input import DialogInput
+from pos.tui.widgets.footer import TillFooter
 
 QUICK_CASH_POUNDS = (5, 10, 20, 50)
 
@@ -51,7 +52,7 @@ class SearchModal(ModalScreen[VariantInfo | None]):
             yield DialogInput(self._text, placeholder="Part of a name, a SKU or a colour", id="search-text")
             yield OptionList(id="search-results")
             yield Label("", id="search-error", classes="dialog-error", markup=False)
-        yield Footer()
+        yield TillFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-results", OptionList).can_focus = False
@@ -127,7 +128,7 @@ class QuantityModal(ModalScreen[int | None]):
             yield Label(self._line_label, id="quantity-line", markup=False)
             yield DialogInput(str(self._quantity), type="integer", id="quantity", select_on_focus=True)
             yield Label("", id="quantity-error", classes="dialog-error", markup=False)
-        yield Footer()
+        yield TillFooter()
 
     def on_mount(self) -> None:
         self.query_one("#quantity", Input).focus()
@@ -171,7 +172,7 @@ class CashModal(ModalScreen[int | None]):
                     button.can_focus = False  # the amount field keeps the keyboard
                     yield button
             yield Label("", id="cash-error", classes="dialog-error", markup=False)
-        yield Footer()
+        yield TillFooter()
 
     def on_mount(self) -> None:
         self.query_one("#tendered", Input).focus()
@@ -240,7 +241,7 @@ class CardModal(ModalScreen[bool]):
                 yield approved
                 yield cancel
             yield Label("", id="card-error", classes="dialog-error", markup=False)
-        yield Footer()
+        yield TillFooter()
 
     def on_key(self, event: events.Key) -> None:
         # A scanner typing while this is open must not approve the payment with its Enter.

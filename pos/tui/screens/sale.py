@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Digits, Footer, Label, Static
+from textual.widgets import ContentSwitcher, Digits, Label, Static
 
 from inventory.catalog import VariantInfo, find_for_entry
 from inventory.errors import PosError
@@ -20,6 +20,7 @@ from pos.sales.services import EMPTY_BASKET, CompletedSale, Tender, card_tender,
 from pos.tui._types import Clock, LedgerHandle
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
 from pos.tui.widgets.basket_table import BasketTable
+from pos.tui.widgets.footer import TillFooter
 from pos.tui.widgets.last_sale import LastSalePanel
 from pos.tui.widgets.scan_input import ScanInput
 
@@ -92,7 +93,7 @@ class SaleScreen(Screen[None]):
             yield Label("Total", id="total-label")
             yield Digits(format_pence(0), id="total")
         yield Static(READY, id="message", classes="info", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield TillFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._refresh_basket()
@@ -123,7 +124,10 @@ class SaleScreen(Screen[None]):
         self.query_one("#total", Digits).update(format_pence(self.basket.total_pence))
 
     def _show_panel(self, which: str) -> None:
-        self.query_one("#main", ContentSwitcher).current = which
+        switcher = self.query_one("#main", ContentSwitcher)
+        if switcher.current == which:
+            return  # a scan into a basket already showing must not rebuild the footer (bench: scan)
+        switcher.current = which
         self.refresh_bindings()
 
     @property
