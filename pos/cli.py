@@ -77,11 +77,15 @@ def import_(kind: str, file: Path, dry_run: bool, recorded_by: str, db: str | No
 @click.option("--db", help=DB_HELP)
 def till(till_name: str, staff: str, config: Path | None, db: str | None) -> None:
     """Open the till on the configured ledger."""
-    engine = _open(db)
     settings = _settings(str(config) if config else None)
     from pos.tui.app import TillApp
 
-    TillApp(engine, till_name, settings, staff=staff).run()
+    def connect():  # type: ignore[no-untyped-def]  # runs in the till, after its first paint
+        from pos.ledger import open_ledger
+
+        return open_ledger(db)
+
+    TillApp(None, till_name, settings, staff=staff, connect=connect).run()
 
 
 @cli.command()
@@ -92,15 +96,13 @@ def demo(till_name: str, ledger: Path) -> None:
     """Open the till on the demo ledger, printing receipts to files beside it."""
     from pos.config import Settings
     from pos.demo import demo_receipts_dir, prepare_demo_ledger
-
-    try:
-        engine = prepare_demo_ledger(ledger)
-    except PosError as error:
-        _fail(error)
-    settings = Settings().with_receipts_in(demo_receipts_dir(ledger))
     from pos.tui.app import TillApp
 
-    TillApp(engine, till_name, settings, title="Makers' Till (demo)").run()
+    def connect():  # type: ignore[no-untyped-def]  # runs in the till, after its first paint
+        return prepare_demo_ledger(ledger)
+
+    settings = Settings().with_receipts_in(demo_receipts_dir(ledger))
+    TillApp(None, till_name, settings, title="Makers' Till (demo)", connect=connect).run()
 
 
 @cli.command()

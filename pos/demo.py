@@ -1,18 +1,16 @@
 """The demo till: its own ledger (data/demo.sqlite), filled from the demo catalogue on first run.
 
 It never touches the real ledger, and its file printer writes beside the demo ledger.
+The ledger code is imported when the demo ledger is opened, so `pos demo` paints first.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, func, select
-
-from inventory.db import read_session
-from inventory.imports import import_participants, import_products, import_stock
-from inventory.models import Variant
-from pos.ledger import open_ledger
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_LEDGER = Path("data/demo.sqlite")
@@ -24,6 +22,13 @@ def demo_receipts_dir(ledger_path: Path) -> Path:
 
 def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = DATA_DIR) -> Engine:
     """Open the demo ledger, importing the demo participants, products and stock if it is empty."""
+    from sqlalchemy import func, select
+
+    from inventory.db import read_session
+    from inventory.imports import import_participants, import_products, import_stock
+    from inventory.models import Variant
+    from pos.ledger import open_ledger
+
     engine = open_ledger(f"sqlite:///{ledger_path}")
     with read_session(engine) as session:
         has_catalogue = session.execute(select(func.count()).select_from(Variant)).scalar_one() > 0

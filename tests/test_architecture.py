@@ -69,3 +69,13 @@ def test_nothing_stores_or_shows_anything_about_a_past() -> None:
                 text = path.read_text(encoding="utf-8").lower()
                 hits += [f"{path.relative_to(REPO)}: {word}" for word in words if word in text]
     assert hits == []
+
+
+def test_the_till_paints_before_the_ledger_code_loads() -> None:
+    """`pos till` and `pos demo` import no SQLAlchemy before the first screen (bench: start-up)."""
+    probe = (
+        "import sys, pos.cli, pos.tui.app, pos.demo, pos.config;"
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'escpos', 'reportlab') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
+    assert result.stdout.strip() == "[]"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from inventory.catalog import VariantInfo
 from inventory.errors import NotAllowed
+
+if TYPE_CHECKING:  # the till builds baskets before SQLAlchemy has loaded
+    from inventory.catalog import VariantInfo
 
 MAX_QUANTITY = 999
 

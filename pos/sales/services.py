@@ -20,50 +20,10 @@ from inventory.models import DesignerShare, Participant, Product, StockMovement,
 from inventory.money import format_pence, split_by_weights, vat_from_gross
 from pos.clock import local_time, trading_date, utc_naive, utc_now
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender, card_tender, cash_tender
 from receipts.model import Receipt, ReceiptLine, ReceiptPayment, StoreHeader, VatLine
 
-
-EMPTY_BASKET = "The basket is empty. Scan an item first."
-
-
-@dataclass(frozen=True)
-class Tender:
-    """A payment as the cashier takes it: cash with what was handed over, or card for the amount."""
-
-    tender: str
-    amount_pence: int
-    tendered_pence: int
-
-    @property
-    def change_pence(self) -> int:
-        return self.tendered_pence - self.amount_pence
-
-
-def cash_tender(total_pence: int, tendered_pence: int | None = None) -> Tender:
-    """Cash for `total_pence`; None tendered means the exact amount."""
-    tendered = total_pence if tendered_pence is None else tendered_pence
-    if tendered < total_pence:
-        raise PaymentError(
-            f"{format_pence(tendered)} is less than the total of {format_pence(total_pence)}. "
-            "Enter the amount the customer handed over."
-        )
-    return Tender("cash", total_pence, tendered)
-
-
-def card_tender(total_pence: int) -> Tender:
-    return Tender("card", total_pence, total_pence)
-
-
-@dataclass(frozen=True)
-class CompletedSale:
-    sale_id: int
-    till: str
-    receipt_no: int
-    completed_at: datetime  # local time
-    total_pence: int
-    vat_pence: int
-    change_pence: int
-    receipt: Receipt
+__all__ = ["EMPTY_BASKET", "CompletedSale", "Tender", "card_tender", "cash_tender", "complete_sale"]
 
 
 @dataclass(frozen=True)

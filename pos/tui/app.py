@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -25,22 +25,28 @@ _SALE_COMMANDS = (
 
 
 class TillApp(App[None]):
-    """Makers' Till at one till: `TillApp(engine, "T1", settings).run()`."""
+    """Makers' Till at one till: `TillApp(engine, "T1", settings).run()`.
+
+    Pass `engine=None` and `connect` (a function that opens the ledger) to paint the till first and
+    open the ledger in the background; `pos till` and `pos demo` do this.
+    """
 
     CSS_PATH = "till.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(
         self,
-        engine: LedgerHandle,
+        engine: LedgerHandle | None,
         till_name: str,
         settings: Settings,
         *,
         title: str = "Makers' Till",
         staff: str = "",
         clock: Clock | None = None,
+        connect: Callable[[], LedgerHandle] | None = None,
     ) -> None:
         super().__init__()
+        self._connect = connect
         self.engine = engine
         self.till_name = till_name
         self.settings = settings
@@ -51,7 +57,8 @@ class TillApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(
             SaleScreen(
-                self.engine, self.till_name, self.settings, title=self.title, staff=self._staff, clock=self._clock
+                self.engine, self.till_name, self.settings, title=self.title, staff=self._staff, clock=self._clock,
+                connect=self._connect,
             )
         )
 

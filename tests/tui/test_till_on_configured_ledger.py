@@ -15,7 +15,7 @@ from pos.config import Settings
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine
 from pos.tui.app import TillApp
 from pos.tui.screens.modals import CashModal
-from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, post_burst, sale_screen
+from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, message, post_burst, sale_screen
 
 
 async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_engine: Engine, tmp_path: Path) -> None:
@@ -44,3 +44,38 @@ async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_e
     assert [on_hand(demo_engine, tee.variant_id) for tee in tees] == [level - 1 for level in stock_before]
     receipt = (tmp_path / "receipts" / "T9-000001.bin").read_bytes().decode("cp858")
     assert "Recycled Logo Tee" in receipt and "Block Letter Tee" in receipt and "£1.00" in receipt
+
+
+async def test_the_till_paints_first_and_adds_scans_typed_while_the_ledger_opens(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    import threading
+
+    opened = threading.Event()
+
+    def slow_connect() -> Engine:
+        opened.wait(timeout=10)
+        return demo_engine
+
+    app = TillApp(None, "T9", Settings().with_receipts_in(tmp_path / "receipts"), connect=slow_connect)
+    async with app.run_test(size=(80, 24)) as pilot:
+        post_burst(app, f"{TEE_WHITE_M}\r")  # the cashier scans before the ledger is open
+        await pilot.pause()
+        assert basket_lines(app) == []
+        opened.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert basket_lines(app) == [("RLT-WHI-M", 1)]
+
+
+async def test_a_ledger_that_will_not_open_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    def broken_connect() -> Engine:
+        raise ConnectionRefusedError("connection to server at 127.0.0.1 port 1 refused")
+
+    app = TillApp(None, "T9", Settings().with_receipts_in(tmp_path / "receipts"), connect=broken_connect)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text, is_error = message(app)
+        assert is_error and text.startswith("Could not open the ledger: connection to server")
+        assert app.is_running

@@ -391,7 +391,8 @@ async def test_every_footer_action_is_also_in_the_command_palette(make_app: AppF
 async def test_a_ledger_fault_keeps_the_till_open_and_the_basket(
     make_app: AppFactory, ledger_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pos.tui.screens.sale as sale_module
+    import inventory.catalog
+    import pos.sales.services
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database is locked")
@@ -399,11 +400,11 @@ async def test_a_ledger_fault_keeps_the_till_open_and_the_basket(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, TEE_WHITE_M)
-        monkeypatch.setattr(sale_module, "complete_sale", broken)
+        monkeypatch.setattr(pos.sales.services, "complete_sale", broken)
         await pilot.press("f5", "enter")
         text, is_error = message(app)
         assert is_error and "database is locked" in text and "basket is kept" in text
-        monkeypatch.setattr(sale_module, "find_for_entry", broken)
+        monkeypatch.setattr(inventory.catalog, "find_for_entry", broken)
         await scan(pilot, BLOCK_TEE_M)
         assert message(app)[1]
         assert basket_lines(app) == [("RLT-WHI-M", 1)]

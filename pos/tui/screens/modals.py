@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -13,13 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Digits, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from inventory.catalog import VariantInfo, find_for_entry
 from inventory.errors import PosError
 from inventory.money import MoneyFormatError, format_pence, parse_pounds
-from pos.sales.services import cash_tender
+from pos.sales.checkout import cash_tender
 from pos.tui._types import LedgerHandle
 from pos.tui.widgets.dialog_input import DialogInput
 from pos.tui.widgets.footer import TillFooter
+
+if TYPE_CHECKING:
+    from inventory.catalog import VariantInfo
 
 QUICK_CASH_POUNDS = (5, 10, 20, 50)
 
@@ -30,7 +33,7 @@ def _option_text(variant: VariantInfo) -> Text:
     return Text(f"{label:<34} {format_pence(variant.price_pence):>9}  {variant.sku}")
 
 
-class SearchModal(ModalScreen[VariantInfo | None]):
+class SearchModal(ModalScreen["VariantInfo | None"]):
     """Pick one SKU by part of its name, SKU or colour. Enter picks the highlighted one, Esc cancels."""
 
     BINDINGS = [
@@ -77,6 +80,8 @@ class SearchModal(ModalScreen[VariantInfo | None]):
             error.update("")
             return
         try:
+            from inventory.catalog import find_for_entry  # loaded with the ledger, after the first paint
+
             matches = find_for_entry(self._engine, text)
         except PosError as problem:
             self._show([])

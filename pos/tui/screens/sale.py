@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,19 +13,21 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Digits, Label, Static
 
-from inventory.catalog import VariantInfo, find_for_entry
 from inventory.errors import PosError
 from inventory.money import format_pence
 from pos.config import Settings
 from pos.printing import PrintOutcome, print_sale_receipt
 from pos.sales.basket import Basket
-from pos.sales.services import EMPTY_BASKET, CompletedSale, Tender, card_tender, cash_tender, complete_sale
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender, card_tender, cash_tender
 from pos.tui._types import Clock, LedgerHandle
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
 from pos.tui.widgets.last_sale import LastSalePanel
 from pos.tui.widgets.scan_input import ScanInput
+
+if TYPE_CHECKING:
+    from inventory.catalog import VariantInfo
 
 READY = "Scan an item, or type part of a name and press Enter."
 RECEIPT_PREVIEW_WIDTH = 42
@@ -48,6 +53,14 @@ class SaleScreen(Screen[None]):
         Binding("escape", "clear_message", "Clear"),
     ]
 
+    class LedgerOpened(Message):
+        """The worker opened the ledger (or failed to: `error` says why)."""
+
+        def __init__(self, engine: LedgerHandle | None, error: Exception | None = None) -> None:
+            super().__init__()
+            self.engine = engine
+            self.error = error
+
     class ReceiptPrinted(Message):
         """The print worker finished with a receipt (printed or not)."""
 
@@ -57,16 +70,21 @@ class SaleScreen(Screen[None]):
 
     def __init__(
         self,
-        engine: LedgerHandle,
+        engine: LedgerHandle | None,
         till_name: str,
         settings: Settings,
         *,
         title: str = "Makers' Till",
         staff: str = "",
         clock: Clock | None = None,
+        connect: Callable[[], LedgerHandle] | None = None,
     ) -> None:
         super().__init__()
+        if engine is None and connect is None:
+            raise ValueError("the sale screen needs a ledger, or a way to open one")
         self.engine = engine
+        self._connect = connect
+        self._early_scans: list[str] = []  # typed before the ledger had opened, in order
         self.till_name = till_name
         self.settings = settings
         self.staff = staff
@@ -98,6 +116,40 @@ class SaleScreen(Screen[None]):
     def on_mount(self) -> None:
         self._refresh_basket()
         self._focus_scan()
+        if self.engine is None:
+            self.call_after_refresh(self._open_ledger)
+
+    # --- opening the ledger -----------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False)
+    def _open_ledger(self) -> None:
+        """Open the ledger and load the services after the first paint (bench: start-up).
+
+        SQLAlchemy and the ledger take about 0.2 s; the cashier can scan meanwhile, and what was
+        scanned is added as soon as the ledger is open.
+        """
+        assert self._connect is not None
+        try:
+            engine = self._connect()
+            import inventory.catalog  # noqa: F401 - load the services here, not on the first scan
+            import pos.sales.services  # noqa: F401
+        except Exception as error:  # noqa: BLE001 - shown to the cashier, never a crash
+            self.post_message(self.LedgerOpened(None, error))
+            return
+        self.post_message(self.LedgerOpened(engine))
+
+    @on(LedgerOpened)
+    def _ledger_opened(self, event: LedgerOpened) -> None:
+        if event.engine is None:
+            self._say(
+                f"Could not open the ledger: {event.error}. Check the database setting and start the till again.",
+                error=True,
+            )
+            return
+        self.engine = event.engine
+        waiting, self._early_scans = self._early_scans, []
+        for code in waiting:
+            self._look_up(code)
 
     def on_screen_resume(self) -> None:
         self._focus_scan()
@@ -150,6 +202,14 @@ class SaleScreen(Screen[None]):
         text = event.code.strip()
         if not text:
             return
+        if self.engine is None:
+            self._early_scans.append(text)
+            return
+        self._look_up(text)
+
+    def _look_up(self, text: str) -> None:
+        from inventory.catalog import find_for_entry  # loaded with the ledger, after the first paint
+
         try:
             matches = find_for_entry(self.engine, text)
         except PosError as error:
@@ -183,6 +243,9 @@ class SaleScreen(Screen[None]):
     # --- basket -----------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        if self.engine is None:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
         self.app.push_screen(SearchModal(self.engine), self._picked)
 
     def action_cursor(self, step: int) -> None:
@@ -269,6 +332,8 @@ class SaleScreen(Screen[None]):
         self.app.push_screen(CardModal(total), approved)
 
     def _complete(self, tender: Tender) -> None:
+        from pos.sales.services import complete_sale  # loaded with the ledger, after the first paint
+
         try:
             completed = complete_sale(
                 self.engine,

@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Label, Static
 
 from inventory.money import format_pence
-from pos.sales.services import CompletedSale
+from pos.sales.checkout import CompletedSale
 from receipts.escpos_receipt import receipt_text
 
 _TENDER_WORDS = {"cash": "Paid in cash", "card": "Paid by card"}
