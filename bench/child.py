@@ -152,13 +152,11 @@ def _memory_app(args: dict[str, Any]) -> dict[str, Any]:
 
     from textual import events
 
-    from bench.whatif import apply_from_environment
     from pos.config import Settings
     from pos.ledger import open_ledger
     from pos.tui.app import TillApp
     from receipts.printers import PrinterSettings
 
-    apply_from_environment()
     engine = open_ledger(f"sqlite:///{args['ledger']}")
     app = TillApp(engine, "bench-memory-app", Settings(printer=PrinterSettings(kind="none")))
     barcodes: list[str] = args["barcodes"]

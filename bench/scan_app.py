@@ -145,13 +145,11 @@ def build(kind: str, ledger: str | None) -> App[Any]:
         from bench.minimal_app import MinimalScanApp
 
         return MinimalScanApp()
-    from bench.whatif import apply_from_environment
     from pos.config import Settings
     from pos.ledger import open_ledger
     from pos.tui.app import TillApp
     from receipts.printers import PrinterSettings
 
-    apply_from_environment()
     settings = Settings(printer=PrinterSettings(kind="none"))
     return TillApp(open_ledger(f"sqlite:///{ledger}"), "bench", settings)
 

@@ -52,9 +52,8 @@ class Tmux:
     def start(self, command: str, cwd: Path) -> str:
         self.count += 1
         name = f"bench{self.count}"
-        whatif = os.environ.get("MAKERS_BENCH_WHATIF", "")
         self("new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", str(cwd),
-             "-e", f"PYTHONPATH={REPO}", "-e", "TERM=xterm-256color", "-e", f"MAKERS_BENCH_WHATIF={whatif}", command)
+             "-e", f"PYTHONPATH={REPO}", "-e", "TERM=xterm-256color", command)
         return name
 
     def alive(self, name: str) -> bool:
