@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from inventory.db import is_sqlite, make_engine
 from inventory.errors import PosError
 
-SCHEMA_HEAD = "0003"  # the newest migration; tests check it matches pos/migrations/versions
+SCHEMA_HEAD = "0004"  # the newest migration; tests check it matches pos/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

@@ -159,3 +159,31 @@ def test_ledger_invariants_hold_for_any_basket(demo_engine: Engine, picks: list[
     levels_after = {level.sku: level.on_hand for level in stock_levels(demo_engine)}
     assert levels_after == {sku: level - sold.get(sku, 0) for sku, level in levels_before.items()}
     assert sale.change_pence == 1
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE sales SET total_pence = 1",
+        "DELETE FROM sales",
+        "UPDATE sale_lines SET quantity = 5",
+        "DELETE FROM sale_lines",
+        "UPDATE line_attributions SET gross_pence = 0",
+        "DELETE FROM payments",
+        "UPDATE payments SET amount_pence = 0",
+        "UPDATE stock_movements SET quantity = 100",
+        "DELETE FROM stock_movements",
+    ],
+)
+def test_the_ledger_refuses_to_edit_or_delete_what_happened(demo_engine: Engine, statement: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    complete_sale(demo_engine, "till-1", _basket(demo_engine, TEE_S).items(), [card_tender(2500)])
+    tables = (Sale, SaleLine, LineAttribution, Payment, StockMovement)
+    before = {model: _count(demo_engine, model) for model in tables}
+    with pytest.raises(DatabaseError, match="append-only"), demo_engine.begin() as connection:
+        connection.execute(text(statement))
+    assert {model: _count(demo_engine, model) for model in tables} == before
+    with read_session(demo_engine) as session:
+        assert session.execute(select(Sale.total_pence)).scalar_one() == 2500
