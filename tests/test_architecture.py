@@ -51,11 +51,17 @@ def test_screens_never_import_sqlalchemy() -> None:
     assert {path: names for path, names in offenders.items() if names} == {}
 
 
-def test_the_core_loads_without_the_user_interface_or_printing() -> None:
-    probe = (
-        "import sys, inventory.imports, pos.sales.services, pos.reports.sales, pos.cli;"
-        "print(sorted(m for m in ('textual', 'escpos', 'reportlab', 'barcode') if m in sys.modules))"
-    )
+@pytest.mark.parametrize(
+    ("modules", "absent"),
+    [
+        # the core is reachable without the user interface or the printers
+        ("inventory.imports, pos.sales.services, pos.reports.sales, pos.cli", ("textual", "escpos", "reportlab", "barcode")),
+        # `pos till` and `pos demo` paint before the ledger code loads (bench: start-up)
+        ("pos.cli, pos.tui.app, pos.demo, pos.config", ("sqlalchemy", "alembic", "escpos", "reportlab")),
+    ],
+)
+def test_heavy_libraries_load_only_where_needed(modules: str, absent: tuple[str, ...]) -> None:
+    probe = f"import sys, {modules}; print(sorted(m for m in {absent!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
     assert result.stdout.strip() == "[]"
 
@@ -69,13 +75,3 @@ def test_nothing_stores_or_shows_anything_about_a_past() -> None:
                 text = path.read_text(encoding="utf-8").lower()
                 hits += [f"{path.relative_to(REPO)}: {word}" for word in words if word in text]
     assert hits == []
-
-
-def test_the_till_paints_before_the_ledger_code_loads() -> None:
-    """`pos till` and `pos demo` import no SQLAlchemy before the first screen (bench: start-up)."""
-    probe = (
-        "import sys, pos.cli, pos.tui.app, pos.demo, pos.config;"
-        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'escpos', 'reportlab') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
-    assert result.stdout.strip() == "[]"
