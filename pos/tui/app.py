@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from pos.config import Settings
-from pos.tui._types import Clock, LedgerHandle
+from pos.tui._types import Clock, LedgerHandle, TillOptions
 from pos.tui.screens.sale import SaleScreen
 
 # Command-palette entries for the sale screen's actions: (title, help, action).
@@ -46,21 +46,12 @@ class TillApp(App[None]):
         connect: Callable[[], LedgerHandle] | None = None,
     ) -> None:
         super().__init__()
-        self._connect = connect
         self.engine = engine
-        self.till_name = till_name
-        self.settings = settings
         self.title = title
-        self._staff = staff
-        self._clock = clock
+        self.options = TillOptions(till_name, settings, title, staff, clock, connect)
 
     def on_mount(self) -> None:
-        self.push_screen(
-            SaleScreen(
-                self.engine, self.till_name, self.settings, title=self.title, staff=self._staff, clock=self._clock,
-                connect=self._connect,
-            )
-        )
+        self.push_screen(SaleScreen(self.engine, self.options))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

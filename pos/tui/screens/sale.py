@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -15,11 +14,10 @@ from textual.widgets import ContentSwitcher, Digits, Label, Static
 
 from inventory.errors import PosError
 from inventory.money import format_pence
-from pos.config import Settings
 from pos.printing import PrintOutcome, print_sale_receipt
 from pos.sales.basket import Basket
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender, card_tender, cash_tender
-from pos.tui._types import Clock, LedgerHandle
+from pos.tui._types import LedgerHandle, TillOptions
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
@@ -68,30 +66,20 @@ class SaleScreen(Screen[None]):
             super().__init__()
             self.outcome = outcome
 
-    def __init__(
-        self,
-        engine: LedgerHandle | None,
-        till_name: str,
-        settings: Settings,
-        *,
-        title: str = "Makers' Till",
-        staff: str = "",
-        clock: Clock | None = None,
-        connect: Callable[[], LedgerHandle] | None = None,
-    ) -> None:
+    def __init__(self, engine: LedgerHandle | None, options: TillOptions) -> None:
         super().__init__()
-        if engine is None and connect is None:
+        if engine is None and options.connect is None:
             raise ValueError("the sale screen needs a ledger, or a way to open one")
         self.engine = engine
-        self._connect = connect
+        self._connect = options.connect
         self._early_scans: list[str] = []  # typed before the ledger had opened, in order
-        self.till_name = till_name
-        self.settings = settings
-        self.staff = staff
+        self.till_name = options.till_name
+        self.settings = options.settings
+        self.staff = options.staff
         self.basket = Basket()
         self.last_sale: CompletedSale | None = None
-        self._title = title
-        self._clock = clock
+        self._title = options.title
+        self._clock = options.clock
 
     # --- layout -----------------------------------------------------------------------------
 
