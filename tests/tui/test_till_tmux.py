@@ -43,10 +43,13 @@ def _wait_for(session: str, ready: Callable[[str], bool], what: str, timeout_s: 
 
 @pytest.fixture
 def till_session(ledger_path: Path, tmp_path: Path) -> Iterator[str]:
-    """`pos demo` on a copy of the demo ledger, in a detached 80x24 tmux session."""
+    """`pos demo` on a copy of the demo ledger, in a detached 80x24 tmux session, with a real ledger configured."""
     session = f"makers-till-test-{os.getpid()}-{time.monotonic_ns()}"
     command = f"cd {tmp_path} && exec {sys.executable} -m pos demo --till T1 --ledger {ledger_path}"
-    environment = ["-e", f"PYTHONPATH={REPO}", "-e", "TERM=xterm-256color"]
+    environment = [
+        "-e", f"PYTHONPATH={REPO}", "-e", "TERM=xterm-256color",
+        "-e", f"POS_DATABASE_URL=sqlite:///{tmp_path / 'real-ledger.sqlite'}",  # the demo must never touch it
+    ]
     _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", *environment, command)
     try:
         yield session
@@ -54,7 +57,9 @@ def till_session(ledger_path: Path, tmp_path: Path) -> Iterator[str]:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
 
 
-def test_a_burst_of_two_scans_in_a_real_terminal_gives_two_lines(till_session: str, ledger_path: Path) -> None:
+def test_a_burst_of_two_scans_in_a_real_terminal_gives_two_lines(
+    till_session: str, ledger_path: Path, tmp_path: Path
+) -> None:
     _wait_for(till_session, lambda screen: "Scan an item" in screen, "the till to start")
     movements_before = count(ledger_path, "stock_movements")
 
@@ -85,3 +90,4 @@ def test_a_burst_of_two_scans_in_a_real_terminal_gives_two_lines(till_session: s
         time.sleep(0.1)
     else:
         raise AssertionError("ctrl+q did not quit the till")
+    assert not (tmp_path / "real-ledger.sqlite").exists() and not (tmp_path / "data" / "ledger.sqlite").exists()
