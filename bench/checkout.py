@@ -108,7 +108,8 @@ def _pair(path: Path, skus: int, repeat: int, synchronous: str) -> dict[str, lis
     from sqlalchemy import event
 
     from pos.ledger import open_ledger
-    from pos.sales.services import card_tender, complete_sale
+    from pos.sales.checkout import card_tender
+    from pos.sales.services import complete_sale
 
     engine = open_ledger(f"sqlite:///{path}")
     if synchronous != "FULL":

@@ -126,7 +126,8 @@ def _memory(args: dict[str, Any]) -> dict[str, Any]:
     from inventory.catalog import find_for_entry
     from pos.ledger import open_ledger
     from pos.sales.basket import Basket
-    from pos.sales.services import card_tender, complete_sale
+    from pos.sales.checkout import card_tender
+    from pos.sales.services import complete_sale
 
     engine = open_ledger(f"sqlite:///{args['ledger']}")
     barcodes: list[str] = args["barcodes"]

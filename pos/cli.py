@@ -121,7 +121,8 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
     from inventory.money import format_pence, parse_pounds
     from pos.printing import print_sale_receipt
     from pos.sales.basket import Basket
-    from pos.sales.services import card_tender, cash_tender, complete_sale
+    from pos.sales.checkout import card_tender, cash_tender
+    from pos.sales.services import complete_sale
 
     if card and cash:
         _fail(PosError("Choose --cash or --card, not both."))

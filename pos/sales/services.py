@@ -19,11 +19,9 @@ from inventory.errors import NotAllowed, PaymentError
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 from inventory.money import format_pence, split_by_weights, vat_from_gross
 from pos.clock import local_time, trading_date, utc_naive, utc_now
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
-from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender, card_tender, cash_tender
 from receipts.model import Receipt, ReceiptLine, ReceiptPayment, StoreHeader, VatLine
-
-__all__ = ["EMPTY_BASKET", "CompletedSale", "Tender", "card_tender", "cash_tender", "complete_sale"]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from inventory.models import StockMovement
 from inventory.stock import on_hand, stock_levels
 from pos.sales.basket import Basket
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
-from pos.sales.services import card_tender, cash_tender, complete_sale
+from pos.sales.checkout import card_tender, cash_tender
+from pos.sales.services import complete_sale
 
 HOODIE_M = "2000000000039"  # Night Bus Hoodie, M, Black, £55, designed by AMO
 COLLAB_L = "2000000000527"  # Collab Coach Jacket, L, Black, £85, AMO 40 / KBL 30 / RNV 30

@@ -9,7 +9,8 @@ from sqlalchemy import Engine, select
 from inventory.db import read_session
 from pos.ledger import open_ledger
 from pos.sales.models import Sale, Till
-from pos.sales.services import card_tender, complete_sale
+from pos.sales.checkout import card_tender
+from pos.sales.services import complete_sale
 
 SALES_PER_TILL = 25
 

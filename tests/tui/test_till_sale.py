@@ -15,7 +15,7 @@ from pos.config import Settings
 from pos.sales.services import complete_sale
 from pos.tui.app import TillApp
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
-from pos.sales.services import EMPTY_BASKET
+from pos.sales.checkout import EMPTY_BASKET
 from tui_helpers import (
     BLOCK_TEE_M,
     HOODIE_XS,
