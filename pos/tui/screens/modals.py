@@ -154,9 +154,9 @@ class QuantityModal(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class CashModal(ModalScreen[int | None]):
+class CashModal(ModalScreen["Tender | None"]):
     """Take cash: returns the pence handed over (at least the total), or None when cancelled."""
-
+    """Take cash: returns the cash Tender (at least the total handed over), or None when cancelled."""
     BINDINGS = [
         Binding("enter", "take", "Take cash"),
         Binding("escape", "cancel", "Cancel"),
@@ -205,7 +205,7 @@ class CashModal(ModalScreen[int | None]):
         except PosError as error:
             self._error(str(error))
             return
-        self.dismiss(tender.tendered_pence)
+        self.dismiss(tender)
 
     def _error(self, message: str) -> None:
         self.query_one("#cash-error", Label).update(message)

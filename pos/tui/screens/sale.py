@@ -16,7 +16,7 @@ from inventory.errors import PosError
 from inventory.money import format_pence
 from pos.printing import PrintOutcome, print_sale_receipt
 from pos.sales.basket import Basket
-from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender, card_tender, cash_tender
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender, card_tender
 from pos.tui._types import LedgerHandle, TillOptions
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
 from pos.tui.widgets.basket_table import BasketTable
@@ -292,20 +292,13 @@ class SaleScreen(Screen[None]):
     def action_cash(self) -> None:
         if not self._can_pay():
             return
-        total = self.basket.total_pence
 
-        def paid(tendered_pence: int | None) -> None:
+        def paid(tender: Tender | None) -> None:
             self._focus_scan()
-            if tendered_pence is None:
-                return
-            try:
-                tender = cash_tender(total, tendered_pence)
-            except PosError as error:
-                self._say(str(error), error=True)
-                return
-            self._complete(tender)
+            if tender is not None:
+                self._complete(tender)
 
-        self.app.push_screen(CashModal(total), paid)
+        self.app.push_screen(CashModal(self.basket.total_pence), paid)
 
     def action_card(self) -> None:
         if not self._can_pay():
