@@ -14,6 +14,7 @@ from inventory.money import format_pence
 from receipts.model import Receipt
 
 EMPTY_BASKET = "The basket is empty. Scan an item first."
+MAX_CHANGE_PENCE = 50_000  # more change than £500 is a typing slip (an amount entered twice), not a sale
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ def cash_tender(total_pence: int, tendered_pence: int | None = None) -> Tender:
         raise PaymentError(
             f"{format_pence(tendered)} is less than the total of {format_pence(total_pence)}. "
             "Enter the amount the customer handed over."
+        )
+    if tendered - total_pence > MAX_CHANGE_PENCE:
+        raise PaymentError(
+            f"{format_pence(tendered)} would mean {format_pence(tendered - total_pence)} change. "
+            "Check the amount the customer handed over and enter it again."
         )
     return Tender("cash", total_pence, tendered)
 

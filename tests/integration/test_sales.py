@@ -100,6 +100,12 @@ def test_cash_less_than_the_total_is_refused_with_advice() -> None:
     assert cash_tender(5500, 10000).change_pence == 4500
 
 
+def test_cash_that_would_give_absurd_change_is_refused_as_a_typing_slip() -> None:
+    assert cash_tender(19500, 69500).change_pence == 50000  # £500 change is still allowed
+    with pytest.raises(PaymentError, match="£200,100.00 would mean £199,905.00 change"):
+        cash_tender(19500, 20010000)
+
+
 def test_an_empty_basket_cannot_be_paid(demo_engine: Engine) -> None:
     with pytest.raises(PaymentError, match="basket is empty"):
         complete_sale(demo_engine, "till-1", [], [cash_tender(0)])
