@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.common import Result, interleaved, median, p95
 from bench.ledgers import catalogue_ledger
-from inventory.money import split_by_weights, vat_from_gross
+from common.money import split_by_weights, vat_from_gross
 
 STAMP = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -70,7 +70,7 @@ def _import(args: dict[str, Any]) -> dict[str, Any]:
 def _raw_import(ledger: Path, folder: Path) -> None:
     """The same rows with the standard library: parse, then one transaction per file (pragmas as the product)."""
     from inventory.ean import in_store_ean13
-    from inventory.money import parse_percent_bp, parse_pounds
+    from common.money import parse_percent_bp, parse_pounds
 
     connection = sqlite3.connect(ledger, isolation_level=None)
     for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=FULL"):

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from inventory.ean import in_store_ean13
-from inventory.money import split_by_weights, vat_from_gross
+from common.money import split_by_weights, vat_from_gross
 
 GENERATOR_VERSION = 2
 EVENT_START = date(2026, 11, 20)  # November: London time is UTC, so trading day = UTC date

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, or_, select
 
 from inventory.db import read_session
-from inventory.errors import UnknownCode
+from common.errors import UnknownCode
 from inventory.models import Product, Variant
 
 SEARCH_LIMIT = 50

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from inventory.errors import ImportProblem, InvalidImport
+from common.errors import ImportProblem, InvalidImport
 
 
 @dataclass(frozen=True)

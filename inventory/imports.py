@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from inventory.csvfile import CsvRow, read_csv
 from inventory.db import Base, read_session, write_session
 from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
-from inventory.errors import ImportProblem, InvalidImport
+from common.errors import ImportProblem, InvalidImport
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
-from inventory.money import BASIS_POINTS, MoneyFormatError, parse_percent_bp, parse_pounds
+from common.money import BASIS_POINTS, MoneyFormatError, parse_percent_bp, parse_pounds
 
 PARTICIPANT_COLUMNS = ("code", "name")
 PARTICIPANT_OPTIONAL = ("story", "linkedin_url", "consent")

@@ -13,8 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventory.db import Base
 
-MOVEMENT_KINDS = ("received", "sold", "returned", "adjusted")
-
 
 class Participant(Base):
     """A designer-maker on the programme. Name, story and profile are published only with consent."""

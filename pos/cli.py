@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import click
 
-from inventory.errors import PosError
+from common.errors import PosError
 
 DB_HELP = "Ledger database URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 
@@ -118,7 +118,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
          do_print: bool, config: Path | None, db: str | None) -> None:
     """Sell the items with these barcodes or SKUs (one code per item) without opening the till."""
     from inventory.catalog import look_up_code
-    from inventory.money import format_pence, parse_pounds
+    from common.money import format_pence, parse_pounds
     from pos.printing import print_sale_receipt
     from pos.sales.basket import Basket
     from pos.sales.checkout import card_tender, cash_tender
@@ -139,7 +139,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
     except (PosError, ValueError) as error:
         _fail(error)
     click.echo(
-        f"Sale {completed.till}-{completed.receipt_no:06d}: total {format_pence(completed.total_pence)}, "
+        f"Sale {completed.reference}: total {format_pence(completed.total_pence)}, "
         f"change {format_pence(completed.change_pence)}"
     )
     if do_print:
@@ -174,7 +174,7 @@ def report() -> None:
 @click.option("--db", help=DB_HELP)
 def report_sales(day, date_from, date_to, output: str, db: str | None) -> None:  # type: ignore[no-untyped-def]
     """Takings, VAT, tenders, designers and products for a day or a range of days."""
-    from pos.clock import today
+    from common.clock import today
     from pos.reports.render import report_csv, report_table
     from pos.reports.sales import sales_report
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from inventory.errors import PosError
+from common.errors import PosError
 from receipts.model import StoreHeader
 from receipts.printers import PRINTER_KINDS, PrinterSettings
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 from inventory.db import is_sqlite, make_engine
-from inventory.errors import PosError
+from common.errors import PosError
 
 SCHEMA_HEAD = "0004"  # the newest migration; tests check it matches pos/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from common.money import format_pence
 from receipts.model import Receipt, ReceiptLine
 
 if TYPE_CHECKING:
@@ -25,12 +26,6 @@ class PrintLine:
     large: bool = False  # double width and height; uses half the columns
 
 
-def _money(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{rest:02d}"
-
-
 def _two_columns(left: str, right: str, width: int) -> str:
     room = width - len(right) - 1
     return f"{left[:room]:<{room}} {right}"
@@ -43,8 +38,8 @@ def _rule(width: int) -> PrintLine:
 def _item_lines(line: ReceiptLine, width: int) -> list[PrintLine]:
     lines = [PrintLine(line.description[:width], bold=True)]
     detail = " / ".join(part for part in (line.size, line.colour) if part)
-    price = f"{line.quantity} x {_money(line.unit_price_pence)}"
-    lines.append(PrintLine(_two_columns(f"  {detail}  {price}", _money(line.line_total_pence), width)))
+    price = f"{line.quantity} x {format_pence(line.unit_price_pence)}"
+    lines.append(PrintLine(_two_columns(f"  {detail}  {price}", format_pence(line.line_total_pence), width)))
     if line.designed_by:
         lines.append(PrintLine(f"  Designed by {' & '.join(line.designed_by)}"[:width]))
     return lines
@@ -63,21 +58,21 @@ def receipt_lines(receipt: Receipt, width: int = DEFAULT_WIDTH) -> list[PrintLin
         lines.append(PrintLine(f"VAT no. {store.vat_number}", align="center"))
     lines.append(_rule(width))
     lines.append(PrintLine(_two_columns(receipt.printed_at.strftime("%d/%m/%Y %H:%M"), f"Till {receipt.till}", width)))
-    lines.append(PrintLine(f"Receipt {receipt.till}-{receipt.receipt_no:06d}"))
+    lines.append(PrintLine(f"Receipt {receipt.reference}"))
     if receipt.staff:
         lines.append(PrintLine(f"Served by {receipt.staff}"[:width]))
     lines.append(_rule(width))
     for line in receipt.lines:
         lines += _item_lines(line, width)
     lines.append(_rule(width))
-    lines.append(PrintLine(_two_columns("TOTAL", _money(receipt.total_pence), width // 2), bold=True, large=True))
+    lines.append(PrintLine(_two_columns("TOTAL", format_pence(receipt.total_pence), width // 2), bold=True, large=True))
     for vat in receipt.vat:
         rate = f"{vat.rate_bp // 100}" + (f".{vat.rate_bp % 100:02d}".rstrip("0") if vat.rate_bp % 100 else "")
-        lines.append(PrintLine(_two_columns(f"VAT included at {rate}%", _money(vat.vat_pence), width)))
+        lines.append(PrintLine(_two_columns(f"VAT included at {rate}%", format_pence(vat.vat_pence), width)))
     for payment in receipt.payments:
-        lines.append(PrintLine(_two_columns(_tender_label(payment.tender), _money(payment.tendered_pence), width)))
+        lines.append(PrintLine(_two_columns(_tender_label(payment.tender), format_pence(payment.tendered_pence), width)))
     if receipt.change_pence:
-        lines.append(PrintLine(_two_columns("Change", _money(receipt.change_pence), width), bold=True))
+        lines.append(PrintLine(_two_columns("Change", format_pence(receipt.change_pence), width), bold=True))
     lines.append(_rule(width))
     lines += [PrintLine(text[:width], align="center") for text in store.footer_lines]
     return lines

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+
+from common.values import ReceiptRef, Tender
 
 
 @dataclass(frozen=True)
@@ -15,13 +17,6 @@ class ReceiptLine:
     unit_price_pence: int
     line_total_pence: int
     designed_by: tuple[str, ...] = ()  # only designers who consented to be named
-
-
-@dataclass(frozen=True)
-class ReceiptPayment:
-    tender: str  # "cash" or "card"
-    amount_pence: int
-    tendered_pence: int
 
 
 @dataclass(frozen=True)
@@ -47,10 +42,13 @@ class Receipt:
     lines: tuple[ReceiptLine, ...]
     total_pence: int
     vat: tuple[VatLine, ...]
-    payments: tuple[ReceiptPayment, ...]
+    payments: tuple[Tender, ...]
     change_pence: int = 0
     staff: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reference(self) -> ReceiptRef:
+        return ReceiptRef(self.till, self.receipt_no)
 
     @property
     def vat_pence(self) -> int:

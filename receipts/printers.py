@@ -27,7 +27,7 @@ class PrinterSettings:
 
 
 def receipt_file_name(receipt: Receipt) -> str:
-    return f"{receipt.till}-{receipt.receipt_no:06d}.bin"
+    return f"{receipt.reference.file_stem}.bin"
 
 
 def print_receipt(settings: PrinterSettings, receipt: Receipt) -> str:

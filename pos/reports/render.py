@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from inventory.money import format_pence
+from common.money import format_pence
 from pos.reports.sales import SalesReport
 
 CSV_COLUMNS = ("section", "key", "name", "units", "gross_pence", "vat_pence", "net_pence")

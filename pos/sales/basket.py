@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from inventory.errors import NotAllowed
+from common.errors import NotAllowed
 
 if TYPE_CHECKING:  # the till builds baskets before SQLAlchemy has loaded
     from inventory.catalog import VariantInfo

@@ -9,25 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from inventory.errors import PaymentError
-from inventory.money import format_pence
+from common.errors import PaymentError
+from common.money import format_pence
+from common.values import ReceiptRef, Tender
 from receipts.model import Receipt
 
 EMPTY_BASKET = "The basket is empty. Scan an item first."
 MAX_CHANGE_PENCE = 50_000  # more change than £500 is a typing slip (an amount entered twice), not a sale
-
-
-@dataclass(frozen=True)
-class Tender:
-    """A payment as the cashier takes it: cash with what was handed over, or card for the amount."""
-
-    tender: str
-    amount_pence: int
-    tendered_pence: int
-
-    @property
-    def change_pence(self) -> int:
-        return self.tendered_pence - self.amount_pence
 
 
 def cash_tender(total_pence: int, tendered_pence: int | None = None) -> Tender:
@@ -60,3 +48,7 @@ class CompletedSale:
     vat_pence: int
     change_pence: int
     receipt: Receipt
+
+    @property
+    def reference(self) -> ReceiptRef:
+        return ReceiptRef(self.till, self.receipt_no)

@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory.db import Base
 
-TENDERS = ("cash", "card")
-
 
 class Till(Base):
     """A till by name. `last_receipt_no` gives each till its own gapless receipt numbers."""

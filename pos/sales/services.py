@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
 
 from inventory.db import write_session
-from inventory.errors import NotAllowed, PaymentError
+from common.errors import NotAllowed, PaymentError
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
-from inventory.money import format_pence, split_by_weights, vat_from_gross
-from pos.clock import local_time, trading_date, utc_naive, utc_now
-from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender
+from common.money import format_pence, split_by_weights, vat_from_gross
+from common.clock import local_time, trading_date, utc_naive, utc_now
+from common.values import ReceiptRef, Tender
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
-from receipts.model import Receipt, ReceiptLine, ReceiptPayment, StoreHeader, VatLine
+from receipts.model import Receipt, ReceiptLine, StoreHeader, VatLine
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def _receipt(
         ),
         total_pence=sum(line.total_pence for line in lines),
         vat=_vat_summary(lines),
-        payments=tuple(ReceiptPayment(t.tender, t.amount_pence, t.tendered_pence) for t in tenders),
+        payments=tuple(tenders),
         change_pence=sum(t.change_pence for t in tenders),
     )
 
@@ -253,7 +254,7 @@ def complete_sale(
             [
                 {
                     "variant_id": line.variant_id, "quantity": -line.quantity, "kind": "sold",
-                    "reason": "sale", "recorded_by": staff or till, "reference": f"{till}/{receipt_no}",
+                    "reason": "sale", "recorded_by": staff or till, "reference": str(ReceiptRef(till, receipt_no)),
                     "created_at": stored_at,
                 }
                 for line in lines

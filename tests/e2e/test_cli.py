@@ -23,7 +23,7 @@ from sqlalchemy import Engine, func, select
 from inventory.db import read_session
 from inventory.ean import ean13_check_digit
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
-from pos.clock import today
+from common.clock import today
 from pos.ledger import SCHEMA_HEAD, current_revision, open_ledger
 from pos.sales.models import Payment, Sale, SaleLine
 
@@ -147,7 +147,7 @@ def test_init_import_and_sell_say_what_they_did(shop: Shop) -> None:
         f"products: imported {_data_rows('products.csv')} row(s), {blanks} in-store barcode(s) assigned."
     )
     assert out["stock"].stdout.strip() == f"stock: imported {_data_rows('stock.csv')} row(s)."
-    assert "Sale till-1-000001: total £140.00, change £60.00" in out["sell"].stdout
+    assert "Sale till-1/000001: total £140.00, change £60.00" in out["sell"].stdout
     assert "Receipt 1 printed" in out["sell"].stdout
     for result in out.values():
         assert "Traceback" not in result.stderr

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from inventory.db import read_session
 from inventory.ean import ean13_check_digit, in_store_ean13, is_valid_ean13
-from inventory.errors import ImportProblem, InvalidImport
+from common.errors import ImportProblem, InvalidImport
 from inventory.imports import ImportResult, import_participants, import_products, import_stock
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inventory.db import make_engine
 from inventory.imports import import_participants, import_products, import_stock
-from inventory.money import split_by_weights, vat_from_gross
+from common.money import split_by_weights, vat_from_gross
 from pos.ledger import MIGRATIONS, SCHEMA_HEAD, current_revision, open_ledger, upgrade_ledger
 
 DATA = Path(__file__).resolve().parents[2] / "data"

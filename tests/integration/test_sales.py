@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from inventory.catalog import find_for_entry, look_up_code
 from inventory.db import read_session
-from inventory.errors import NotAllowed, PaymentError, UnknownCode
+from common.errors import NotAllowed, PaymentError, UnknownCode
 from inventory.models import StockMovement
 from inventory.stock import on_hand, stock_levels
 from pos.sales.basket import Basket

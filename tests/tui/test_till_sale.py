@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import ContentSwitcher, Digits, Input, Static
 
-from inventory.errors import PosError, UnknownCode
+from common.errors import PosError, UnknownCode
 from pos.config import Settings
 from pos.sales.services import complete_sale
 from pos.tui.app import TillApp

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.money import (
+from common.money import (
     MoneyFormatError,
     format_pence,
     parse_percent_bp,

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from escpos.printer import Dummy
 
+from common.values import Tender
 from receipts.escpos_receipt import receipt_text, render_receipt
-from receipts.model import Receipt, ReceiptLine, ReceiptPayment, StoreHeader, VatLine
+from receipts.model import Receipt, ReceiptLine, StoreHeader, VatLine
 from receipts.printers import PrinterError, PrinterSettings, print_receipt
 
 
@@ -28,7 +29,7 @@ def _receipt() -> Receipt:
         ),
         total_pence=25500,
         vat=(VatLine(2000, 4250),),
-        payments=(ReceiptPayment("cash", 25500, 30000),),
+        payments=(Tender("cash", 25500, 30000),),
         change_pence=4500,
     )
 
@@ -36,7 +37,7 @@ def _receipt() -> Receipt:
 def test_text_receipt_has_every_required_part() -> None:
     text = receipt_text(_receipt())
     for expected in (
-        "Makers' Store", "Unit 4, Market Hall", "25/11/2026 14:05", "Till till-1", "Receipt till-1-000042",
+        "Makers' Store", "Unit 4, Market Hall", "25/11/2026 14:05", "Till till-1", "Receipt till-1/000042",
         "Night Bus Hoodie", "M / Black", "2 x £55.00", "£110.00", "Designed by Amara Osei",
         "Designed by Amara Osei & Rhea Nvarro", "TOTAL", "£255.00", "VAT included at 20%", "£42.50",
         "Cash", "£300.00", "Change", "£45.00",

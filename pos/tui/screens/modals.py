@@ -14,14 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Digits, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from inventory.errors import PosError
-from inventory.money import MoneyFormatError, format_pence, parse_pounds
+from common.errors import PosError
+from common.money import MoneyFormatError, format_pence, parse_pounds
 from pos.sales.checkout import cash_tender
 from pos.tui._types import LedgerHandle
 from pos.tui.widgets.dialog_input import DialogInput
 from pos.tui.widgets.footer import TillFooter
 
 if TYPE_CHECKING:
+    from common.values import Tender
     from inventory.catalog import VariantInfo
 
 QUICK_CASH_POUNDS = (5, 10, 20, 50)

@@ -12,11 +12,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Digits, Label, Static
 
-from inventory.errors import PosError
-from inventory.money import format_pence
+from common.errors import PosError
+from common.money import format_pence
 from pos.printing import PrintOutcome, print_sale_receipt
 from pos.sales.basket import Basket
-from pos.sales.checkout import EMPTY_BASKET, CompletedSale, Tender, card_tender
+from common.values import Tender
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_tender
 from pos.tui._types import LedgerHandle, TillOptions
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
 from pos.tui.widgets.basket_table import BasketTable
@@ -337,7 +338,7 @@ class SaleScreen(Screen[None]):
         self._refresh_basket()
         self.query_one("#last-sale", LastSalePanel).show(completed, RECEIPT_PREVIEW_WIDTH)
         self._show_panel("last-sale")
-        self._say(f"Sale complete: receipt {completed.till}-{completed.receipt_no:06d}. Printing...")
+        self._say(f"Sale complete: receipt {completed.reference}. Printing...")
         self._focus_scan()
         self._print(completed)
 

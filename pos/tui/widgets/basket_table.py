@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from inventory.money import format_pence
+from common.money import format_pence
 from pos.sales.basket import Basket, BasketLine
 
 ITEM_WIDTH = 30

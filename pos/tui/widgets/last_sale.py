@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Label, Static
 
-from inventory.money import format_pence
+from common.money import format_pence
 from pos.sales.checkout import CompletedSale
 from receipts.escpos_receipt import receipt_text
 
@@ -29,7 +29,7 @@ class LastSalePanel(Horizontal):
 
     def show(self, sale: CompletedSale, width: int) -> None:
         receipt = sale.receipt
-        self.query_one("#last-sale-receipt-no", Label).update(f"Receipt {receipt.till}-{receipt.receipt_no:06d}")
+        self.query_one("#last-sale-receipt-no", Label).update(f"Receipt {receipt.reference}")
         self.query_one("#change", Digits).update(format_pence(sale.change_pence))
         paid = [
             f"{_TENDER_WORDS.get(p.tender, p.tender.title())} {format_pence(p.tendered_pence)}" for p in receipt.payments

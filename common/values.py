@@ -1,0 +1,39 @@
+"""Small value types shared by the sales layer, the receipts and the faces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RECEIPT_DIGITS = 6
+
+
+@dataclass(frozen=True, order=True)
+class ReceiptRef:
+    """A receipt's reference: the till's name and its number there, printed as `till-1/000012`."""
+
+    till: str
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.till}/{self.number:0{RECEIPT_DIGITS}d}"
+
+    @property
+    def file_stem(self) -> str:
+        """The reference as a file name may carry it (no slash): `till-1-000012`."""
+        return f"{self.till}-{self.number:0{RECEIPT_DIGITS}d}"
+
+
+@dataclass(frozen=True)
+class Tender:
+    """One payment towards a sale: cash with what was handed over, or card for the amount.
+
+    Card records the amount only, never card data; its tendered amount equals the amount.
+    """
+
+    tender: str  # "cash" or "card"
+    amount_pence: int
+    tendered_pence: int
+
+    @property
+    def change_pence(self) -> int:
+        return self.tendered_pence - self.amount_pence
