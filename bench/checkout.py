@@ -107,11 +107,13 @@ def raw_connection(path: Path, synchronous: str) -> sqlite3.Connection:
 def _pair(path: Path, skus: int, repeat: int, synchronous: str) -> dict[str, list[float]]:
     from sqlalchemy import event
 
+    from inventory.db import Actor, UnitOfWork
     from pos.ledger import open_ledger
     from pos.sales.checkout import card_tender
     from pos.sales.services import complete_sale
 
     engine = open_ledger(f"sqlite:///{path}")
+    at_till = UnitOfWork(engine, Actor("", "bench-services", lambda: STAMP))
     if synchronous != "FULL":
         @event.listens_for(engine, "connect")
         def _relax(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +130,7 @@ def _pair(path: Path, skus: int, repeat: int, synchronous: str) -> dict[str, lis
 
     def product() -> None:
         items = basket()
-        complete_sale(engine, "bench-services", items, [card_tender(sum(prices[v] * q for v, q in items))], now=STAMP)
+        complete_sale(at_till, items, [card_tender(sum(prices[v] * q for v, q in items))])
 
     def raw() -> None:
         raw_sale(connection, "bench-raw", basket())

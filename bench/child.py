@@ -45,6 +45,7 @@ def _import(args: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         _raw_import(ledger, folder)
         return {"seconds": time.perf_counter() - started, "peak_rss_kib": peak_rss_kib()}
+    from inventory.db import Actor, UnitOfWork
     from inventory.imports import import_participants, import_products, import_stock
     from pos.ledger import open_ledger
 
@@ -55,9 +56,9 @@ def _import(args: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     steps = {}
     for name, call in (
-        ("participants", lambda: import_participants(engine, folder / "participants.csv")),
-        ("products", lambda: import_products(engine, folder / "products.csv")),
-        ("stock", lambda: import_stock(engine, folder / "stock.csv", recorded_by="bench")),
+        ("participants", lambda: import_participants(UnitOfWork(engine, Actor("bench")), folder / "participants.csv")),
+        ("products", lambda: import_products(UnitOfWork(engine, Actor("bench")), folder / "products.csv")),
+        ("stock", lambda: import_stock(UnitOfWork(engine, Actor("bench")), folder / "stock.csv")),
     ):
         step = time.perf_counter()
         result = call()
@@ -124,6 +125,7 @@ def _raw_import(ledger: Path, folder: Path) -> None:
 
 def _memory(args: dict[str, Any]) -> dict[str, Any]:
     from inventory.catalog import find_for_entry
+    from inventory.db import Actor, UnitOfWork
     from pos.ledger import open_ledger
     from pos.sales.basket import Basket
     from pos.sales.checkout import card_tender
@@ -138,7 +140,7 @@ def _memory(args: dict[str, Any]) -> dict[str, Any]:
         basket = Basket()
         for offset in range(3):
             basket.add(find_for_entry(engine, barcodes[(number * 3 + offset) % len(barcodes)])[0])
-        complete_sale(engine, "bench-memory", basket.items(), [card_tender(basket.total_pence)])
+        complete_sale(UnitOfWork(engine, Actor("", "bench-memory")), basket.items(), [card_tender(basket.total_pence)])
         if number == checkpoint:
             marks["checkpoint"] = {"sales": number, "peak_rss_kib": peak_rss_kib(), "rss_kib": current_rss_kib()}
     marks["end"] = {"sales": sales, "peak_rss_kib": peak_rss_kib(), "rss_kib": current_rss_kib()}

@@ -51,3 +51,14 @@ class InvalidImport(PosError):
         super().__init__(
             f"{path}: nothing was imported; fix these {len(problems)} problem(s) and import again:\n{listing}"
         )
+
+
+class LedgerBusy(PosError):
+    """Another till or command is writing to the ledger right now; nothing was written. Try again."""
+
+    def __init__(self) -> None:
+        super().__init__("The ledger is busy with another till or an import; nothing was lost. Trying again...")
+
+
+class LedgerUnavailable(PosError):
+    """The ledger could not be reached or refused the write; nothing was written."""

@@ -8,13 +8,20 @@ Reads keep the default deferred BEGIN so a long report never blocks a sale.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
+
+from common.clock import utc_now
+from common.errors import LedgerBusy, LedgerUnavailable, PosError
 
 DEFAULT_DATABASE_URL = "sqlite:///data/ledger.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -97,3 +104,96 @@ def read_session(engine: Engine) -> Iterator[Session]:
             yield session
         finally:
             session.rollback()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does a write, at which till, by which clock. Every service that writes is given one."""
+
+    name: str  # the person acting (later a staff record); "import" or "demo set-up" for set-up work
+    till: str | None = None
+    clock: Callable[[], datetime] = field(default=utc_now, compare=False)
+
+
+# SQLite says "database is locked"/"busy"; PostgreSQL serialization failure (40001), deadlock (40P01).
+_BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def _is_busy(error: DBAPIError) -> bool:
+    if isinstance(error, OperationalError) and ("database is locked" in str(error.orig) or "busy" in str(error.orig)):
+        return True
+    return getattr(error.orig, "sqlstate", None) in _BUSY_SQLSTATES
+
+
+class UnitOfWork:
+    """One transaction of a use case, with who is acting, where and when.
+
+    `with uow:` begins a write transaction (BEGIN IMMEDIATE on SQLite) and fixes `uow.now` from the
+    actor's clock; `uow.commit()` ends it; leaving the block without a commit rolls everything back.
+    A busy ledger surfaces as LedgerBusy (nothing written; the caller may retry), anything the
+    database says otherwise as LedgerUnavailable or the service's own PosError: never a driver message.
+    The same UnitOfWork can be entered again for the next use case.
+    """
+
+    def __init__(self, engine: Engine, actor: Actor) -> None:
+        self.engine = engine
+        self.actor = actor
+        self._session: Session | None = None
+        self._now: datetime | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("a unit of work is used inside `with uow:`")
+        return self._session
+
+    @property
+    def connection(self) -> Connection:
+        return self.session.connection()
+
+    @property
+    def now(self) -> datetime:
+        """The moment of this unit of work (aware, UTC), the same for every row it writes."""
+        assert self._now is not None, "a unit of work is used inside `with uow:`"
+        return self._now
+
+    def __enter__(self) -> UnitOfWork:
+        self._now = self.actor.clock()
+        self._session = Session(_writer(self.engine), expire_on_commit=False)
+        try:
+            self._session.begin()
+            self._session.connection()  # BEGIN now, so a busy ledger is found before any work
+        except DBAPIError as error:
+            self._close()
+            raise _plain_error(error) or error
+        return self
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except DBAPIError as error:
+            raise _plain_error(error) or error
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self._close()
+        plain = _plain_error(error) if isinstance(error, DBAPIError) else None
+        if plain is not None:
+            raise plain from error
+
+    def _close(self) -> None:
+        if self._session is not None:
+            self._session.rollback()
+            self._session.close()
+            self._session = None
+
+
+def _plain_error(error: DBAPIError) -> PosError | None:
+    """A busy or unreachable ledger in words a cashier can act on; None for other database errors."""
+    if _is_busy(error):
+        return LedgerBusy()
+    if error.connection_invalidated or isinstance(error, OperationalError):
+        first = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
+        return LedgerUnavailable(f"The ledger could not be reached ({first}). Nothing was written; try again.")
+    return None

@@ -11,18 +11,20 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory.csvfile import CsvRow, read_csv
-from inventory.db import Base, read_session, write_session
-from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
+from common.clock import utc_naive
 from common.errors import ImportProblem, InvalidImport
-from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 from common.money import BASIS_POINTS, MoneyFormatError, parse_percent_bp, parse_pounds
+from inventory.csvfile import CsvRow, read_csv
+from inventory.db import Base, UnitOfWork, read_session
+from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
+from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 
 PARTICIPANT_COLUMNS = ("code", "name")
 PARTICIPANT_OPTIONAL = ("story", "linkedin_url", "consent")
@@ -79,23 +81,26 @@ class _Problems:
 
 
 def _add_all_or_nothing(
-    engine: Engine, path: Path, kind: str, rows: Sequence[Base], problems: _Problems, dry_run: bool
+    uow: UnitOfWork, path: Path, kind: str, rows: Sequence[Base], problems: _Problems, dry_run: bool
 ) -> ImportResult:
     """Write every new row in one transaction, or none if the file had any problem."""
     problems.raise_if_any(path)
     if not dry_run:
-        with _refused_by_ledger(path), write_session(engine) as session:
-            session.add_all(rows)
+        with _refused_by_ledger(path), uow:
+            for row in rows:
+                row.created_at = utc_naive(uow.now)  # type: ignore[attr-defined]
+            uow.session.add_all(rows)
+            uow.commit()
     return ImportResult(kind, len(rows), not dry_run)
 
 
 # --- participants -----------------------------------------------------------------------------
 
 
-def import_participants(engine: Engine, path: Path, *, dry_run: bool = False) -> ImportResult:
+def import_participants(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> ImportResult:
     rows = read_csv(path, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONAL)
     problems = _Problems()
-    with read_session(engine) as session:
+    with read_session(uow.engine) as session:
         existing = set(session.scalars(select(Participant.code)))
     new: list[Participant] = []
     seen: dict[str, int] = {}
@@ -103,7 +108,7 @@ def import_participants(engine: Engine, path: Path, *, dry_run: bool = False) ->
         participant = _participant_from_row(row, problems, existing, seen)
         if participant is not None:
             new.append(participant)
-    return _add_all_or_nothing(engine, path, "participants", new, problems, dry_run)
+    return _add_all_or_nothing(uow, path, "participants", new, problems, dry_run)
 
 
 def _participant_from_row(
@@ -311,22 +316,22 @@ def _check_design_agrees(
         )
 
 
-def import_products(engine: Engine, path: Path, *, dry_run: bool = False) -> ImportResult:
+def import_products(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> ImportResult:
     """Designs and their SKUs; a blank barcode gets the next in-store EAN-13 (prefix 20)."""
     csv_rows = read_csv(path, PRODUCT_COLUMNS, PRODUCT_OPTIONAL)
     problems = _Problems()
     rows = [_variant_from_row(row, problems) for row in csv_rows]
-    with _refused_by_ledger(path), write_session(engine) as session:
-        catalogue = _load_catalogue(session)
+    with _refused_by_ledger(path), uow:
+        catalogue = _load_catalogue(uow.session)
         _check_against_catalogue(rows, catalogue, problems)
         problems.raise_if_any(path)
-        assigned = _write_products(session, rows, catalogue)
-        if dry_run:
-            session.rollback()
+        assigned = _write_products(uow.session, rows, catalogue, utc_naive(uow.now))
+        if not dry_run:
+            uow.commit()
     return ImportResult("products", len(rows), not dry_run, assigned)
 
 
-def _write_products(session: Session, rows: list[_VariantRow], catalogue: _Catalogue) -> int:
+def _write_products(session: Session, rows: list[_VariantRow], catalogue: _Catalogue, created_at: datetime) -> int:
     product_ids = {name: stored[0] for name, stored in catalogue.designs.items()}
     catalogue.barcodes.update(row.barcode for row in rows if row.barcode)  # never hand out one a later row uses
     next_sequence = catalogue.last_in_store
@@ -334,7 +339,9 @@ def _write_products(session: Session, rows: list[_VariantRow], catalogue: _Catal
     for row in rows:
         key = row.design.lower()
         if key not in product_ids:
-            product = Product(name=row.design, category=row.category, vat_rate_bp=row.vat_rate_bp)
+            product = Product(
+                name=row.design, category=row.category, vat_rate_bp=row.vat_rate_bp, created_at=created_at
+            )
             session.add(product)
             session.flush()
             product_ids[key] = product.id
@@ -367,20 +374,18 @@ def _next_free_in_store(after: int, taken: set[str]) -> tuple[str, int]:
 # --- stock ----------------------------------------------------------------------------------------
 
 
-def import_stock(
-    engine: Engine, path: Path, *, dry_run: bool = False, recorded_by: str = "import"
-) -> ImportResult:
-    """Goods received from the workshop: one 'received' movement per row."""
+def import_stock(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> ImportResult:
+    """Goods received from the workshop: one 'received' movement per row, recorded by the acting person."""
     rows = read_csv(path, STOCK_COLUMNS, STOCK_OPTIONAL)
     problems = _Problems()
-    with read_session(engine) as session:
+    with read_session(uow.engine) as session:
         variants = {sku.upper(): variant_id for sku, variant_id in session.execute(select(Variant.sku, Variant.id))}
     movements: list[StockMovement] = []
     for row in rows:
-        movement = _movement_from_row(row, variants, problems, recorded_by, path.name)
+        movement = _movement_from_row(row, variants, problems, uow.actor.name, path.name)
         if movement is not None:
             movements.append(movement)
-    return _add_all_or_nothing(engine, path, "stock", movements, problems, dry_run)
+    return _add_all_or_nothing(uow, path, "stock", movements, problems, dry_run)
 
 
 def _movement_from_row(

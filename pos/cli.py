@@ -55,16 +55,16 @@ def init(db: str | None) -> None:
 @click.argument("kind", type=click.Choice(["participants", "products", "stock"]))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report problems without writing anything.")
-@click.option("--by", "recorded_by", default="import", show_default=True, help="Who received the stock (stock only).")
+@click.option("--by", "recorded_by", default="import", show_default=True, help="Who is importing (recorded as who received the stock).")
 @click.option("--db", help=DB_HELP)
 def import_(kind: str, file: Path, dry_run: bool, recorded_by: str, db: str | None) -> None:
     """Import participants, products or received stock from a CSV file (all rows or none)."""
+    from inventory.db import Actor, UnitOfWork
     from inventory.imports import IMPORTERS
 
     engine = _open(db)
-    options = {"recorded_by": recorded_by} if kind == "stock" else {}
     try:
-        result = IMPORTERS[kind](engine, file, dry_run=dry_run, **options)
+        result = IMPORTERS[kind](UnitOfWork(engine, Actor(recorded_by)), file, dry_run=dry_run)
     except PosError as error:
         _fail(error)
     click.echo(result.summary())
@@ -124,6 +124,8 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
     from pos.sales.checkout import card_tender, cash_tender
     from pos.sales.services import complete_sale
 
+    from inventory.db import Actor, UnitOfWork
+
     if card and cash:
         _fail(PosError("Choose --cash or --card, not both."))
     engine = _open(db)
@@ -135,7 +137,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
         tender = card_tender(basket.total_pence) if card else cash_tender(
             basket.total_pence, parse_pounds(cash) if cash else None
         )
-        completed = complete_sale(engine, till_name, basket.items(), [tender], staff=staff, store=settings.store)
+        completed = complete_sale(UnitOfWork(engine, Actor(staff, till_name)), basket.items(), [tender], store=settings.store)
     except (PosError, ValueError) as error:
         _fail(error)
     click.echo(

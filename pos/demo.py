@@ -24,7 +24,7 @@ def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = D
     """Open the demo ledger, importing the demo participants, products and stock if it is empty."""
     from sqlalchemy import func, select
 
-    from inventory.db import read_session
+    from inventory.db import Actor, UnitOfWork, read_session
     from inventory.imports import import_participants, import_products, import_stock
     from inventory.models import Variant
     from pos.ledger import open_ledger
@@ -33,7 +33,8 @@ def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = D
     with read_session(engine) as session:
         has_catalogue = session.execute(select(func.count()).select_from(Variant)).scalar_one() > 0
     if not has_catalogue:
-        import_participants(engine, catalogue_dir / "participants.csv")
-        import_products(engine, catalogue_dir / "products.csv")
-        import_stock(engine, catalogue_dir / "stock.csv", recorded_by="demo set-up")
+        set_up = UnitOfWork(engine, Actor("demo set-up"))
+        import_participants(set_up, catalogue_dir / "participants.csv")
+        import_products(set_up, catalogue_dir / "products.csv")
+        import_stock(set_up, catalogue_dir / "stock.csv")
     return engine

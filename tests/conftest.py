@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from inventory.imports import import_participants, import_products, import_stock
 from pos.ledger import open_ledger
+from ledger_helpers import by
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -87,7 +88,7 @@ def engine(ledger_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def demo_engine(engine: Engine) -> Engine:
     """A ledger holding the demo catalogue (data/*.csv) and its stock."""
-    import_participants(engine, DATA / "participants.csv")
-    import_products(engine, DATA / "products.csv")
-    import_stock(engine, DATA / "stock.csv")
+    import_participants(by(engine), DATA / "participants.csv")
+    import_products(by(engine), DATA / "products.csv")
+    import_stock(by(engine), DATA / "stock.csv")
     return engine

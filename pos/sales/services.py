@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
-from inventory.db import write_session
+from inventory.db import UnitOfWork
 from common.errors import NotAllowed, PaymentError
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 from common.money import format_pence, split_by_weights, vat_from_gross
-from common.clock import local_time, trading_date, utc_naive, utc_now
+from common.clock import local_time, trading_date, utc_naive
 from common.values import ReceiptRef, Tender
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
@@ -183,28 +183,29 @@ def _receipt(
 
 
 def complete_sale(
-    engine: Engine,
-    till: str,
+    uow: UnitOfWork,
     items: Sequence[tuple[int, int]],
     tenders: Sequence[Tender],
     *,
-    staff: str = "",
     store: StoreHeader | None = None,
-    now: datetime | None = None,
 ) -> CompletedSale:
-    """Record a paid sale: all of it in one transaction, or nothing.
+    """Record a paid sale at the acting till, served by the acting person: all of it in one transaction, or nothing.
 
     `items` are (variant_id, quantity); prices come from the catalogue at this moment, and the
     tenders must pay exactly that total (cash change is the tendered surplus).
     """
     if not items:
         raise PaymentError(EMPTY_BASKET)
+    till = uow.actor.till
+    if not till:
+        raise NotAllowed("A sale is made at a till: name the till.")
+    staff = uow.actor.name
     quantities = _merge_quantities(items)
-    moment = now or utc_now()
-    stored_at = utc_naive(moment)
-    day = trading_date(moment)
-    with write_session(engine) as session:
-        connection = session.connection()
+    with uow:
+        moment = uow.now
+        stored_at = utc_naive(moment)
+        day = trading_date(moment)
+        connection = uow.connection
         lines = _price_lines(connection, quantities)
         total = sum(line.total_pence for line in lines)
         paid = sum(t.amount_pence for t in tenders)
@@ -260,6 +261,7 @@ def complete_sale(
                 for line in lines
             ],
         )
+        uow.commit()
     when = local_time(moment)
     receipt = _receipt(store or StoreHeader(), till, receipt_no, when, staff, lines, tenders)
     return CompletedSale(

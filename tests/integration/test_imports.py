@@ -18,6 +18,7 @@ from inventory.ean import ean13_check_digit, in_store_ean13, is_valid_ean13
 from common.errors import ImportProblem, InvalidImport
 from inventory.imports import ImportResult, import_participants, import_products, import_stock
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
+from ledger_helpers import by
 
 MODELS = (Participant, Product, Variant, DesignerShare, StockMovement)
 
@@ -88,7 +89,7 @@ def expect_refused(
     message containing the given fragment(s) (case-insensitive), and prove nothing was written."""
     before = counts(engine)
     with pytest.raises(InvalidImport) as caught:
-        importer(engine, path)
+        importer(by(engine), path)
     problems = caught.value.problems
     assert sorted({problem.line for problem in problems}) == sorted(expected), problems
     for line, fragments in expected.items():
@@ -112,9 +113,9 @@ def seeded(engine: Engine, tmp_path: Path) -> Engine:
     """A ledger with four participants, two designs (one a collaboration), three SKUs and stock."""
     seed = tmp_path / "seed"
     seed.mkdir()
-    import_participants(engine, write_text(seed, "participants.csv", SEED_PARTICIPANTS))
-    import_products(engine, write_text(seed, "products.csv", SEED_PRODUCTS))
-    import_stock(engine, write_text(seed, "stock.csv", SEED_STOCK))
+    import_participants(by(engine), write_text(seed, "participants.csv", SEED_PARTICIPANTS))
+    import_products(by(engine), write_text(seed, "products.csv", SEED_PRODUCTS))
+    import_stock(by(engine), write_text(seed, "stock.csv", SEED_STOCK))
     assert counts(engine) == {
         "participants": 4, "products": 2, "variants": 3, "designer_shares": 4, "stock_movements": 3,
     }
@@ -258,7 +259,7 @@ def test_one_design_with_two_sets_of_designers_in_one_file_is_refused(seeded: En
 def test_new_sku_of_an_existing_design_with_the_same_designers_joins_it(seeded: Engine, tmp_path: Path) -> None:
     path = write_text(tmp_path, "products.csv", PRODUCTS_HEADER
         + "CCJ-BLA-L,Collab Coach Jacket,Jackets,20,RNV:30;AMO:40;KBL:30,L,Black,85.00,\n")
-    import_products(seeded, path)
+    import_products(by(seeded), path)
     with read_session(seeded) as session:
         designs = session.execute(
             select(Product.name, func.count(Variant.id)).join(Variant).group_by(Product.name)
@@ -452,21 +453,21 @@ def test_a_row_with_a_bad_price_and_an_unknown_designer_reports_both(seeded: Eng
 def test_dry_run_of_a_good_file_writes_nothing_and_counts_rows(seeded: Engine, tmp_path: Path, kind: str) -> None:
     path = write_text(tmp_path, f"{kind}.csv", GOOD_FILES[kind])
     before = counts(seeded)
-    result = IMPORTERS[kind](seeded, path, dry_run=True)
+    result = IMPORTERS[kind](by(seeded), path, dry_run=True)
     assert (result.rows, result.written) == (2, False)
     assert "would import 2 row(s)" in result.summary()
     assert counts(seeded) == before
     # and the real import afterwards writes what the dry run promised
-    written = IMPORTERS[kind](seeded, path)
+    written = IMPORTERS[kind](by(seeded), path)
     assert (written.rows, written.written) == (2, True)
     assert counts(seeded) != before
 
 
 def test_dry_run_of_products_reports_assigned_barcodes_without_using_them(seeded: Engine, tmp_path: Path) -> None:
     path = write_text(tmp_path, "products.csv", GOOD_FILES["products"])
-    dry = import_products(seeded, path, dry_run=True)
+    dry = import_products(by(seeded), path, dry_run=True)
     assert dry.assigned_barcodes == 2
-    import_products(seeded, path)
+    import_products(by(seeded), path)
     assigned = barcodes_by_sku(seeded)
     assert {assigned["TEE-1"], assigned["TEE-2"]} == {in_store_ean13(50), in_store_ean13(51)}
 
@@ -484,9 +485,9 @@ def test_dry_run_of_a_bad_file_reports_the_same_problems(seeded: Engine, tmp_pat
     path = write_text(tmp_path, f"{kind}.csv", text)
     before = counts(seeded)
     with pytest.raises(InvalidImport) as dry:
-        IMPORTERS[kind](seeded, path, dry_run=True)
+        IMPORTERS[kind](by(seeded), path, dry_run=True)
     with pytest.raises(InvalidImport) as real:
-        IMPORTERS[kind](seeded, path)
+        IMPORTERS[kind](by(seeded), path)
     assert dry.value.problems == real.value.problems
     assert dry.value.problems
     assert counts(seeded) == before
@@ -496,11 +497,11 @@ def test_dry_run_of_a_bad_file_reports_the_same_problems(seeded: Engine, tmp_pat
 
 
 def test_blank_barcodes_get_distinct_in_store_ean13s(engine: Engine, tmp_path: Path) -> None:
-    import_participants(engine, write_text(tmp_path, "p.csv", SEED_PARTICIPANTS))
+    import_participants(by(engine), write_text(tmp_path, "p.csv", SEED_PARTICIPANTS))
     path = write_text(tmp_path, "products.csv", PRODUCTS_HEADER + "".join(
         f"TEE-{n},Logo Tee,T-shirts,20,DJT,{size},White,25.00,\n" for n, size in enumerate(["S", "M", "L", "XL"])
     ))
-    result = import_products(engine, path)
+    result = import_products(by(engine), path)
     assert result.assigned_barcodes == 4
     assert "4 in-store barcode(s) assigned" in result.summary()
     codes = list(barcodes_by_sku(engine).values())
@@ -517,11 +518,11 @@ def test_assigned_barcodes_avoid_explicit_ones_in_the_file_and_in_the_ledger(see
         + "TEE-1,Logo Tee,T-shirts,20,DJT,S,White,25.00,\n"
         + "TEE-2,Logo Tee,T-shirts,20,DJT,M,White,25.00,\n"
         + "TEE-3,Logo Tee,T-shirts,20,DJT,L,White,25.00,\n")
-    assert import_products(seeded, first).assigned_barcodes == 3
+    assert import_products(by(seeded), first).assigned_barcodes == 3
     second = write_text(tmp_path, "second.csv", PRODUCTS_HEADER
         + "CAP-1,Strap Cap,Accessories,20,RNV,OS,Black,22.00,\n"
         + "CAP-2,Strap Cap,Accessories,20,RNV,OS,Stone,22.00,\n")
-    assert import_products(seeded, second).assigned_barcodes == 2
+    assert import_products(by(seeded), second).assigned_barcodes == 2
     barcodes = barcodes_by_sku(seeded)
     assert len(set(barcodes.values())) == len(barcodes) == 9
     assert barcodes["TEE-0"] == explicit
@@ -536,7 +537,7 @@ def test_assigned_barcode_avoids_an_explicit_in_store_barcode_on_a_later_row(see
     path = write_text(tmp_path, "products.csv", PRODUCTS_HEADER
         + "TEE-1,Logo Tee,T-shirts,20,DJT,S,White,25.00,\n"
         + f"TEE-2,Logo Tee,T-shirts,20,DJT,M,White,25.00,{later}\n")
-    result = import_products(seeded, path)
+    result = import_products(by(seeded), path)
     assert result.assigned_barcodes == 1
     barcodes = barcodes_by_sku(seeded)
     assert barcodes["TEE-2"] == later
@@ -550,7 +551,7 @@ def test_rows_with_the_assigned_barcode_bug_still_write_nothing(seeded: Engine, 
         + f"TEE-2,Logo Tee,T-shirts,20,DJT,M,White,25.00,{in_store_ean13(50)}\n")
     before = counts(seeded)
     try:
-        import_products(seeded, path)
+        import_products(by(seeded), path)
     except Exception:  # noqa: BLE001 - the bug above raises IntegrityError; either way, all or nothing
         assert counts(seeded) == before
     else:
@@ -565,7 +566,7 @@ def test_collaboration_shares_are_stored_in_basis_points_summing_to_10000(seeded
         + "TOTE-1,Market Tote,Accessories,20,AMO:40;KBL:30;RNV:30,OS,Natural,15.00,\n"
         + "TOTE-2,Market Tote,Accessories,20,AMO:40;KBL:30;RNV:30,OS,Black,15.00,\n"
         + "CREW-1,Three Way Crew,Sweatshirts,20,DJT:33.34;KBL:33.33%;RNV:33.33,M,Navy,48,\n")
-    import_products(seeded, path)
+    import_products(by(seeded), path)
     tote = shares_of(seeded, "Market Tote")
     assert tote == {"AMO": 4000, "KBL": 3000, "RNV": 3000}
     assert sum(tote.values()) == 10_000
@@ -602,12 +603,12 @@ def test_utf8_with_bom_and_crlf_from_excel_is_accepted_and_names_round_trip(engi
         "ZOE,Zoë Ødegård,\"Prints «big» type – and ünïcode\",,Yes\r\n"
         "KBL,Kai Blake,,,no\r\n".encode()
     )
-    assert import_participants(engine, participants).rows == 2
+    assert import_participants(by(engine), participants).rows == 2
     products = tmp_path / "products.csv"
     products.write_bytes(
         ("\ufeff" + PRODUCTS_HEADER + "CC-1,Café Crème Tee,T-shirts,20,ZOE,M,Bleu Ciel,£25,\n").replace("\n", "\r\n").encode()
     )
-    assert import_products(engine, products).rows == 1
+    assert import_products(by(engine), products).rows == 1
     with read_session(engine) as session:
         zoe = session.execute(
             select(Participant.display_name, Participant.story, Participant.consent_to_publish)

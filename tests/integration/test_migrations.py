@@ -15,6 +15,7 @@ from inventory.db import make_engine
 from inventory.imports import import_participants, import_products, import_stock
 from common.money import split_by_weights, vat_from_gross
 from pos.ledger import MIGRATIONS, SCHEMA_HEAD, current_revision, open_ledger, upgrade_ledger
+from ledger_helpers import by
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -109,9 +110,9 @@ def test_upgrading_a_ledger_holding_sales_keeps_every_row(ledger_url: str) -> No
     old = make_engine(ledger_url)
     upgrade_ledger(old, "0001")
     assert current_revision(old) == "0001"
-    import_participants(old, DATA / "participants.csv")
-    import_products(old, DATA / "products.csv")
-    import_stock(old, DATA / "stock.csv")
+    import_participants(by(old), DATA / "participants.csv")
+    import_products(by(old), DATA / "products.csv")
+    import_stock(by(old), DATA / "stock.csv")
     _sell_as_0001(old, "till-1", [(1, 2), (50, 1)], "cash", 20000)
     _sell_as_0001(old, "till-2", [(3, 1)], "card", 5500)
     old_columns = _columns(old)

@@ -18,6 +18,7 @@ from pos.sales.basket import Basket
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
 from pos.sales.checkout import card_tender, cash_tender
 from pos.sales.services import complete_sale
+from ledger_helpers import by, at_till
 
 HOODIE_M = "2000000000039"  # Night Bus Hoodie, M, Black, £55, designed by AMO
 COLLAB_L = "2000000000527"  # Collab Coach Jacket, L, Black, £85, AMO 40 / KBL 30 / RNV 30
@@ -40,7 +41,7 @@ def test_a_sale_writes_sale_lines_attribution_payment_and_stock_together(demo_en
     basket = _basket(demo_engine, HOODIE_M, COLLAB_L, HOODIE_M)
     hoodie = look_up_code(demo_engine, HOODIE_M)
     stock_before = on_hand(demo_engine, hoodie.variant_id)
-    sale = complete_sale(demo_engine, "till-1", basket.items(), [cash_tender(basket.total_pence, 20000)])
+    sale = complete_sale(at_till(demo_engine, "till-1"), basket.items(), [cash_tender(basket.total_pence, 20000)])
 
     assert (sale.receipt_no, sale.total_pence, sale.change_pence) == (1, 19500, 500)
     assert sale.vat_pence == 1833 + 1417  # VAT per line from gross: £110 and £85 at 20%
@@ -63,7 +64,7 @@ def test_a_sale_writes_sale_lines_attribution_payment_and_stock_together(demo_en
 
 
 def test_a_designer_without_consent_is_attributed_but_not_named(demo_engine: Engine) -> None:
-    sale = complete_sale(demo_engine, "till-1", _basket(demo_engine, TEE_S).items(), [card_tender(2500)])
+    sale = complete_sale(at_till(demo_engine, "till-1"), _basket(demo_engine, TEE_S).items(), [card_tender(2500)])
     assert sale.receipt.lines[0].designed_by == ()
     assert _count(demo_engine, LineAttribution) == 1
 
@@ -73,7 +74,7 @@ def test_receipt_numbers_are_gapless_per_till(demo_engine: Engine) -> None:
     numbers = [
         (sale.till, sale.receipt_no)
         for sale in (
-            complete_sale(demo_engine, till, items, [card_tender(2500)])
+            complete_sale(at_till(demo_engine, till), items, [card_tender(2500)])
             for till in ("till-1", "till-2", "till-1", "till-1", "till-2")
         )
     ]
@@ -82,15 +83,15 @@ def test_receipt_numbers_are_gapless_per_till(demo_engine: Engine) -> None:
 
 def test_a_failed_sale_leaves_nothing_behind_and_uses_no_receipt_number(demo_engine: Engine) -> None:
     items = _basket(demo_engine, HOODIE_M).items()
-    complete_sale(demo_engine, "till-1", items, [card_tender(5500)])
+    complete_sale(at_till(demo_engine, "till-1"), items, [card_tender(5500)])
     tables = (Sale, SaleLine, LineAttribution, Payment, StockMovement)
     before = {model: _count(demo_engine, model) for model in tables}
     with pytest.raises(PaymentError, match="payments come to"):
-        complete_sale(demo_engine, "till-1", items, [card_tender(5000)])  # short by £5
+        complete_sale(at_till(demo_engine, "till-1"), items, [card_tender(5000)])  # short by £5
     with pytest.raises(NotAllowed):
-        complete_sale(demo_engine, "till-1", [(999_999, 1)], [card_tender(5500)])  # no such SKU
+        complete_sale(at_till(demo_engine, "till-1"), [(999_999, 1)], [card_tender(5500)])  # no such SKU
     assert {model: _count(demo_engine, model) for model in tables} == before
-    assert complete_sale(demo_engine, "till-1", items, [card_tender(5500)]).receipt_no == 2
+    assert complete_sale(at_till(demo_engine, "till-1"), items, [card_tender(5500)]).receipt_no == 2
 
 
 def test_cash_less_than_the_total_is_refused_with_advice() -> None:
@@ -108,15 +109,15 @@ def test_cash_that_would_give_absurd_change_is_refused_as_a_typing_slip() -> Non
 
 def test_an_empty_basket_cannot_be_paid(demo_engine: Engine) -> None:
     with pytest.raises(PaymentError, match="basket is empty"):
-        complete_sale(demo_engine, "till-1", [], [cash_tender(0)])
+        complete_sale(at_till(demo_engine, "till-1"), [], [cash_tender(0)])
     assert _count(demo_engine, Till) == 0
 
 
 def test_sale_dates_use_the_store_time_zone(demo_engine: Engine) -> None:
     # 23:30 UTC on 30 June is 00:30 on 1 July in London (BST)
     sale = complete_sale(
-        demo_engine, "till-1", _basket(demo_engine, TEE_S).items(), [card_tender(2500)],
-        now=datetime(2026, 6, 30, 23, 30, tzinfo=UTC),
+        at_till(demo_engine, "till-1", now=datetime(2026, 6, 30, 23, 30, tzinfo=UTC)),
+        _basket(demo_engine, TEE_S).items(), [card_tender(2500)],
     )
     with read_session(demo_engine) as session:
         assert session.get(Sale, sale.sale_id).trading_date == date(2026, 7, 1)
@@ -151,7 +152,7 @@ def test_ledger_invariants_hold_for_any_basket(demo_engine: Engine, picks: list[
     for index, quantity in picks:
         line = basket.add(look_up_code(demo_engine, catalogue[index]))
         basket.set_quantity(line, min(basket.lines[line].quantity - 1 + quantity, 999))
-    sale = complete_sale(demo_engine, "till-1", basket.items(), [cash_tender(basket.total_pence, basket.total_pence + 1)])
+    sale = complete_sale(at_till(demo_engine, "till-1"), basket.items(), [cash_tender(basket.total_pence, basket.total_pence + 1)])
     with read_session(demo_engine) as session:
         lines = session.execute(select(SaleLine).where(SaleLine.sale_id == sale.sale_id)).scalars().all()
         assert sum(line.line_total_pence for line in lines) == sale.total_pence
@@ -186,7 +187,7 @@ def test_the_ledger_refuses_to_edit_or_delete_what_happened(demo_engine: Engine,
     from sqlalchemy import text
     from sqlalchemy.exc import DatabaseError
 
-    complete_sale(demo_engine, "till-1", _basket(demo_engine, TEE_S).items(), [card_tender(2500)])
+    complete_sale(at_till(demo_engine, "till-1"), _basket(demo_engine, TEE_S).items(), [card_tender(2500)])
     tables = (Sale, SaleLine, LineAttribution, Payment, StockMovement)
     before = {model: _count(demo_engine, model) for model in tables}
     with pytest.raises(DatabaseError, match="append-only"), demo_engine.begin() as connection:

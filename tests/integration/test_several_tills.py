@@ -11,6 +11,7 @@ from pos.ledger import open_ledger
 from pos.sales.models import Sale, Till
 from pos.sales.checkout import card_tender
 from pos.sales.services import complete_sale
+from ledger_helpers import at_till
 
 SALES_PER_TILL = 25
 
@@ -19,7 +20,7 @@ def _sell_many(url: str, till: str) -> list[int]:
     engine = open_ledger(url)  # each till is its own process in the shop: its own engine and connections
     try:
         return [
-            complete_sale(engine, till, [(1, 1), (2, 1)], [card_tender(11000)]).receipt_no
+            complete_sale(at_till(engine, till), [(1, 1), (2, 1)], [card_tender(11000)]).receipt_no
             for _ in range(SALES_PER_TILL)
         ]
     finally:

@@ -16,6 +16,7 @@ from pos.sales.services import complete_sale
 from pos.tui.app import TillApp
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
 from pos.sales.checkout import EMPTY_BASKET
+from ledger_helpers import at_till
 from tui_helpers import (
     BLOCK_TEE_M,
     HOODIE_XS,
@@ -282,7 +283,7 @@ async def test_cash_modal_keeps_bad_or_short_amounts_open(make_app: AppFactory, 
 
 async def test_paying_for_an_empty_basket_is_refused_in_the_services_words(make_app: AppFactory, ledger: object) -> None:
     try:
-        complete_sale(ledger, "T1", [], [])
+        complete_sale(at_till(ledger, "T1"), [], [])
     except PosError as error:
         assert str(error) == EMPTY_BASKET
     else:

@@ -314,17 +314,16 @@ class SaleScreen(Screen[None]):
         self.app.push_screen(CardModal(total), approved)
 
     def _complete(self, tender: Tender) -> None:
+        from common.clock import utc_now
+        from inventory.db import Actor, UnitOfWork
         from pos.sales.services import complete_sale  # loaded with the ledger, after the first paint
 
         try:
             completed = complete_sale(
-                self.engine,
-                self.till_name,
+                UnitOfWork(self.engine, Actor(self.staff, self.till_name, self._clock or utc_now)),
                 self.basket.items(),
                 [tender],
-                staff=self.staff,
                 store=self.settings.store,
-                now=self._clock() if self._clock else None,
             )
         except PosError as error:
             self._say(str(error), error=True)
