@@ -107,7 +107,8 @@ def raw_connection(path: Path, synchronous: str) -> sqlite3.Connection:
 def _pair(path: Path, skus: int, repeat: int, synchronous: str) -> dict[str, list[float]]:
     from sqlalchemy import event
 
-    from inventory.db import Actor, UnitOfWork
+    from common.values import Actor
+    from inventory.db import UnitOfWork
     from pos.ledger import open_ledger
     from pos.sales.checkout import card_tender
     from pos.sales.services import complete_sale

@@ -45,7 +45,8 @@ def _import(args: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         _raw_import(ledger, folder)
         return {"seconds": time.perf_counter() - started, "peak_rss_kib": peak_rss_kib()}
-    from inventory.db import Actor, UnitOfWork
+    from common.values import Actor
+    from inventory.db import UnitOfWork
     from inventory.imports import import_participants, import_products, import_stock
     from pos.ledger import open_ledger
 
@@ -125,7 +126,8 @@ def _raw_import(ledger: Path, folder: Path) -> None:
 
 def _memory(args: dict[str, Any]) -> dict[str, Any]:
     from inventory.catalog import find_for_entry
-    from inventory.db import Actor, UnitOfWork
+    from common.values import Actor
+    from inventory.db import UnitOfWork
     from pos.ledger import open_ledger
     from pos.sales.basket import Basket
     from pos.sales.checkout import card_tender

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from common.clock import utc_now
 
 RECEIPT_DIGITS = 6
 
@@ -37,3 +41,12 @@ class Tender:
     @property
     def change_pence(self) -> int:
         return self.tendered_pence - self.amount_pence
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does a write, at which till, by which clock. Every service that writes is given one."""
+
+    name: str  # the person acting (later a staff record); "import" or "demo set-up" for set-up work
+    till: str | None = None
+    clock: Callable[[], datetime] = field(default=utc_now, compare=False)

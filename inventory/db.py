@@ -8,9 +8,8 @@ Reads keep the default deferred BEGIN so a long report never blocks a sale.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -20,8 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from common.clock import utc_now
 from common.errors import LedgerBusy, LedgerUnavailable, PosError
+from common.values import Actor
 
 DEFAULT_DATABASE_URL = "sqlite:///data/ledger.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -104,15 +103,6 @@ def read_session(engine: Engine) -> Iterator[Session]:
             yield session
         finally:
             session.rollback()
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who does a write, at which till, by which clock. Every service that writes is given one."""
-
-    name: str  # the person acting (later a staff record); "import" or "demo set-up" for set-up work
-    till: str | None = None
-    clock: Callable[[], datetime] = field(default=utc_now, compare=False)
 
 
 # SQLite says "database is locked"/"busy"; PostgreSQL serialization failure (40001), deadlock (40P01).

@@ -59,7 +59,8 @@ def init(db: str | None) -> None:
 @click.option("--db", help=DB_HELP)
 def import_(kind: str, file: Path, dry_run: bool, recorded_by: str, db: str | None) -> None:
     """Import participants, products or received stock from a CSV file (all rows or none)."""
-    from inventory.db import Actor, UnitOfWork
+    from common.values import Actor
+    from inventory.db import UnitOfWork
     from inventory.imports import IMPORTERS
 
     engine = _open(db)
@@ -124,7 +125,8 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
     from pos.sales.checkout import card_tender, cash_tender
     from pos.sales.services import complete_sale
 
-    from inventory.db import Actor, UnitOfWork
+    from common.values import Actor
+    from inventory.db import UnitOfWork
 
     if card and cash:
         _fail(PosError("Choose --cash or --card, not both."))

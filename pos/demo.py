@@ -24,7 +24,8 @@ def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = D
     """Open the demo ledger, importing the demo participants, products and stock if it is empty."""
     from sqlalchemy import func, select
 
-    from inventory.db import Actor, UnitOfWork, read_session
+    from common.values import Actor
+    from inventory.db import UnitOfWork, read_session
     from inventory.imports import import_participants, import_products, import_stock
     from inventory.models import Variant
     from pos.ledger import open_ledger

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from common.clock import utc_now
-from inventory.db import Actor, UnitOfWork
+from common.values import Actor
+from inventory.db import UnitOfWork
 
 
 def by(engine: Engine, name: str = "test") -> UnitOfWork:

@@ -315,7 +315,8 @@ class SaleScreen(Screen[None]):
 
     def _complete(self, tender: Tender) -> None:
         from common.clock import utc_now
-        from inventory.db import Actor, UnitOfWork
+        from common.values import Actor
+        from inventory.db import UnitOfWork
         from pos.sales.services import complete_sale  # loaded with the ledger, after the first paint
 
         try:
