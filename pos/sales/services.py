@@ -8,51 +8,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
-from inventory.db import UnitOfWork
-from common.errors import NotAllowed, PaymentError
-from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
-from common.money import format_pence, split_by_weights, vat_from_gross
 from common.clock import local_time, trading_date, utc_naive
+from common.errors import NotAllowed, PaymentError
+from common.money import format_pence
 from common.values import ReceiptRef, Tender
+from inventory.db import UnitOfWork
+from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
-from receipts.model import Receipt, ReceiptLine, StoreHeader, VatLine
-
-
-@dataclass(frozen=True)
-class _Designer:
-    participant_id: int
-    share_bp: int
-    name: str
-    consented: bool
-
-
-@dataclass(frozen=True)
-class _PricedLine:
-    variant_id: int
-    product_id: int
-    sku: str
-    description: str
-    size: str
-    colour: str
-    quantity: int
-    unit_price_pence: int
-    vat_rate_bp: int
-    designers: tuple[_Designer, ...]
-
-    @property
-    def total_pence(self) -> int:
-        return self.unit_price_pence * self.quantity
-
-    @property
-    def vat_pence(self) -> int:
-        return vat_from_gross(self.total_pence, self.vat_rate_bp)
+from pos.sales.pricing import Designer, PricedLine, attribute, build_receipt
+from receipts.model import StoreHeader
 
 
 def _merge_quantities(items: Sequence[tuple[int, int]]) -> dict[int, int]:
@@ -92,18 +62,18 @@ _INSERT_PAYMENTS = insert(Payment.__table__)
 _INSERT_MOVEMENTS = insert(StockMovement.__table__)
 
 
-def _price_lines(connection: Connection, quantities: dict[int, int]) -> list[_PricedLine]:
+def _price_lines(connection: Connection, quantities: dict[int, int]) -> list[PricedLine]:
     """Each SKU's price, VAT rate and designers (by participant id), in one query."""
     variants: dict[int, Row[Any]] = {}
-    designers: dict[int, list[_Designer]] = defaultdict(list)
+    designers: dict[int, list[Designer]] = defaultdict(list)
     for row in connection.execute(_PRICES_AND_DESIGNERS, {"variant_ids": list(quantities)}):
         variants.setdefault(row.id, row)
         if row.participant_id is not None:
-            designers[row.id].append(_Designer(row.participant_id, row.share_bp, row.display_name, bool(row.consent_to_publish)))
+            designers[row.id].append(Designer(row.participant_id, row.share_bp, row.display_name, bool(row.consent_to_publish)))
     if len(variants) != len(quantities):
         raise NotAllowed("An item in the basket is no longer in the catalogue. Remove it and scan again.")
     return [
-        _PricedLine(
+        PricedLine(
             variant_id=variant_id,
             product_id=variants[variant_id].product_id,
             sku=variants[variant_id].sku,
@@ -128,58 +98,15 @@ def _next_receipt_no(connection: Connection, till_name: str) -> tuple[int, int]:
     return till_id, 1
 
 
-def _attributions(line_id: int, line: _PricedLine, day: date) -> list[dict[str, object]]:
-    weights = [designer.share_bp for designer in line.designers]
-    gross_parts = split_by_weights(line.total_pence, weights)
-    vat_parts = split_by_weights(line.vat_pence, weights)
+def _attribution_rows(line_id: int, line: PricedLine, day: date) -> list[dict[str, object]]:
     return [
         {
-            "sale_line_id": line_id,
-            "participant_id": designer.participant_id,
-            "share_bp": designer.share_bp,
-            "gross_pence": gross,
-            "vat_pence": vat,
-            "trading_date": day,
+            "sale_line_id": line_id, "participant_id": part.participant_id, "share_bp": part.share_bp,
+            "gross_pence": part.gross_pence, "vat_pence": part.vat_pence, "trading_date": day,
             "quantity": line.quantity,
         }
-        for designer, gross, vat in zip(line.designers, gross_parts, vat_parts, strict=True)
+        for part in attribute(line)
     ]
-
-
-def _vat_summary(lines: Sequence[_PricedLine]) -> tuple[VatLine, ...]:
-    by_rate: dict[int, int] = defaultdict(int)
-    for line in lines:
-        by_rate[line.vat_rate_bp] += line.vat_pence
-    return tuple(VatLine(rate, vat) for rate, vat in sorted(by_rate.items(), reverse=True))
-
-
-def _receipt(
-    store: StoreHeader, till: str, receipt_no: int, when: datetime, staff: str,
-    lines: Sequence[_PricedLine], tenders: Sequence[Tender],
-) -> Receipt:
-    return Receipt(
-        store=store,
-        till=till,
-        receipt_no=receipt_no,
-        printed_at=when,
-        staff=staff,
-        lines=tuple(
-            ReceiptLine(
-                description=line.description,
-                size=line.size,
-                colour=line.colour,
-                quantity=line.quantity,
-                unit_price_pence=line.unit_price_pence,
-                line_total_pence=line.total_pence,
-                designed_by=tuple(designer.name for designer in line.designers if designer.consented),
-            )
-            for line in lines
-        ),
-        total_pence=sum(line.total_pence for line in lines),
-        vat=_vat_summary(lines),
-        payments=tuple(tenders),
-        change_pence=sum(t.change_pence for t in tenders),
-    )
 
 
 def complete_sale(
@@ -237,7 +164,7 @@ def complete_sale(
                 for line in lines
             ],
         ).scalars().all()
-        attributions = [row for line_id, line in zip(line_ids, lines, strict=True) for row in _attributions(line_id, line, day)]
+        attributions = [row for line_id, line in zip(line_ids, lines, strict=True) for row in _attribution_rows(line_id, line, day)]
         if attributions:
             connection.execute(_INSERT_ATTRIBUTIONS, attributions)
         connection.execute(
@@ -263,7 +190,7 @@ def complete_sale(
         )
         uow.commit()
     when = local_time(moment)
-    receipt = _receipt(store or StoreHeader(), till, receipt_no, when, staff, lines, tenders)
+    receipt = build_receipt(store or StoreHeader(), till, receipt_no, when, staff, lines, tenders)
     return CompletedSale(
         sale_id=sale_id, till=till, receipt_no=receipt_no, completed_at=when, total_pence=total,
         vat_pence=vat, change_pence=receipt.change_pence, receipt=receipt,
