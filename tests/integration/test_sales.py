@@ -195,3 +195,24 @@ def test_the_ledger_refuses_to_edit_or_delete_what_happened(demo_engine: Engine,
     assert {model: _count(demo_engine, model) for model in tables} == before
     with read_session(demo_engine) as session:
         assert session.execute(select(Sale.total_pence)).scalar_one() == 2500
+
+
+def test_a_receipt_rebuilt_from_the_ledger_is_the_one_printed(demo_engine: Engine) -> None:
+    from common.values import ReceiptRef
+    from pos.sales.history import last_sale, receipt_for
+    from receipts.escpos_receipt import receipt_text
+    from receipts.model import StoreHeader
+
+    store = StoreHeader(name="Makers", address_lines=("Unit 4",), vat_number="GB123456789")
+    assert last_sale(demo_engine, "till-1", store) is None
+    first = complete_sale(
+        at_till(demo_engine, "till-1", staff="Jo", now=datetime(2026, 11, 25, 14, 5, 7, 123456, tzinfo=UTC)),
+        _basket(demo_engine, COLLAB_L, HOODIE_M, TEE_S, HOODIE_M).items(),
+        [cash_tender(19500 + 2500, 30000)], store=store,
+    )
+    second = complete_sale(at_till(demo_engine, "till-1"), _basket(demo_engine, TEE_S).items(), [card_tender(2500)], store=store)
+
+    rebuilt = receipt_for(demo_engine, ReceiptRef("till-1", first.receipt_no), store)
+    assert rebuilt == first
+    assert receipt_text(rebuilt.receipt) == receipt_text(first.receipt)
+    assert last_sale(demo_engine, "till-1", store) == second
