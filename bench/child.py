@@ -163,7 +163,7 @@ def _memory_app(args: dict[str, Any]) -> dict[str, Any]:
     from receipts.printers import PrinterSettings
 
     engine = open_ledger(f"sqlite:///{args['ledger']}")
-    app = TillApp(engine, "bench-memory-app", Settings(printer=PrinterSettings(kind="none")))
+    app = TillApp(lambda: engine, "bench-memory-app", Settings(printer=PrinterSettings(kind="none")))
     barcodes: list[str] = args["barcodes"]
     checkpoint, sales = args["checkpoint"], args["sales"]
     marks: dict[str, Any] = {}
@@ -185,12 +185,12 @@ def _memory_app(args: dict[str, Any]) -> dict[str, Any]:
                 for offset in range(3):
                     for character in barcodes[(number * 3 + offset) % len(barcodes)] + "\r":
                         app.post_message(events.Key("enter" if character == "\r" else character, character))
-                await until(lambda: len(sale_screen.basket.lines) == 3, "three lines in the basket")
+                await until(lambda: len(app.core.basket.lines) == 3, "three lines in the basket")
                 app.post_message(events.Key("f6", None))
                 await until(lambda: len(app.screen_stack) > 2 and app.screen.is_mounted, "the card dialog")
-                before = sale_screen.last_sale
+                before = app.core.last_sale
                 app.post_message(events.Key("enter", "\r"))
-                await until(lambda: sale_screen.last_sale is not before and app.screen is sale_screen, "the sale completed")
+                await until(lambda: app.core.last_sale is not before and app.screen is sale_screen, "the sale completed")
                 lap.append(time.perf_counter())
                 if number == checkpoint:
                     marks["checkpoint"] = {"sales": number, "peak_rss_kib": peak_rss_kib(), "rss_kib": current_rss_kib()}
@@ -198,7 +198,7 @@ def _memory_app(args: dict[str, Any]) -> dict[str, Any]:
             marks["seconds"] = time.perf_counter() - started
             marks["first_sales_s"] = lap[min(10, len(lap) - 1)] - lap[0]
             marks["last_sales_s"] = lap[-1] - lap[max(0, len(lap) - 11)]
-            await app.workers.wait_for_complete()
+            await until(lambda: app.core.lanes.printing.in_flight == 0, "the last receipt printed")
 
     asyncio.run(drive())
     with sqlite3.connect(args["ledger"]) as connection:

@@ -92,9 +92,9 @@ class Probe:
         return None
 
     def _codes(self, table: DataTable[Any]) -> list[str]:
-        basket = getattr(table.screen, "basket", None)
-        if basket is not None:  # the till: its table shows the basket's lines in order
-            return [line.variant.barcode for line in basket.lines]
+        core = getattr(table.screen, "core", None)
+        if core is not None:  # the till: its table shows the till core's basket lines in order
+            return [line.variant.barcode for line in core.basket.lines]
         return [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
 
     def _frame(self, update: Any) -> None:
@@ -151,7 +151,8 @@ def build(kind: str, ledger: str | None) -> App[Any]:
     from receipts.printers import PrinterSettings
 
     settings = Settings(printer=PrinterSettings(kind="none"))
-    return TillApp(open_ledger(f"sqlite:///{ledger}"), "bench", settings)
+    engine = open_ledger(f"sqlite:///{ledger}")
+    return TillApp(lambda: engine, "bench", settings)
 
 
 def main() -> None:

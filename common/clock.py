@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,3 +30,7 @@ def trading_date(moment: datetime) -> date:
 
 def today() -> date:
     return trading_date(utc_now())
+
+
+# Gives "now" (aware UTC) for whatever is recorded; tests freeze it.
+Clock = Callable[[], datetime]

@@ -86,7 +86,7 @@ def till(till_name: str, staff: str, config: Path | None, db: str | None) -> Non
 
         return open_ledger(db)
 
-    TillApp(None, till_name, settings, staff=staff, connect=connect).run()
+    TillApp(connect, till_name, settings, staff=staff).run()
 
 
 @cli.command()
@@ -103,7 +103,7 @@ def demo(till_name: str, ledger: Path) -> None:
         return prepare_demo_ledger(ledger)
 
     settings = Settings().with_receipts_in(demo_receipts_dir(ledger))
-    TillApp(None, till_name, settings, title="Makers' Till (demo)", connect=connect).run()
+    TillApp(connect, till_name, settings, title="Makers' Till (demo)").run()
 
 
 @cli.command()
@@ -117,37 +117,46 @@ def demo(till_name: str, ledger: Path) -> None:
 @click.option("--db", help=DB_HELP)
 def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, staff: str,
          do_print: bool, config: Path | None, db: str | None) -> None:
-    """Sell the items with these barcodes or SKUs (one code per item) without opening the till."""
-    from inventory.catalog import look_up_code
-    from common.money import format_pence, parse_pounds
-    from pos.printing import print_sale_receipt
-    from pos.sales.basket import Basket
-    from pos.sales.checkout import card_tender, cash_tender
-    from pos.sales.services import complete_sale
+    """Sell the items with these barcodes or SKUs (one code per item) without opening the till.
 
+    The same till core as the till's screen, run in this process: the same checks, the same sale.
+    """
+    from common.money import format_pence, parse_pounds
     from common.values import Actor
-    from inventory.db import UnitOfWork
+    from pos.sales import till_core as core_events
+    from pos.sales.till_core import TillCore
 
     if card and cash:
         _fail(PosError("Choose --cash or --card, not both."))
     engine = _open(db)
     settings = _settings(str(config) if config else None)
-    basket = Basket()
+    events: list[core_events.Event] = []
+    core = TillCore(Actor(staff, till_name), settings.store, settings.printer if do_print else None, listener=events.append)
+    core.open(lambda: engine)
+    for code in codes:
+        core.enter(code)
+    for event in events:
+        match event:
+            case core_events.LedgerFailed(message=message) | core_events.Problem(message=message):
+                _fail(PosError(message))
+            case core_events.ChooseItem(text=text, matches=matches):
+                _fail(PosError(f"'{text}' matches {len(matches)} items: give each item's barcode or SKU."))
     try:
-        for code in codes:
-            basket.add(look_up_code(engine, code))
-        tender = card_tender(basket.total_pence) if card else cash_tender(
-            basket.total_pence, parse_pounds(cash) if cash else None
-        )
-        completed = complete_sale(UnitOfWork(engine, Actor(staff, till_name)), basket.items(), [tender], store=settings.store)
+        tender = core.card() if card else core.cash(parse_pounds(cash) if cash else None)
+        core.pay(tender)
     except (PosError, ValueError) as error:
         _fail(error)
-    click.echo(
-        f"Sale {completed.reference}: total {format_pence(completed.total_pence)}, "
-        f"change {format_pence(completed.change_pence)}"
-    )
-    if do_print:
-        click.echo(print_sale_receipt(settings.printer, completed.receipt).message)
+    for event in events:
+        match event:
+            case core_events.SaleRefused(message=message):
+                _fail(PosError(message))
+            case core_events.SaleCompleted(sale=sale):
+                click.echo(
+                    f"Sale {sale.reference}: total {format_pence(sale.total_pence)}, "
+                    f"change {format_pence(sale.change_pence)}"
+                )
+            case core_events.ReceiptPrinted(outcome=outcome):
+                click.echo(outcome.message)
 
 
 @cli.command()

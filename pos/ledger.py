@@ -65,6 +65,14 @@ def _sqlite_pragma(connection: Connection, pragma: str) -> list[tuple]:  # type:
     return cursor.fetchall()
 
 
+def ledger_label(engine: Engine) -> str:
+    """Which ledger, for a header: the file name on SQLite, server/database on PostgreSQL; never a password."""
+    url = engine.url
+    if is_sqlite(engine):
+        return Path(url.database or "").name or "memory"
+    return f"{url.host or 'localhost'}/{url.database}"
+
+
 def open_ledger(url: str | None = None) -> Engine:
     """An engine on the ledger at `url` (see inventory.db.database_url), created or upgraded as needed."""
     engine = make_engine(url)

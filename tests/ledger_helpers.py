@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from common.clock import utc_now
 from common.values import Actor
@@ -19,3 +25,60 @@ def by(engine: Engine, name: str = "test") -> UnitOfWork:
 def at_till(engine: Engine, till: str, *, staff: str = "", now: datetime | None = None) -> UnitOfWork:
     """A unit of work at `till`, served by `staff`, at `now` (else the real clock)."""
     return UnitOfWork(engine, Actor(staff, till, (lambda: now) if now else utc_now))
+
+
+_HOLD_LOCK = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("PRAGMA journal_mode=WAL")
+connection.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+connection.execute("COMMIT")
+print("released", flush=True)
+"""
+
+
+@contextmanager
+def hold_write_lock(ledger_path: Path, seconds: float) -> Iterator[threading.Event]:
+    """Another process (an import, another till) holds the SQLite ledger's write lock for `seconds`.
+
+    Yields an event that is set once the lock is released; the block waits for the process at the end.
+    """
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(ledger_path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "locked"
+    released = threading.Event()
+
+    def wait_for_release() -> None:
+        assert holder.stdout is not None
+        holder.stdout.readline()
+        released.set()
+
+    waiter = threading.Thread(target=wait_for_release, daemon=True)
+    waiter.start()
+    try:
+        yield released
+    finally:
+        holder.wait(timeout=seconds + 30)
+        waiter.join(timeout=5)
+
+
+def busy_timeout_engine(ledger_path: Path, busy_timeout_ms: int) -> Callable[[], Engine]:
+    """Opens the ledger with a shorter SQLite busy timeout, so a test sees the till give up and retry."""
+
+    def connect() -> Engine:
+        from pos.ledger import open_ledger
+
+        engine = open_ledger(f"sqlite:///{ledger_path}")
+
+        @event.listens_for(engine, "connect")
+        def _shorter_wait(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_connection.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+
+        engine.dispose()  # connections made from now on get the shorter wait
+        return engine
+
+    return connect

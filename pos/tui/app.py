@@ -1,4 +1,4 @@
-"""The till application: one sale screen over a ledger, a till name and the store's settings."""
+"""The till application: one sale screen driving a till core over a ledger, a till name and the store's settings."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from common.clock import Clock, utc_now
+from common.values import Actor
 from pos.config import Settings
-from pos.tui._types import Clock, LedgerHandle, TillOptions
+from pos.sales.till_core import LedgerHandle, TillCore
 from pos.tui.screens.sale import SaleScreen
 
 # Command-palette entries for the sale screen's actions: (title, help, action).
@@ -25,10 +27,10 @@ _SALE_COMMANDS = (
 
 
 class TillApp(App[None]):
-    """Makers' Till at one till: `TillApp(engine, "T1", settings).run()`.
+    """Makers' Till at one till: `TillApp(connect, "till-1", settings).run()`.
 
-    Pass `engine=None` and `connect` (a function that opens the ledger) to paint the till first and
-    open the ledger in the background; `pos till` and `pos demo` do this.
+    `connect` opens the ledger; the till paints first and calls it in the background (`pos till`
+    and `pos demo` open the ledger that way; tests pass `lambda: engine`).
     """
 
     CSS_PATH = "till.tcss"
@@ -36,22 +38,21 @@ class TillApp(App[None]):
 
     def __init__(
         self,
-        engine: LedgerHandle | None,
+        connect: Callable[[], LedgerHandle],
         till_name: str,
         settings: Settings,
         *,
         title: str = "Makers' Till",
         staff: str = "",
         clock: Clock | None = None,
-        connect: Callable[[], LedgerHandle] | None = None,
     ) -> None:
         super().__init__()
-        self.engine = engine
         self.title = title
-        self.options = TillOptions(till_name, settings, title, staff, clock, connect)
+        self._connect = connect
+        self.core = TillCore(Actor(staff, till_name, clock or utc_now), settings.store, settings.printer)
 
     def on_mount(self) -> None:
-        self.push_screen(SaleScreen(self.engine, self.options))
+        self.push_screen(SaleScreen(self.core, self._connect, self.title))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

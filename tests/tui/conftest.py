@@ -58,8 +58,8 @@ def make_app(ledger: Any, settings: Settings) -> Callable[..., TillApp]:
     """A till app named T1 on the test ledger with a frozen clock; keyword arguments override."""
 
     def make(**overrides: Any) -> TillApp:
-        options: dict[str, Any] = {"settings": settings, "clock": lambda: FROZEN_NOW}
+        options: dict[str, Any] = {"settings": settings, "clock": lambda: FROZEN_NOW, "connect": lambda: ledger}
         options.update(overrides)
-        return TillApp(ledger, "T1", options.pop("settings"), **options)
+        return TillApp(options.pop("connect"), "T1", options.pop("settings"), **options)
 
     return make

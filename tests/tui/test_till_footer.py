@@ -9,14 +9,14 @@ from textual.pilot import Pilot
 
 from pos.tui.app import TillApp
 from pos.tui.widgets.footer import TillFooter
-from tui_helpers import TEE_WHITE_M, scan
+from tui_helpers import TEE_WHITE_M, scan, settle
 
 
 async def _card_sales(pilot: Pilot[Any], count: int) -> None:
     for _ in range(count):  # each sale: basket panel, card dialog, last-sale panel
         await scan(pilot, TEE_WHITE_M)
         await pilot.press("f6", "enter")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
 
 

@@ -15,13 +15,13 @@ from pos.config import Settings
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine
 from pos.tui.app import TillApp
 from pos.tui.screens.modals import CashModal
-from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, message, post_burst, sale_screen
+from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, message, post_burst, sale_screen, settle
 
 
 async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_engine: Engine, tmp_path: Path) -> None:
     tees = [look_up_code(demo_engine, code) for code in (TEE_WHITE_M, BLOCK_TEE_M)]
     stock_before = [on_hand(demo_engine, tee.variant_id) for tee in tees]
-    app = TillApp(demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW)
+    app = TillApp(lambda: demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
         post_burst(app, f"{TEE_WHITE_M}\r{BLOCK_TEE_M}\r")  # digits, Enter, digits, Enter: one burst
         await pilot.pause()
@@ -29,7 +29,7 @@ async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_e
         await pilot.press("f5")
         assert isinstance(app.screen, CashModal)
         await pilot.press("5", "0", "enter")
-        await app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         assert sale_screen(app).query_one("#change", Digits).value == "£1.00"
 
@@ -57,13 +57,13 @@ async def test_the_till_paints_first_and_adds_scans_typed_while_the_ledger_opens
         opened.wait(timeout=10)
         return demo_engine
 
-    app = TillApp(None, "T9", Settings().with_receipts_in(tmp_path / "receipts"), connect=slow_connect)
+    app = TillApp(slow_connect, "T9", Settings().with_receipts_in(tmp_path / "receipts"))
     async with app.run_test(size=(80, 24)) as pilot:
         post_burst(app, f"{TEE_WHITE_M}\r")  # the cashier scans before the ledger is open
         await pilot.pause()
         assert basket_lines(app) == []
         opened.set()
-        await app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         assert basket_lines(app) == [("RLT-WHI-M", 1)]
 
@@ -72,9 +72,9 @@ async def test_a_ledger_that_will_not_open_is_a_message_not_a_crash(tmp_path: Pa
     def broken_connect() -> Engine:
         raise ConnectionRefusedError("connection to server at 127.0.0.1 port 1 refused")
 
-    app = TillApp(None, "T9", Settings().with_receipts_in(tmp_path / "receipts"), connect=broken_connect)
+    app = TillApp(broken_connect, "T9", Settings().with_receipts_in(tmp_path / "receipts"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         text, is_error = message(app)
         assert is_error and text.startswith("Could not open the ledger: connection to server")

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from pos.config import Settings
 from pos.tui.app import TillApp
-from tui_helpers import BLOCK_TEE_M, TEE_WHITE_M, scan
+from tui_helpers import BLOCK_TEE_M, TEE_WHITE_M, scan, settle
 
 SIZE = (80, 24)
 
@@ -46,7 +46,7 @@ class TestSaleScreen:
         async def cash_sale(pilot: Pilot[Any]) -> None:
             await _two_items(pilot)
             await pilot.press("f5", "1", "0", "0", "enter")
-            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
             await pilot.pause()
             _steady(pilot)
 

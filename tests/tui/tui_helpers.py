@@ -21,11 +21,27 @@ HOODIE_XS = "2000000000015"  # Night Bus Hoodie, XS Black, £55.00
 TOTE_SKU = "MT-NAT-OS"  # Market Tote, £15.00 (its barcode is assigned on import)
 
 
+ALL_LANES = ("lookups", "sales", "printing")
+
+
+async def settle(pilot: Pilot[Any], lanes: tuple[str, ...] = ALL_LANES, timeout_s: float = 20.0) -> None:
+    """Wait until the till core's lanes (ledger look-ups, sales, printing) have finished and been drawn."""
+    core_lanes = pilot.app.core.lanes
+    for _ in range(int(timeout_s / 0.01)):
+        if all(getattr(core_lanes, lane).in_flight == 0 for lane in lanes):
+            break
+        await pilot.pause(0.01)
+    else:
+        raise AssertionError(f"the till core's lanes {lanes} did not finish in {timeout_s} s")
+    await pilot.pause()
+
+
 async def scan(pilot: Pilot[Any], code: str) -> None:
-    """One entry in the scan field, as fast as a test can: set the text and press Enter."""
+    """One entry in the scan field, as fast as a test can: set the text and press Enter, then settle."""
     field = pilot.app.screen.query_one("#scan", Input)
     field.value = code
     await pilot.press("enter")
+    await settle(pilot, ("lookups",))
 
 
 def post_burst(app: App[Any], typed: str) -> None:
@@ -75,4 +91,4 @@ def sale_screen(app: App[Any]) -> Any:
 
 def basket_lines(app: App[Any]) -> list[tuple[str, int]]:
     """(sku, quantity) for each basket line, top to bottom."""
-    return [(line.variant.sku, line.quantity) for line in sale_screen(app).basket.lines]
+    return [(line.variant.sku, line.quantity) for line in app.core.basket.lines]

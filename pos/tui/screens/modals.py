@@ -17,13 +17,13 @@ from textual.widgets.option_list import Option
 from common.errors import PosError
 from common.money import MoneyFormatError, format_pence, parse_pounds
 from pos.sales.checkout import cash_tender
-from pos.tui._types import LedgerHandle
 from pos.tui.widgets.dialog_input import DialogInput
 from pos.tui.widgets.footer import TillFooter
 
 if TYPE_CHECKING:
     from common.values import Tender
     from inventory.catalog import VariantInfo
+    from pos.sales.till_core import TillCore
 
 QUICK_CASH_POUNDS = (5, 10, 20, 50)
 
@@ -44,9 +44,9 @@ class SearchModal(ModalScreen["VariantInfo | None"]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, engine: LedgerHandle, text: str = "", matches: Sequence[VariantInfo] | None = None) -> None:
+    def __init__(self, core: TillCore, text: str = "", matches: Sequence[VariantInfo] | None = None) -> None:
         super().__init__()
-        self._engine = engine
+        self._core = core
         self._text = text
         self._matches: list[VariantInfo] = list(matches or [])
 
@@ -75,21 +75,21 @@ class SearchModal(ModalScreen["VariantInfo | None"]):
             results.highlighted = 0
 
     def _search(self, text: str) -> None:
-        error = self.query_one("#search-error", Label)
         if not text.strip():
-            self._show([])
-            error.update("")
+            self._found([])
             return
-        try:
-            from inventory.catalog import find_for_entry  # loaded with the ledger, after the first paint
+        self._core.search(text, self._found)  # off the event loop; results come back in the order asked
 
-            matches = find_for_entry(self._engine, text)
-        except PosError as problem:
+    def _found(self, result: Sequence[VariantInfo] | Exception) -> None:
+        if not self.is_attached:
+            return  # the dialog closed before the ledger answered
+        error = self.query_one("#search-error", Label)
+        if isinstance(result, Exception):
             self._show([])
-            error.update(str(problem))
+            error.update(str(result) if isinstance(result, PosError) else "The search did not answer. Try again.")
             return
         error.update("")
-        self._show(matches)
+        self._show(result)
 
     @on(Input.Changed, "#search-text")
     def _text_changed(self, event: Input.Changed) -> None:

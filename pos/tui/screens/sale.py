@@ -1,24 +1,37 @@
-"""The sale screen: scan or search items into the basket, adjust it, take cash or card, print."""
+"""The sale screen: draws the till core's basket and sales, and maps keys to the core. Nothing else.
+
+Everything that reaches the ledger or the printer runs in the core's lanes (Textual thread workers),
+so the screen keeps taking scans while a sale waits for a busy ledger.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Digits, Label, Static
 
 from common.errors import PosError
 from common.money import format_pence
-from pos.printing import PrintOutcome, print_sale_receipt
-from pos.sales.basket import Basket
 from common.values import Tender
-from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_tender
-from pos.tui._types import LedgerHandle, TillOptions
+from pos.sales.till_core import (
+    BasketChanged,
+    ChooseItem,
+    Event,
+    LedgerFailed,
+    LedgerOpened,
+    Problem,
+    ReceiptPrinted,
+    SaleCompleted,
+    SaleRefused,
+    SaleSaving,
+    TillCore,
+)
+from pos.tui.lanes import LaneDone, worker_lanes
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
@@ -26,7 +39,10 @@ from pos.tui.widgets.last_sale import LastSalePanel
 from pos.tui.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from inventory.catalog import VariantInfo
+    from pos.sales.till_core import LedgerHandle
 
 READY = "Scan an item, or type part of a name and press Enter."
 RECEIPT_PREVIEW_WIDTH = 42
@@ -52,45 +68,18 @@ class SaleScreen(Screen[None]):
         Binding("escape", "clear_message", "Clear"),
     ]
 
-    class LedgerOpened(Message):
-        """The worker opened the ledger (or failed to: `error` says why)."""
-
-        def __init__(self, engine: LedgerHandle | None, error: Exception | None = None) -> None:
-            super().__init__()
-            self.engine = engine
-            self.error = error
-
-    class ReceiptPrinted(Message):
-        """The print worker finished with a receipt (printed or not)."""
-
-        def __init__(self, outcome: PrintOutcome) -> None:
-            super().__init__()
-            self.outcome = outcome
-
-    def __init__(self, engine: LedgerHandle | None, options: TillOptions) -> None:
+    def __init__(self, core: TillCore, connect: Callable[[], LedgerHandle], title: str) -> None:
         super().__init__()
-        if engine is None and options.connect is None:
-            raise ValueError("the sale screen needs a ledger, or a way to open one")
-        self.engine = engine
-        self._connect = options.connect
-        self._early_scans: list[str] = []  # typed before the ledger had opened, in order
-        self.till_name = options.till_name
-        self.settings = options.settings
-        self.staff = options.staff
-        self.basket = Basket()
-        self.last_sale: CompletedSale | None = None
-        self._title = options.title
-        self._clock = options.clock
+        self.core = core
+        self._connect = connect
+        self._title = title
 
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="header-bar"):
             yield Label(self._title, id="app-title", markup=False)
-            where = f"{self.settings.store.name} · Till {self.till_name}"
-            if self.staff:
-                where += f" · {self.staff}"
-            yield Label(where, id="till-name", markup=False)
+            yield Label(self._where(), id="till-name", markup=False)
         yield ScanInput(placeholder="Scan a barcode, or type a SKU or part of a name", id="scan")
         with ContentSwitcher(initial="basket", id="main"):
             yield BasketTable(id="basket")
@@ -102,48 +91,67 @@ class SaleScreen(Screen[None]):
         yield Static(READY, id="message", classes="info", markup=False)
         yield TillFooter(compact=True, show_command_palette=False)
 
+    def _where(self, ledger: str = "") -> str:
+        parts = [self.core.store.name, f"Till {self.core.till}"]
+        if self.core.actor.name:
+            parts.append(self.core.actor.name)
+        if ledger:
+            parts.append(ledger)
+        return " · ".join(parts)
+
     def on_mount(self) -> None:
+        self.core.lanes = worker_lanes(self)
+        self.core.listener = self._show_event
         self._refresh_basket()
         self._focus_scan()
-        if self.engine is None:
-            self.call_after_refresh(self._open_ledger)
-
-    # --- opening the ledger -----------------------------------------------------------------
-
-    @work(thread=True, exit_on_error=False)
-    def _open_ledger(self) -> None:
-        """Open the ledger and load the services after the first paint (bench: start-up).
-
-        SQLAlchemy and the ledger take about 0.2 s; the cashier can scan meanwhile, and what was
-        scanned is added as soon as the ledger is open.
-        """
-        assert self._connect is not None
-        try:
-            engine = self._connect()
-            import inventory.catalog  # noqa: F401 - load the services here, not on the first scan
-            import pos.sales.services  # noqa: F401
-        except Exception as error:  # noqa: BLE001 - shown to the cashier, never a crash
-            self.post_message(self.LedgerOpened(None, error))
-            return
-        self.post_message(self.LedgerOpened(engine))
-
-    @on(LedgerOpened)
-    def _ledger_opened(self, event: LedgerOpened) -> None:
-        if event.engine is None:
-            self._say(
-                f"Could not open the ledger: {event.error}. Check the database setting and start the till again.",
-                error=True,
-            )
-            return
-        self.engine = event.engine
-        waiting, self._early_scans = self._early_scans, []
-        for code in waiting:
-            self._look_up(code)
+        # Open the ledger after the first paint (bench: start-up); scans typed meanwhile wait in the core.
+        self.call_after_refresh(self.core.open, self._connect)
 
     def on_screen_resume(self) -> None:
         self._focus_scan()
 
-    # --- helpers ----------------------------------------------------------------------------
+    @on(LaneDone)
+    def _lane_done(self, event: LaneDone) -> None:
+        event.stop()
+        event.callback()
+
+    # --- drawing what the core reports ------------------------------------------------------
+
+    def _show_event(self, event: Event) -> None:
+        match event:
+            case LedgerOpened(label=label):
+                self.query_one("#till-name", Label).update(self._where(label))
+            case LedgerFailed(message=message) | Problem(message=message):
+                self._say(message, error=True)
+            case BasketChanged(message=message, cursor=cursor):
+                self._show_panel("basket")
+                self._refresh_basket(cursor)
+                self._say(message)
+            case ChooseItem(text=text, matches=matches):
+                self.app.push_screen(SearchModal(self.core, text, matches), self._picked)
+            case SaleSaving(pending=pending, busy=busy):
+                self._refresh_basket()
+                if busy:
+                    self._say(
+                        "Saving the sale: the ledger is busy with another till or an import. "
+                        "Keep serving; the sale is kept and saves by itself.",
+                    )
+                else:
+                    self.query_one("#last-sale", LastSalePanel).show_pending(pending, RECEIPT_PREVIEW_WIDTH)
+                    self._show_panel("last-sale")
+                    self._say("Saving the sale...")
+            case SaleCompleted(sale=sale, basket_empty=basket_empty):
+                self._refresh_basket()
+                self.query_one("#last-sale", LastSalePanel).show(sale, RECEIPT_PREVIEW_WIDTH)
+                if basket_empty:
+                    self._show_panel("last-sale")
+                self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
+            case SaleRefused(message=message):
+                self._show_panel("basket")
+                self._refresh_basket()
+                self._say(message, error=True)
+            case ReceiptPrinted(outcome=outcome):
+                self._say(outcome.message, error=not outcome.printed)
 
     @property
     def _table(self) -> BasketTable:
@@ -159,10 +167,14 @@ class SaleScreen(Screen[None]):
         message.set_class(not error, "info")
 
     def _refresh_basket(self, cursor: int | None = None) -> None:
-        self._table.show(self.basket, cursor)
-        units = self.basket.units
-        self.query_one("#units", Label).update(f"{units} item{'s' if units != 1 else ''}" if units else "")
-        self.query_one("#total", Digits).update(format_pence(self.basket.total_pence))
+        basket = self.core.basket
+        self._table.show(basket, cursor)
+        units = basket.units
+        status = [f"{units} item{'s' if units != 1 else ''}" if units else ""]
+        if self.core.pending:
+            status.append("Saving sale..." if len(self.core.pending) == 1 else f"Saving {len(self.core.pending)} sales...")
+        self.query_one("#units", Label).update("\n".join(status).strip("\n"))
+        self.query_one("#total", Digits).update(format_pence(basket.total_pence))
 
     def _show_panel(self, which: str) -> None:
         switcher = self.query_one("#main", ContentSwitcher)
@@ -183,59 +195,23 @@ class SaleScreen(Screen[None]):
             return self._showing_last_sale
         return True
 
-    # --- scanning ---------------------------------------------------------------------------
+    # --- keys -------------------------------------------------------------------------------
 
     @on(ScanInput.Scanned, "#scan")
     def _scanned(self, event: ScanInput.Scanned) -> None:
         event.stop()
-        text = event.code.strip()
-        if not text:
-            return
-        if self.engine is None:
-            self._early_scans.append(text)
-            return
-        self._look_up(text)
-
-    def _look_up(self, text: str) -> None:
-        from inventory.catalog import find_for_entry  # loaded with the ledger, after the first paint
-
-        try:
-            matches = find_for_entry(self.engine, text)
-        except PosError as error:
-            self._say(str(error), error=True)
-            return
-        except Exception as error:  # noqa: BLE001 - a ledger fault must not close the till
-            self.log.error("look-up failed", error)
-            self._say(f"Could not look up '{text}': {error}. Try again.", error=True)
-            return
-        if len(matches) == 1:
-            self._add(matches[0])
-        else:
-            self.app.push_screen(SearchModal(self.engine, text, matches), self._picked)
-
-    def _add(self, variant: VariantInfo) -> None:
-        try:
-            index = self.basket.add(variant)
-        except PosError as error:
-            self._say(str(error), error=True)
-            return
-        self._show_panel("basket")
-        self._refresh_basket(cursor=index)
-        line = self.basket.lines[index]
-        self._say(f"Added {variant.label} {format_pence(variant.price_pence)} (qty {line.quantity}).")
+        self.core.enter(event.code)
 
     def _picked(self, variant: VariantInfo | None) -> None:
         if variant is not None:
-            self._add(variant)
+            self.core.add(variant)
         self._focus_scan()
 
-    # --- basket -----------------------------------------------------------------------------
-
     def action_search(self) -> None:
-        if self.engine is None:
+        if not self.core.is_open:
             self._say("The ledger is still opening. Try again in a moment.", error=True)
             return
-        self.app.push_screen(SearchModal(self.engine), self._picked)
+        self.app.push_screen(SearchModal(self.core), self._picked)
 
     def action_cursor(self, step: int) -> None:
         if step < 0:
@@ -244,7 +220,7 @@ class SaleScreen(Screen[None]):
             self._table.action_cursor_down()
 
     def _selected_line(self) -> int | None:
-        if self._showing_last_sale or self.basket.is_empty():
+        if self._showing_last_sale or self.core.basket.is_empty():
             self._say("There is no basket line to change. Scan an item first.", error=True)
             return None
         return self._table.selected_line
@@ -253,115 +229,54 @@ class SaleScreen(Screen[None]):
         index = self._selected_line()
         if index is None:
             return
-        line = self.basket.lines[index]
+        line = self.core.basket.lines[index]
 
         def set_quantity(quantity: int | None) -> None:
             self._focus_scan()
-            if quantity is None:
-                return
-            try:
-                self.basket.set_quantity(index, quantity)
-            except PosError as error:
-                self._say(str(error), error=True)
-                return
-            self._refresh_basket(cursor=index)
-            self._say(f"{line.variant.label}: quantity {quantity}.")
+            if quantity is not None:
+                self.core.set_quantity(index, quantity)
 
         self.app.push_screen(QuantityModal(line.variant.label, line.quantity), set_quantity)
 
     def action_remove(self) -> None:
         index = self._selected_line()
-        if index is None:
-            return
-        label = self.basket.lines[index].variant.label
-        try:
-            self.basket.remove(index)
-        except PosError as error:
-            self._say(str(error), error=True)
-            return
-        self._refresh_basket()
-        self._say(f"Removed {label}.")
-
-    # --- payment ----------------------------------------------------------------------------
-
-    def _can_pay(self) -> bool:
-        if self.basket.is_empty():
-            self._say(EMPTY_BASKET, error=True)
-            return False
-        return True
+        if index is not None:
+            self.core.remove(index)
 
     def action_cash(self) -> None:
-        if not self._can_pay():
-            return
-
-        def paid(tender: Tender | None) -> None:
-            self._focus_scan()
-            if tender is not None:
-                self._complete(tender)
-
-        self.app.push_screen(CashModal(self.basket.total_pence), paid)
-
-    def action_card(self) -> None:
-        if not self._can_pay():
-            return
-        total = self.basket.total_pence
-
-        def approved(ok: bool | None) -> None:
-            self._focus_scan()
-            if ok:
-                self._complete(card_tender(total))
-
-        self.app.push_screen(CardModal(total), approved)
-
-    def _complete(self, tender: Tender) -> None:
-        from common.clock import utc_now
-        from common.values import Actor
-        from inventory.db import UnitOfWork
-        from pos.sales.services import complete_sale  # loaded with the ledger, after the first paint
-
         try:
-            completed = complete_sale(
-                UnitOfWork(self.engine, Actor(self.staff, self.till_name, self._clock or utc_now)),
-                self.basket.items(),
-                [tender],
-                store=self.settings.store,
-            )
+            total = self.core.cash().amount_pence
         except PosError as error:
             self._say(str(error), error=True)
             return
-        except Exception as error:  # noqa: BLE001 - keep the basket and the till open on a ledger fault
-            self.log.error("complete_sale failed", error)
-            self._say(f"The sale did not go through: {error}. The basket is kept; try again.", error=True)
-            return
-        self.basket.clear()
-        self.last_sale = completed
-        self._refresh_basket()
-        self.query_one("#last-sale", LastSalePanel).show(completed, RECEIPT_PREVIEW_WIDTH)
-        self._show_panel("last-sale")
-        self._say(f"Sale complete: receipt {completed.reference}. Printing...")
-        self._focus_scan()
-        self._print(completed)
+        self.app.push_screen(CashModal(total), self._paid)
 
-    @work(thread=True, group="printing", exit_on_error=False)
-    def _print(self, completed: CompletedSale) -> None:
-        # Runs after the commit, off the UI thread: a slow or broken printer never holds up the till.
+    def action_card(self) -> None:
         try:
-            outcome = print_sale_receipt(self.settings.printer, completed.receipt)
-        except Exception as error:  # noqa: BLE001 - anything at all, the sale is already safe
-            outcome = PrintOutcome(False, f"Receipt {completed.receipt_no} did not print: {error}")
-        self.post_message(self.ReceiptPrinted(outcome))
+            tender = self.core.card()
+        except PosError as error:
+            self._say(str(error), error=True)
+            return
 
-    @on(ReceiptPrinted)
-    def _receipt_printed(self, event: ReceiptPrinted) -> None:
-        self._say(event.outcome.message, error=not event.outcome.printed)
+        def approved(ok: bool | None) -> None:
+            self._paid(tender if ok else None)
 
-    # --- last sale and messages -------------------------------------------------------------
+        self.app.push_screen(CardModal(tender.amount_pence), approved)
+
+    def _paid(self, tender: Tender | None) -> None:
+        self._focus_scan()
+        if tender is None:
+            return
+        try:
+            self.core.pay(tender)
+        except PosError as error:
+            self._say(str(error), error=True)
 
     def action_last_receipt(self) -> None:
-        if self.last_sale is None:
+        if self.core.last_sale is None and not self.core.pending:
             self._say("No sale has been completed on this till yet.")
             return
-        if self._showing_last_sale and not self.basket.is_empty():
+        if self._showing_last_sale and not self.core.basket.is_empty():
             self._show_panel("basket")
             return
         self._show_panel("last-sale")

@@ -8,6 +8,7 @@ from textual.widgets import Digits, Label, Static
 
 from common.money import format_pence
 from pos.sales.checkout import CompletedSale
+from pos.sales.till_core import PendingSale
 from receipts.escpos_receipt import receipt_text
 
 _TENDER_WORDS = {"cash": "Paid in cash", "card": "Paid by card"}
@@ -27,8 +28,21 @@ class LastSalePanel(Horizontal):
         with VerticalScroll(id="receipt-scroll", can_focus=False):
             yield Static("", id="receipt-preview", markup=False)
 
+    def show_pending(self, pending: PendingSale, width: int) -> None:
+        """A sale paid and on its way into the ledger: the change is known, the receipt number not yet."""
+        tender = pending.tender
+        self.query_one("#last-sale-title", Label).update("Saving the sale...")
+        self.query_one("#last-sale-receipt-no", Label).update("")
+        self.query_one("#change", Digits).update(format_pence(tender.change_pence))
+        self.query_one("#last-sale-paid", Label).update(
+            f"Total {format_pence(tender.amount_pence)}\n{_TENDER_WORDS.get(tender.tender, tender.tender)} "
+            f"{format_pence(tender.tendered_pence)}"
+        )
+        self.query_one("#receipt-preview", Static).update("The receipt shows here once the sale is saved.")
+
     def show(self, sale: CompletedSale, width: int) -> None:
         receipt = sale.receipt
+        self.query_one("#last-sale-title", Label).update("Sale complete")
         self.query_one("#last-sale-receipt-no", Label).update(f"Receipt {receipt.reference}")
         self.query_one("#change", Digits).update(format_pence(sale.change_pence))
         paid = [

@@ -1,0 +1,378 @@
+"""The till core: one till's working state and the one path from a scan to a printed receipt.
+
+Plain Python, no user interface. The sale screen and `pos sell` both drive a TillCore; the screen
+draws what it reports and maps keys to its methods, nothing else.
+
+Anything that reaches the ledger or the printer runs on a *lane*: a queue of jobs run one after
+another off the caller's thread, each with a continuation run back on the caller's thread. The
+screen gives Textual worker lanes (so the event loop never waits on the ledger); `pos sell` and the
+unit tests give InlineLane, which runs everything at once. Three lanes keep their own order:
+look-ups (scans come back in the order they were typed), sales (a sale waiting for a busy ledger
+never holds up a scan) and printing (a slow printer never holds up a sale).
+
+The core's state (basket, pending sales, last sale) changes only in its methods and continuations,
+which all run on the caller's thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from common.errors import LedgerBusy, PaymentError, PosError
+from common.money import format_pence
+from common.values import Actor, Tender
+from pos.sales.basket import Basket, BasketLine
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_tender, cash_tender
+from receipts.model import StoreHeader
+
+if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the printers load
+    from inventory.catalog import VariantInfo
+    from pos.printing import PrintOutcome
+    from receipts.printers import PrinterSettings
+
+Result = TypeVar("Result")
+LedgerHandle = Any  # an Engine; the core never looks inside it
+BUSY_RETRY_FIRST_S = 0.05
+BUSY_RETRY_MAX_S = 1.0
+
+
+class Lane(Protocol):
+    """Runs jobs in the order given, off the caller's thread; hands each result (or the exception) back."""
+
+    def submit(self, job: Callable[[], Result], then: Callable[[Result | Exception], None]) -> None: ...
+
+    def notify(self, callback: Callable[[], None]) -> None:
+        """Run `callback` on the caller's thread (from inside a job, to report progress)."""
+
+
+class InlineLane:
+    """A lane that runs each job at once on the caller's thread (`pos sell`, unit tests)."""
+
+    def submit(self, job: Callable[[], Result], then: Callable[[Result | Exception], None]) -> None:
+        try:
+            result: Result | Exception = job()
+        except Exception as error:  # noqa: BLE001 - handed to the continuation, which decides
+            result = error
+        then(result)
+
+    def notify(self, callback: Callable[[], None]) -> None:
+        callback()
+
+
+@dataclass(frozen=True)
+class Lanes:
+    lookups: Lane
+    sales: Lane
+    printing: Lane
+
+    @classmethod
+    def inline(cls) -> Lanes:
+        lane = InlineLane()
+        return cls(lane, lane, lane)
+
+
+# --- what the core reports ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerOpened:
+    label: str  # which ledger, for the header
+
+
+@dataclass(frozen=True)
+class LedgerFailed:
+    message: str
+
+
+@dataclass(frozen=True)
+class BasketChanged:
+    message: str
+    cursor: int | None = None  # the line to highlight
+
+
+@dataclass(frozen=True)
+class ChooseItem:
+    """Several SKUs match what was typed: the face lets the cashier pick one (then calls `add`)."""
+
+    text: str
+    matches: tuple[VariantInfo, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+
+
+@dataclass(frozen=True)
+class SaleSaving:
+    pending: PendingSale
+    busy: bool = False  # the ledger is busy: the sale waits and will save by itself
+
+
+@dataclass(frozen=True)
+class SaleCompleted:
+    sale: CompletedSale
+    basket_empty: bool  # nothing scanned meanwhile: the face can show the change and receipt
+
+
+@dataclass(frozen=True)
+class SaleRefused:
+    message: str  # the sale's items are back in the basket
+
+
+@dataclass(frozen=True)
+class ReceiptPrinted:
+    outcome: PrintOutcome
+
+
+Event = (
+    LedgerOpened | LedgerFailed | BasketChanged | ChooseItem | Problem | SaleSaving | SaleCompleted | SaleRefused
+    | ReceiptPrinted
+)
+
+
+@dataclass(frozen=True)
+class PendingSale:
+    """A paid basket on its way into the ledger."""
+
+    number: int  # this till session's count, to tell pending sales apart
+    lines: tuple[BasketLine, ...]
+    tender: Tender
+
+    @property
+    def items(self) -> list[tuple[int, int]]:
+        return [(line.variant.variant_id, line.quantity) for line in self.lines]
+
+
+@dataclass
+class _Opening:
+    engine: LedgerHandle
+    label: str
+    last_sale: CompletedSale | None
+
+
+@dataclass
+class TillCore:
+    """One till: who is serving, the basket, the sales on their way to the ledger, and the last sale."""
+
+    actor: Actor  # who is serving, at which till, by which clock
+    store: StoreHeader
+    printer: PrinterSettings | None = None  # None: the receipt is not printed
+    lanes: Lanes = field(default_factory=Lanes.inline)
+    listener: Callable[[Event], None] = lambda event: None
+    basket: Basket = field(default_factory=Basket)
+    pending: list[PendingSale] = field(default_factory=list)
+    last_sale: CompletedSale | None = None
+    engine: LedgerHandle | None = None
+    _early_scans: list[str] = field(default_factory=list)
+    _sales_taken: int = 0
+
+    @property
+    def till(self) -> str:
+        assert self.actor.till is not None
+        return self.actor.till
+
+    @property
+    def is_open(self) -> bool:
+        return self.engine is not None
+
+    def _say(self, event: Event) -> None:
+        self.listener(event)
+
+    # --- opening the ledger -------------------------------------------------------------------
+
+    def open(self, connect: Callable[[], LedgerHandle]) -> None:
+        """Open the ledger on the look-up lane; scans entered meanwhile are looked up once it is open."""
+        self.lanes.lookups.submit(lambda: self._connect(connect), self._opened)
+
+    def _connect(self, connect: Callable[[], LedgerHandle]) -> _Opening:
+        engine = connect()
+        from pos.ledger import ledger_label
+        from pos.sales.history import last_sale
+
+        import inventory.catalog  # noqa: F401 - load the services now, not on the first scan
+        import pos.sales.services  # noqa: F401
+
+        return _Opening(engine, ledger_label(engine), last_sale(engine, self.till, self.store))
+
+    def _opened(self, result: _Opening | Exception) -> None:
+        if isinstance(result, Exception):
+            self._say(LedgerFailed(_plain(result, "Could not open the ledger")))
+            return
+        self.engine, self.last_sale = result.engine, result.last_sale
+        self._say(LedgerOpened(result.label))
+        waiting, self._early_scans = self._early_scans, []
+        for text in waiting:
+            self.enter(text)
+
+    # --- scanning and the basket --------------------------------------------------------------
+
+    def enter(self, text: str) -> None:
+        """What the scan field handed over: a barcode, a SKU, or part of a design's name."""
+        text = text.strip()
+        if not text:
+            return
+        if self.engine is None:
+            self._early_scans.append(text)
+            return
+        engine = self.engine
+
+        def look_up() -> list[VariantInfo]:
+            from inventory.catalog import find_for_entry
+
+            return find_for_entry(engine, text)
+
+        self.lanes.lookups.submit(look_up, lambda result: self._found(text, result))
+
+    def _found(self, text: str, result: list[VariantInfo] | Exception) -> None:
+        if isinstance(result, Exception):
+            self._say(Problem(_plain(result, f"Could not look up '{_short(text)}'")))
+        elif len(result) == 1:
+            self.add(result[0])
+        else:
+            self._say(ChooseItem(text, tuple(result)))
+
+    def search(self, text: str, then: Callable[[list[VariantInfo] | Exception], None]) -> None:
+        """Search names for the search dialog; `then` gets the matches (or the problem) in order."""
+        if self.engine is None:
+            then(PosError("The ledger is still opening. Try again in a moment."))
+            return
+        engine = self.engine
+
+        def search() -> list[VariantInfo]:
+            from inventory.catalog import find_for_entry
+
+            return find_for_entry(engine, text)
+
+        self.lanes.lookups.submit(search, then)
+
+    def add(self, variant: VariantInfo) -> None:
+        try:
+            index = self.basket.add(variant)
+        except PosError as error:
+            self._say(Problem(str(error)))
+            return
+        line = self.basket.lines[index]
+        self._say(BasketChanged(f"Added {variant.label} {format_pence(variant.price_pence)} (qty {line.quantity}).", index))
+
+    def set_quantity(self, index: int, quantity: int) -> None:
+        try:
+            self.basket.set_quantity(index, quantity)
+        except PosError as error:
+            self._say(Problem(str(error)))
+            return
+        self._say(BasketChanged(f"{self.basket.lines[index].variant.label}: quantity {quantity}.", index))
+
+    def remove(self, index: int) -> None:
+        label = self.basket.lines[index].variant.label
+        self.basket.remove(index)
+        self._say(BasketChanged(f"Removed {label}."))
+
+    # --- paying -------------------------------------------------------------------------------
+
+    def cash(self, tendered_pence: int | None = None) -> Tender:
+        """The cash tender for the basket (None: the exact amount); PaymentError if it cannot pay it."""
+        self._check_payable()
+        return cash_tender(self.basket.total_pence, tendered_pence)
+
+    def card(self) -> Tender:
+        self._check_payable()
+        return card_tender(self.basket.total_pence)
+
+    def _check_payable(self) -> None:
+        if self.basket.is_empty():
+            raise PaymentError(EMPTY_BASKET)
+        if self.engine is None:
+            raise PaymentError("The ledger is still opening. Take payment again in a moment.")
+
+    def pay(self, tender: Tender) -> PendingSale:
+        """Take the basket as paid by `tender`: it saves in the background while the next sale starts.
+
+        The sale is retried for as long as the ledger is busy and is never dropped; if the ledger
+        refuses it (a price changed, say), its items come back into the basket.
+        """
+        if tender.amount_pence != self.basket.total_pence:
+            raise PaymentError(
+                f"The payment of {format_pence(tender.amount_pence)} does not match the total of "
+                f"{format_pence(self.basket.total_pence)}. Take payment again."
+            )
+        self._check_payable()
+        self._sales_taken += 1
+        pending = PendingSale(self._sales_taken, tuple(self.basket.lines), tender)
+        self.basket = Basket()
+        self.pending.append(pending)
+        self._say(SaleSaving(pending))
+        self.lanes.sales.submit(lambda: self._save(pending), lambda result: self._saved(pending, result))
+        return pending
+
+    def _save(self, pending: PendingSale) -> CompletedSale:
+        """Runs on the sales lane: complete the sale, waiting out a busy ledger for as long as it takes."""
+        from inventory.db import UnitOfWork
+        from pos.sales.services import complete_sale
+
+        uow = UnitOfWork(self.engine, self.actor)
+        wait = BUSY_RETRY_FIRST_S
+        told = False
+        while True:
+            try:
+                return complete_sale(uow, pending.items, [pending.tender], store=self.store)
+            except LedgerBusy:
+                if not told:
+                    self.lanes.sales.notify(lambda: self._say(SaleSaving(pending, busy=True)))
+                    told = True
+                time.sleep(wait)
+                wait = min(wait * 2, BUSY_RETRY_MAX_S)
+
+    def _saved(self, pending: PendingSale, result: CompletedSale | Exception) -> None:
+        self.pending.remove(pending)
+        if isinstance(result, Exception):
+            self._restore(pending)
+            self._say(SaleRefused(_plain(result, "The sale was not saved") + " Its items are back in the basket."))
+            return
+        self.last_sale = result
+        self._say(SaleCompleted(result, self.basket.is_empty()))
+        self._print(result)
+
+    def _restore(self, pending: PendingSale) -> None:
+        scanned_since = self.basket.lines
+        self.basket = Basket(list(pending.lines))
+        for line in scanned_since:
+            index = self.basket.add(line.variant)
+            self.basket.set_quantity(index, self.basket.lines[index].quantity - 1 + line.quantity)
+
+    # --- printing -----------------------------------------------------------------------------
+
+    def _print(self, sale: CompletedSale) -> None:
+        if self.printer is None:
+            return
+        printer = self.printer
+
+        def print_receipt() -> PrintOutcome:
+            from pos.printing import print_sale_receipt
+
+            return print_sale_receipt(printer, sale.receipt)
+
+        self.lanes.printing.submit(print_receipt, lambda result: self._printed(sale, result))
+
+    def _printed(self, sale: CompletedSale, result: PrintOutcome | Exception) -> None:
+        if isinstance(result, Exception):
+            from pos.printing import PrintOutcome
+
+            result = PrintOutcome(False, f"Receipt {sale.reference} did not print: {result}")
+        self._say(ReceiptPrinted(result))
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain(error: Exception, what: str) -> str:
+    """A PosError's own words; anything else as its first line, with no library internals."""
+    if isinstance(error, PosError):
+        return str(error)
+    cause = getattr(error, "orig", None) or error  # a database driver's own error, without SQLAlchemy's wrapping
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return f"{what}: {_short(first, 120)}. Check the ledger setting (--db / POS_DATABASE_URL) and try again."
