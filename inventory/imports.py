@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from common.clock import utc_naive
-from common.errors import ImportProblem, InvalidImport
+from common.errors import ImportProblem, InvalidImport, PosError
 from common.money import BASIS_POINTS, MoneyFormatError, parse_percent_bp, parse_pounds
+from common.values import Actor
 from inventory.csvfile import CsvRow, read_csv
 from inventory.db import Base, UnitOfWork, read_session
 from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
@@ -414,3 +415,14 @@ IMPORTERS: dict[str, Callable[..., ImportResult]] = {
     "products": import_products,
     "stock": import_stock,
 }
+
+
+def import_file(engine: Engine, kind: str, path: Path, actor: Actor, *, dry_run: bool = False) -> ImportResult:
+    """Import one CSV file of `kind` (participants, products or stock) in its own unit of work.
+
+    The faces call this and never build a UnitOfWork themselves, so they need no database module.
+    """
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        raise PosError(f"Nothing imports '{kind}': choose one of {', '.join(IMPORTERS)}.")
+    return importer(UnitOfWork(engine, actor), path, dry_run=dry_run)

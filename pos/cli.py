@@ -60,12 +60,11 @@ def init(db: str | None) -> None:
 def import_(kind: str, file: Path, dry_run: bool, recorded_by: str, db: str | None) -> None:
     """Import participants, products or received stock from a CSV file (all rows or none)."""
     from common.values import Actor
-    from inventory.db import UnitOfWork
-    from inventory.imports import IMPORTERS
+    from inventory.imports import import_file
 
     engine = _open(db)
     try:
-        result = IMPORTERS[kind](UnitOfWork(engine, Actor(recorded_by)), file, dry_run=dry_run)
+        result = import_file(engine, kind, file, Actor(recorded_by), dry_run=dry_run)
     except PosError as error:
         _fail(error)
     click.echo(result.summary())

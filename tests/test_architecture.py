@@ -1,10 +1,11 @@
-"""The dependency arrows: pos uses inventory and receipts; they never import pos; screens never touch SQL."""
+"""The dependency arrows, checked by import-linter (contracts in pyproject.toml), and what a linter cannot see."""
 
 from __future__ import annotations
 
-import ast
+import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,43 +13,80 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _imported_modules(folder: Path) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for path in folder.rglob("*.py"):
-        names: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module)
-        found[str(path.relative_to(REPO))] = names
-    return found
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+PACKAGES = ("common", "inventory", "receipts", "pos")
 
 
-@pytest.mark.parametrize("package", ["inventory", "receipts"])
-def test_base_packages_never_import_pos(package: str) -> None:
-    offenders = {
-        path: sorted(name for name in names if name == "pos" or name.startswith("pos."))
-        for path, names in _imported_modules(REPO / package).items()
-    }
-    assert {path: names for path, names in offenders.items() if names} == {}
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Check the contracts in cwd/pyproject.toml against the packages in cwd (not the installed ones)."""
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
-def test_receipts_know_no_database() -> None:
-    offenders = {
-        path: sorted(name for name in names if name.split(".")[0] in {"sqlalchemy", "inventory", "sqlite3"})
-        for path, names in _imported_modules(REPO / "receipts").items()
-    }
-    assert {path: names for path, names in offenders.items() if names} == {}
+def test_import_contracts_are_kept() -> None:
+    """The layers, receipts without a database, faces without models: pyproject.toml [tool.importlinter]."""
+    result = _lint_imports(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_screens_never_import_sqlalchemy() -> None:
-    tui = REPO / "pos" / "tui"
-    offenders = {
-        path: sorted(name for name in names if name.split(".")[0] in {"sqlalchemy", "sqlite3"})
-        for path, names in _imported_modules(tui).items()
-    }
-    assert {path: names for path, names in offenders.items() if names} == {}
+PROBES = {
+    "a widget that writes a stock movement itself": (
+        "pos/tui/widgets/probe.py",
+        """
+        from sqlalchemy import Engine
+        from sqlalchemy.orm import Session
+
+        from inventory.models import StockMovement
+
+
+        def write_movement(engine: Engine) -> None:
+            with Session(engine) as session:
+                session.add(StockMovement(variant_id=1, quantity=-1, kind="adjusted", reason="probe", recorded_by="probe"))
+                session.commit()
+        """,
+        ("pos.tui.widgets.probe -> inventory.models", "pos.tui.widgets.probe -> sqlalchemy"),
+    ),
+    "receipts reading the ledger": (
+        "receipts/probe.py",
+        """
+        import sqlalchemy
+
+
+        def receipt_count(engine: sqlalchemy.Engine) -> int:
+            with engine.connect() as connection:
+                return int(connection.execute(sqlalchemy.text("SELECT count(*) FROM sales")).scalar_one())
+        """,
+        ("receipts.probe -> sqlalchemy",),
+    ),
+    "inventory calling the sales services": (
+        "inventory/probe.py",
+        """
+        from pos.sales.services import complete_sale
+
+        SELL = complete_sale
+        """,
+        ("inventory.probe -> pos.sales.services",),
+    ),
+}
+
+
+@pytest.mark.parametrize("probe", list(PROBES))
+def test_import_contracts_refuse_a_probe(probe: str, tmp_path: Path) -> None:
+    """The contracts bite: the same packages plus one module that breaks a rule fail lint-imports."""
+    for package in PACKAGES:
+        shutil.copytree(REPO / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    path, source, broken = PROBES[probe]
+    (tmp_path / path).write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
+
+    result = _lint_imports(tmp_path)
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "BROKEN" in output
+    for line in broken:
+        assert line in output, output
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,9 @@ from sqlalchemy import Engine, func, select
 
 from inventory.db import read_session
 from inventory.ean import ean13_check_digit, in_store_ean13, is_valid_ean13
-from common.errors import ImportProblem, InvalidImport
-from inventory.imports import ImportResult, import_participants, import_products, import_stock
+from common.errors import ImportProblem, InvalidImport, PosError
+from common.values import Actor
+from inventory.imports import ImportResult, import_file, import_participants, import_products, import_stock
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 from ledger_helpers import by
 
@@ -470,6 +471,27 @@ def test_dry_run_of_products_reports_assigned_barcodes_without_using_them(seeded
     import_products(by(seeded), path)
     assigned = barcodes_by_sku(seeded)
     assert {assigned["TEE-1"], assigned["TEE-2"]} == {in_store_ean13(50), in_store_ean13(51)}
+
+
+def test_import_file_runs_the_importer_in_its_own_unit_of_work(seeded: Engine, tmp_path: Path) -> None:
+    """What the faces call: an engine, a kind and who is acting; no UnitOfWork to build."""
+    path = write_text(tmp_path, "stock.csv", GOOD_FILES["stock"])
+    before = counts(seeded)
+    dry = import_file(seeded, "stock", path, Actor("Jo (manager)"), dry_run=True)
+    assert (dry.rows, dry.written, counts(seeded)) == (2, False, before)
+    result = import_file(seeded, "stock", path, Actor("Jo (manager)"))
+    assert (result.rows, result.written) == (2, True)
+    with read_session(seeded) as session:
+        recorded_by = session.scalars(
+            select(StockMovement.recorded_by).order_by(StockMovement.id.desc()).limit(2)
+        ).all()
+    assert recorded_by == ["Jo (manager)", "Jo (manager)"]
+
+
+def test_import_file_refuses_an_unknown_kind(seeded: Engine, tmp_path: Path) -> None:
+    path = write_text(tmp_path, "stock.csv", GOOD_FILES["stock"])
+    with pytest.raises(PosError, match="choose one of participants, products, stock"):
+        import_file(seeded, "staff", path, Actor("Jo (manager)"))
 
 
 @pytest.mark.parametrize(
