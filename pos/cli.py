@@ -119,6 +119,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
          do_print: bool, config: Path | None, db: str | None) -> None:
     """Sell the items with these barcodes or SKUs (one code per item) without opening the till."""
     from inventory.catalog import look_up_code
+    from common.limits import check_staff_name
     from common.money import format_pence, parse_pounds
     from pos.printing import print_sale_receipt
     from pos.sales.basket import Basket
@@ -128,17 +129,22 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
     from common.values import Actor
     from inventory.db import UnitOfWork
 
-    if card and cash:
+    if card and cash is not None:
         _fail(PosError("Choose --cash or --card, not both."))
+    if cash is not None and not cash.strip():
+        _fail(PosError("--cash needs the amount handed over, such as --cash 50; leave --cash out for the exact amount."))
+    try:
+        check_staff_name(staff)
+        tendered = parse_pounds(cash) if cash is not None else None
+    except (PosError, ValueError) as error:
+        _fail(error)
     engine = _open(db)
     settings = _settings(str(config) if config else None)
     basket = Basket()
     try:
         for code in codes:
             basket.add(look_up_code(engine, code))
-        tender = card_tender(basket.total_pence) if card else cash_tender(
-            basket.total_pence, parse_pounds(cash) if cash else None
-        )
+        tender = card_tender(basket.total_pence) if card else cash_tender(basket.total_pence, tendered)
         completed = complete_sale(UnitOfWork(engine, Actor(staff, till_name)), basket.items(), [tender], store=settings.store)
     except (PosError, ValueError) as error:
         _fail(error)
