@@ -116,6 +116,23 @@ def test_the_products_import_refuses_a_price_over_the_maximum(demo_engine: Engin
         assert session.execute(select(Variant).where(Variant.sku == "DEAR-BLA-M")).first() is None
 
 
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        ("FW-BLA-M,Wide Tee,Tees,20,AMO,M,Black,５５.00,", "price '５５.00' is not an amount in pounds"),
+        ("FW-BLA-M,Wide Tee,Tees,２０,AMO,M,Black,55.00,", "vat_rate '２０' is not a percentage"),
+        ("FW-BLA-M,Wide Tee,Tees,20,AMO:٥٠;KBL:50,M,Black,55.00,", "share '٥٠' for AMO is not a percentage"),
+    ],
+)
+def test_the_products_import_refuses_digits_that_are_not_ascii(demo_engine: Engine, tmp_path: Path, row: str, says: str) -> None:
+    with pytest.raises(InvalidImport) as refused:
+        _import_products(demo_engine, tmp_path, row + "\n")
+    [problem] = refused.value.problems
+    assert problem.line == 2 and says in problem.message
+    with read_session(demo_engine) as session:
+        assert session.execute(select(Variant).where(Variant.sku == "FW-BLA-M")).first() is None
+
+
 def test_the_most_expensive_item_sells_up_to_the_sale_total(demo_engine: Engine, tmp_path: Path) -> None:
     _import_products(demo_engine, tmp_path, "DEAR-BLA-M,Dear Coat,Coats,20,AMO,M,Black,9999.99,\n")
     coat = look_up_code(demo_engine, "DEAR-BLA-M")
