@@ -14,7 +14,7 @@ class UnknownCode(PosError):
 
     def __init__(self, code: str) -> None:
         self.code = code
-        if code.isdigit():
+        if code.isascii() and code.isdigit():
             message = (
                 f"Barcode {code} is not in the catalogue. "
                 "Check the tag, or type the product name to search."
@@ -26,6 +26,10 @@ class UnknownCode(PosError):
 
 class NotAllowed(PosError):
     """The action is refused as asked; the message says why and what to do instead."""
+
+
+class OverLimit(NotAllowed):
+    """A value beyond what the till takes (see common.limits); the message names the limit."""
 
 
 class PaymentError(PosError):

@@ -9,18 +9,25 @@ import re
 from collections.abc import Sequence
 
 BASIS_POINTS = 10_000  # 100% expressed in basis points
-_POUNDS = re.compile(r"^\s*£?\s*(?P<sign>-)?\s*(?P<pounds>\d{1,9})(?:\.(?P<pence>\d{1,2}))?\s*$")
+# Digits are ASCII only: `\d` would also read full-width "５５" or Arabic-Indic digits as £55.
+_POUNDS = re.compile(r"\s*£?\s*(?P<sign>-)?\s*(?P<pounds>[0-9]{1,9})(?:\.(?P<pence>[0-9]{1,2}))?\s*", re.ASCII)
+_PERCENT = re.compile(r"([0-9]{1,3})(?:\.([0-9]{1,2}))?", re.ASCII)
 
 
 class MoneyFormatError(ValueError):
     """A string that is not an amount in pounds."""
 
 
+def _quoted(text: str) -> str:
+    """`text` in quotes for a message; a paste of thousands of characters is not repeated back."""
+    return f"'{text}'" if len(text) <= 20 else f"'{text[:20]}…' ({len(text):,} characters)"
+
+
 def parse_pounds(text: str) -> int:
-    """Parse "20", "20.5", "20.50" or "£20.50" into pence (2050). Refuses anything else."""
-    match = _POUNDS.match(text)
+    """Parse "20", "20.5", "20.50" or "£20.50" into pence (2050). Refuses anything else, "" included."""
+    match = _POUNDS.fullmatch(text)
     if match is None:
-        raise MoneyFormatError(f"'{text}' is not an amount in pounds, such as 20 or 20.50")
+        raise MoneyFormatError(f"{_quoted(text)} is not an amount in pounds, such as 20 or 20.50")
     pence_text = (match["pence"] or "0").ljust(2, "0")
     pence = int(match["pounds"]) * 100 + int(pence_text)
     return -pence if match["sign"] else pence
@@ -36,9 +43,9 @@ def format_pence(pence: int) -> str:
 def parse_percent_bp(text: str) -> int:
     """Parse a percentage such as "20", "12.5" or "33.34%" into basis points (2000, 1250, 3334)."""
     cleaned = text.strip().removesuffix("%").strip()
-    match = re.fullmatch(r"(\d{1,3})(?:\.(\d{1,2}))?", cleaned)
+    match = _PERCENT.fullmatch(cleaned)
     if match is None:
-        raise MoneyFormatError(f"'{text}' is not a percentage, such as 20 or 12.5")
+        raise MoneyFormatError(f"{_quoted(text)} is not a percentage, such as 20 or 12.5")
     return int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
 
 

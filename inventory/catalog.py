@@ -1,4 +1,8 @@
-"""Finding what was scanned or typed: by barcode, by SKU, or by part of a design's name."""
+"""Finding what was scanned or typed: by barcode, by SKU, or by part of a design's name.
+
+Whatever is typed or pasted, a look-up either finds something or raises a PosError: entries are
+bounded (common.limits) and a search's `%`, `_` and `\\` are plain characters, not wildcards.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, or_, select
 
+from common.errors import OverLimit, UnknownCode
+from common.limits import BARCODE_LENGTH, SKU_MAX, check_search_text
 from inventory.db import read_session
-from common.errors import UnknownCode
 from inventory.models import Product, Variant
 
 SEARCH_LIMIT = 50
@@ -49,11 +54,26 @@ def _info(row) -> VariantInfo:  # type: ignore[no-untyped-def]
     return VariantInfo(*row)
 
 
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _check_code(code: str) -> None:
+    """Refuse a code longer than any barcode or SKU: it can match nothing, and is often two scans run together."""
+    if _is_digits(code) and len(code) > BARCODE_LENGTH:
+        raise OverLimit(
+            f"That is {len(code):,} digits; a barcode has {BARCODE_LENGTH}. Scan one item at a time."
+        )
+    if not _is_digits(code) and len(code) > SKU_MAX:
+        raise OverLimit(f"That code is {len(code):,} characters long; an SKU has at most {SKU_MAX}. Check the tag.")
+
+
 def look_up_code(engine: Engine, code: str) -> VariantInfo:
     """The SKU with exactly this barcode or SKU code (case-insensitive); UnknownCode otherwise."""
     code = code.strip()
+    _check_code(code)
     with read_session(engine) as session:
-        if code.isascii() and code.isdigit():
+        if _is_digits(code):
             row = session.execute(_variant_query().where(Variant.barcode == code)).first()
         else:
             row = session.execute(_variant_query().where(func.upper(Variant.sku) == code.upper())).first()
@@ -62,16 +82,24 @@ def look_up_code(engine: Engine, code: str) -> VariantInfo:
     return _info(row)
 
 
+def _contains(text: str) -> str:
+    """A LIKE pattern (escape character `\\`) matching anything that contains `text` as typed."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def search_variants(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[VariantInfo]:
     """SKUs whose design name, SKU or colour contains `text` (case-insensitive), by name then size."""
-    pattern = f"%{text.strip().lower()}%"
+    text = text.strip()
+    check_search_text(text)
+    pattern = _contains(text.lower())
     query = (
         _variant_query()
         .where(
             or_(
-                func.lower(Product.name).like(pattern),
-                func.lower(Variant.sku).like(pattern),
-                func.lower(Variant.colour).like(pattern),
+                func.lower(Product.name).like(pattern, escape="\\"),
+                func.lower(Variant.sku).like(pattern, escape="\\"),
+                func.lower(Variant.colour).like(pattern, escape="\\"),
             )
         )
         .order_by(Product.name, Variant.id)
@@ -86,15 +114,19 @@ def find_for_entry(engine: Engine, text: str) -> list[VariantInfo]:
 
     A barcode or SKU that matches gives exactly that SKU. Digits that match no barcode are an
     unknown barcode (a scanner never types a name). Anything else searches names; no match raises.
+    Over-long entries are refused with the limit before the ledger is asked.
     """
     text = text.strip()
     if not text:
         raise UnknownCode(text)
-    try:
+    if _is_digits(text):  # a scanner typed it: over-long digits are two scans run together
         return [look_up_code(engine, text)]
-    except UnknownCode:
-        if text.isascii() and text.isdigit():
-            raise
+    check_search_text(text)
+    if len(text) <= SKU_MAX:
+        try:
+            return [look_up_code(engine, text)]
+        except UnknownCode:
+            pass
     matches = search_variants(engine, text)
     if not matches:
         raise UnknownCode(text)

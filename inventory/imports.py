@@ -20,7 +20,11 @@ from sqlalchemy.orm import Session
 
 from common.clock import utc_naive
 from common.errors import ImportProblem, InvalidImport, PosError
-from common.money import BASIS_POINTS, MoneyFormatError, parse_percent_bp, parse_pounds
+from common.limits import (
+    CATEGORY_MAX, COLOUR_MAX, DESIGN_NAME_MAX, LINKEDIN_URL_MAX, MAX_PRICE_PENCE, MAX_RECEIVED, NOTE_MAX,
+    PARTICIPANT_NAME_MAX, SIZE_MAX, SKU_MAX, STORY_MAX, check_staff_name,
+)
+from common.money import BASIS_POINTS, MoneyFormatError, format_pence, parse_percent_bp, parse_pounds
 from common.values import Actor
 from inventory.csvfile import CsvRow, read_csv
 from inventory.db import Base, UnitOfWork, read_session
@@ -34,16 +38,15 @@ PRODUCT_OPTIONAL = ("category", "vat_rate", "size", "colour", "barcode")
 STOCK_COLUMNS = ("sku", "quantity")
 STOCK_OPTIONAL = ("note",)
 
-PARTICIPANT_TEXT_LIMITS = {"name": 80, "linkedin_url": 300, "story": 2000}
-PRODUCT_TEXT_LIMITS = {"design": 120, "category": 60, "size": 10, "colour": 30}
-STOCK_TEXT_LIMITS = {"note": 500}
+PARTICIPANT_TEXT_LIMITS = {"name": PARTICIPANT_NAME_MAX, "linkedin_url": LINKEDIN_URL_MAX, "story": STORY_MAX}
+PRODUCT_TEXT_LIMITS = {"design": DESIGN_NAME_MAX, "category": CATEGORY_MAX, "size": SIZE_MAX, "colour": COLOUR_MAX}
+STOCK_TEXT_LIMITS = {"note": NOTE_MAX}
 
 _CODE = re.compile(r"^[A-Z0-9]{2,16}$")
-_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+_SKU = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._/-]{{0,{SKU_MAX - 1}}}")
 _LINKEDIN = re.compile(r"^https://(www\.)?linkedin\.com/in/[A-Za-z0-9_%-]+/?$")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
-MAX_RECEIVED = 100_000
 
 
 @dataclass(frozen=True)
@@ -192,8 +195,8 @@ def _variant_from_row(row: CsvRow, problems: _Problems) -> _VariantRow:
     before = len(problems.items)
     _check_lengths(row, problems, PRODUCT_TEXT_LIMITS)
     sku = row.get("sku")
-    if not _SKU.match(sku):
-        problems.add(row.line, f"sku '{sku}' must be 1-40 letters, digits, '-', '_', '.' or '/'")
+    if not _SKU.fullmatch(sku):
+        problems.add(row.line, f"sku '{sku}' must be 1-{SKU_MAX} letters, digits, '-', '_', '.' or '/'")
     design = row.get("design")
     if not design:
         problems.add(row.line, "design is empty")
@@ -203,6 +206,8 @@ def _variant_from_row(row: CsvRow, problems: _Problems) -> _VariantRow:
         price = parse_pounds(price_text)
         if price < 0:
             problems.add(row.line, f"price {price_text} is negative")
+        elif price > MAX_PRICE_PENCE:
+            problems.add(row.line, f"price {price_text} is more than the most one item can cost, {format_pence(MAX_PRICE_PENCE)}")
     except MoneyFormatError:
         problems.add(row.line, f"price '{price_text}' is not an amount in pounds, such as 45 or 45.00")
     vat_text = row.get("vat_rate") or "20"
@@ -377,6 +382,7 @@ def _next_free_in_store(after: int, taken: set[str]) -> tuple[str, int]:
 
 def import_stock(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> ImportResult:
     """Goods received from the workshop: one 'received' movement per row, recorded by the acting person."""
+    check_staff_name(uow.actor.name)
     rows = read_csv(path, STOCK_COLUMNS, STOCK_OPTIONAL)
     problems = _Problems()
     with read_session(uow.engine) as session:

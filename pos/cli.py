@@ -120,13 +120,21 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
 
     The same till core as the till's screen, run in this process: the same checks, the same sale.
     """
+    from common.limits import check_staff_name
     from common.money import format_pence, parse_pounds
     from common.values import Actor
     from pos.sales import till_core as core_events
     from pos.sales.till_core import TillCore
 
-    if card and cash:
+    if card and cash is not None:
         _fail(PosError("Choose --cash or --card, not both."))
+    if cash is not None and not cash.strip():
+        _fail(PosError("--cash needs the amount handed over, such as --cash 50; leave --cash out for the exact amount."))
+    try:
+        check_staff_name(staff)
+        tendered = parse_pounds(cash) if cash is not None else None
+    except (PosError, ValueError) as error:
+        _fail(error)
     engine = _open(db)
     settings = _settings(str(config) if config else None)
     events: list[core_events.Event] = []
@@ -141,7 +149,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
             case core_events.ChooseItem(text=text, matches=matches):
                 _fail(PosError(f"'{text}' matches {len(matches)} items: give each item's barcode or SKU."))
     try:
-        tender = core.card() if card else core.cash(parse_pounds(cash) if cash else None)
+        tender = core.card() if card else core.cash(tendered)
         core.pay(tender)
     except (PosError, ValueError) as error:
         _fail(error)

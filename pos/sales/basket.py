@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from common.errors import NotAllowed
+from common.limits import check_price, check_quantity, check_sale_total
 
 if TYPE_CHECKING:  # the till builds baskets before SQLAlchemy has loaded
     from inventory.catalog import VariantInfo
-
-MAX_QUANTITY = 999
 
 
 @dataclass
@@ -25,6 +23,8 @@ class BasketLine:
 
 @dataclass
 class Basket:
+    """The lines of one sale; every change keeps quantities, prices and the total within common.limits."""
+
     lines: list[BasketLine] = field(default_factory=list)
 
     def add(self, variant: VariantInfo) -> int:
@@ -33,13 +33,16 @@ class Basket:
             if line.variant.variant_id == variant.variant_id:
                 self.set_quantity(index, line.quantity + 1)
                 return index
+        check_price(variant.label, variant.price_pence)
+        check_sale_total(self.total_pence + variant.price_pence)
         self.lines.append(BasketLine(variant))
         return len(self.lines) - 1
 
     def set_quantity(self, index: int, quantity: int) -> None:
-        if not 1 <= quantity <= MAX_QUANTITY:
-            raise NotAllowed(f"A quantity must be between 1 and {MAX_QUANTITY}. To take a line off, remove it.")
-        self.lines[index].quantity = quantity
+        check_quantity(quantity)
+        line = self.lines[index]
+        check_sale_total(self.total_pence - line.total_pence + line.variant.price_pence * quantity)
+        line.quantity = quantity
 
     def remove(self, index: int) -> None:
         del self.lines[index]

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from common.errors import PaymentError
+from common.limits import MAX_CHANGE_PENCE
 from common.money import format_pence
 from common.values import ReceiptRef, Tender
 from receipts.model import Receipt
 
 EMPTY_BASKET = "The basket is empty. Scan an item first."
-MAX_CHANGE_PENCE = 50_000  # more change than £500 is a typing slip (an amount entered twice), not a sale
 
 
 def cash_tender(total_pence: int, tendered_pence: int | None = None) -> Tender:

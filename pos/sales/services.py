@@ -15,6 +15,9 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from common.clock import local_time, trading_date, utc_naive
 from common.errors import NotAllowed, PaymentError
+from common.limits import (
+    DESIGN_NAME_MAX, MAX_CHANGE_PENCE, check_length, check_price, check_quantity, check_sale_total, check_staff_name,
+)
 from common.money import format_pence
 from common.values import ReceiptRef, Tender
 from inventory.db import UnitOfWork
@@ -31,7 +34,23 @@ def _merge_quantities(items: Sequence[tuple[int, int]]) -> dict[int, int]:
         if quantity <= 0:
             raise NotAllowed("Every line needs a quantity of at least 1.")
         merged[variant_id] = merged.get(variant_id, 0) + quantity
+    for quantity in merged.values():
+        check_quantity(quantity)
     return merged
+
+
+def _check_limits(lines: Sequence[PricedLine], total: int, tenders: Sequence[Tender]) -> None:
+    """The last guard before the ledger: what the basket and cash_tender check, whoever called us."""
+    for line in lines:
+        check_length("The design name", line.description, DESIGN_NAME_MAX)
+        check_price(line.description, line.unit_price_pence)
+    check_sale_total(total)
+    for tender in tenders:
+        if not (0 <= tender.amount_pence <= total and 0 <= tender.change_pence <= MAX_CHANGE_PENCE):
+            raise PaymentError(
+                f"A {tender.tender} payment of {format_pence(tender.tendered_pence)} towards "
+                f"{format_pence(total)} cannot be right. Take payment again."
+            )
 
 
 # Statements are built once: building a select() costs more than running it on SQLite.
@@ -127,6 +146,7 @@ def complete_sale(
     if not till:
         raise NotAllowed("A sale is made at a till: name the till.")
     staff = uow.actor.name
+    check_staff_name(staff)
     quantities = _merge_quantities(items)
     with uow:
         moment = uow.now
@@ -135,6 +155,7 @@ def complete_sale(
         connection = uow.connection
         lines = _price_lines(connection, quantities)
         total = sum(line.total_pence for line in lines)
+        _check_limits(lines, total, tenders)
         paid = sum(t.amount_pence for t in tenders)
         if paid != total:
             raise PaymentError(

@@ -306,6 +306,35 @@ def test_selling_an_unknown_barcode_fails_and_writes_nothing(shop: Shop) -> None
     assert sorted((shop.cwd / "data" / "receipts").iterdir()) == receipts
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--cash", ""), "--cash needs the amount handed over, such as --cash 50"),
+        (("--cash", "  "), "--cash needs the amount handed over"),
+        (("--cash", "５５"), "'５５' is not an amount in pounds"),
+        (("--cash", "٥٥"), "is not an amount in pounds"),
+        (("--cash", "55", "--staff", "S" * 81), "The staff name is 81 characters long; the most is 80"),
+        (("--card", "--cash", ""), "Choose --cash or --card, not both"),
+    ],
+)
+def test_sell_refuses_empty_or_non_ascii_cash_and_a_long_staff_name(shop: Shop, args: tuple[str, ...], says: str) -> None:
+    hoodie = _demo_products()[HOODIE_SKU]["barcode"]
+    before = {model.__tablename__: count(shop.engine, model) for model in (Sale, SaleLine, Payment, StockMovement)}
+    result = shop.pos("sell", hoodie, *args)
+    assert result.returncode == 1, result
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert "Sale " not in result.stdout
+    after = {model.__tablename__: count(shop.engine, model) for model in (Sale, SaleLine, Payment, StockMovement)}
+    assert after == before
+
+
+def test_sell_refuses_a_code_pasted_twice_without_repeating_it(shop: Shop) -> None:
+    hoodie = _demo_products()[HOODIE_SKU]["barcode"]
+    result = shop.pos("sell", hoodie * 2000, "--cash", "100")
+    assert result.returncode == 1
+    assert "26,000 digits; a barcode has 13" in result.stderr and hoodie * 2 not in result.stderr
+
+
 def test_stock_command_shows_on_hand_after_the_sale(shop: Shop) -> None:
     lines = ok(shop.pos("stock")).splitlines()
     rows = {line.split()[0]: line.split()[-1] for line in lines[2:]}

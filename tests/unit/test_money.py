@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.limits import MAX_SALE_TOTAL_PENCE
+
 from common.money import (
     MoneyFormatError,
     format_pence,
@@ -40,9 +42,59 @@ def test_format_then_parse_round_trips(pence: int) -> None:
     assert parse_pounds(format_pence(pence).replace(",", "").replace("£", "")) == pence
 
 
+# The zero of other digit scripts Python's `\d` and int() accept: Arabic-Indic, extended Arabic-Indic,
+# Devanagari, full-width (what a Japanese keyboard types) and mathematical bold.
+OTHER_ZEROS = (0x0660, 0x06F0, 0x0966, 0xFF10, 0x1D7CE)
+
+
+@pytest.mark.parametrize("text", ["５５", "£５５", "٥٥", "２０.５０", "20.５", "5٥", "𝟓𝟓", "20 ", "　" + "20"])
+def test_parse_pounds_refuses_digits_and_spaces_that_are_not_ascii(text: str) -> None:
+    with pytest.raises(MoneyFormatError):
+        parse_pounds(text)
+
+
+def test_parse_pounds_does_not_repeat_a_long_paste_back() -> None:
+    with pytest.raises(MoneyFormatError) as refused:
+        parse_pounds("9" * 60_000)
+    assert len(str(refused.value)) < 100 and "60,000 characters" in str(refused.value)
+
+
+@given(st.integers(min_value=0, max_value=10**11 - 1))
+def test_parse_pounds_reads_back_what_format_pence_writes(pence: int) -> None:
+    assert parse_pounds(format_pence(pence).replace(",", "")) == pence
+
+
+@given(st.integers(min_value=0, max_value=MAX_SALE_TOTAL_PENCE), st.sampled_from(OTHER_ZEROS), st.data())
+def test_parse_pounds_never_accepts_a_non_ascii_digit(pence: int, zero: int, data: st.DataObject) -> None:
+    text = format_pence(pence).replace(",", "")
+    positions = [index for index, character in enumerate(text) if character.isdigit()]
+    index = data.draw(st.sampled_from(positions))
+    same_digit_elsewhere = chr(zero + int(text[index]))
+    with pytest.raises(MoneyFormatError):
+        parse_pounds(text[:index] + same_digit_elsewhere + text[index + 1 :])
+
+
+AMOUNT_LIKE = st.text(st.sampled_from("0123456789£.- ") | st.characters(categories=["Nd", "Zs"]), max_size=12)
+
+
+@given(AMOUNT_LIKE)
+def test_whatever_parse_pounds_accepts_is_written_in_ascii_digits(text: str) -> None:
+    try:
+        parse_pounds(text)
+    except MoneyFormatError:
+        return
+    assert all(character.isascii() for character in text if character.isdigit() or character.isspace())
+
+
 @pytest.mark.parametrize(("text", "bp"), [("20", 2000), ("0", 0), ("12.5", 1250), ("33.34%", 3334), ("100", 10000)])
 def test_parse_percent_in_basis_points(text: str, bp: int) -> None:
     assert parse_percent_bp(text) == bp
+
+
+@pytest.mark.parametrize("text", ["２０", "1２.5", "٢٠%", "20.٥"])
+def test_parse_percent_refuses_digits_that_are_not_ascii(text: str) -> None:
+    with pytest.raises(MoneyFormatError):
+        parse_percent_bp(text)
 
 
 @pytest.mark.parametrize(
