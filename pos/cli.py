@@ -15,18 +15,37 @@ from common.errors import PosError
 DB_HELP = "Ledger database URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 
 
-def _fail(error: Exception) -> NoReturn:
+def _fail(error: Exception | str) -> NoReturn:
     click.echo(f"Error: {error}", err=True)
     sys.exit(1)
 
 
 def _open(db: str | None):  # type: ignore[no-untyped-def]
+    """The existing, current ledger (see pos.ledger.open_ledger), or exit with what to do."""
     from pos.ledger import open_ledger
 
     try:
         return open_ledger(db)
     except PosError as error:
         _fail(error)
+
+
+def _database_error(error: Exception) -> str | None:
+    """A database or driver error in plain words (no SQLAlchemy background link); None for others."""
+    import sqlite3
+
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    psycopg = sys.modules.get("psycopg")
+    if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.DBAPIError) and error.orig is not None:
+        detail = str(error.orig)
+    elif sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError):
+        detail = str(error.args[0]) if error.args else ""  # args[0] is the message without the link
+    elif isinstance(error, sqlite3.Error) or (psycopg is not None and isinstance(error, psycopg.Error)):
+        detail = str(error)
+    else:
+        return None
+    first = detail.strip().splitlines()[0] if detail.strip() else type(error).__name__
+    return f"The ledger could not do that ({first}). Check --db / POS_DATABASE_URL and try again."
 
 
 def _settings(config: str | None):  # type: ignore[no-untyped-def]
@@ -46,9 +65,50 @@ def cli() -> None:
 @cli.command()
 @click.option("--db", help=DB_HELP)
 def init(db: str | None) -> None:
-    """Create the ledger (or upgrade an older one) and say where it is."""
-    engine = _open(db)
-    click.echo(f"Ledger ready: {engine.url.render_as_string(hide_password=True)}")
+    """Create the ledger with its first till, till-1 (or upgrade an older one), and say where it is.
+
+    The only command that creates or upgrades a ledger; the others refuse one that is missing or behind.
+    """
+    from pos.ledger import init_ledger
+    from pos.sales.tills import list_tills
+
+    try:
+        engine = init_ledger(db)
+    except PosError as error:
+        _fail(error)
+    click.echo(f"Ledger ready: {engine.url.render_as_string(hide_password=True)} (tills: {', '.join(list_tills(engine))})")
+
+
+@cli.group()
+def tills() -> None:
+    """The tills registered in the ledger (each has its own receipt numbers)."""
+
+
+@tills.command(name="add")
+@click.argument("name")
+@click.option("--db", help=DB_HELP)
+def tills_add(name: str, db: str | None) -> None:
+    """Register a till called NAME (1-20 letters, digits, '-' or '_'), e.g. till-2."""
+    from common.values import Actor
+    from inventory.db import UnitOfWork
+    from pos.sales.tills import check_till_name, register_till
+
+    try:
+        check_till_name(name)
+        register_till(UnitOfWork(_open(db), Actor("pos tills add")), name)
+    except PosError as error:
+        _fail(error)
+    click.echo(f"Till {name} registered; open it with `pos till --till {name}`.")
+
+
+@tills.command(name="list")
+@click.option("--db", help=DB_HELP)
+def tills_list(db: str | None) -> None:
+    """The registered tills, one name a line."""
+    from pos.sales.tills import list_tills
+
+    for name in list_tills(_open(db)):
+        click.echo(name)
 
 
 @cli.command(name="import")
@@ -199,4 +259,11 @@ def report_sales(day, date_from, date_to, output: str, db: str | None) -> None: 
 
 
 def main() -> None:
-    cli()
+    """The console script: every error a user sees is plain words and exit status 1, never a traceback."""
+    try:
+        cli()
+    except Exception as error:  # noqa: BLE001 - database and driver errors become plain words
+        plain = _database_error(error)
+        if plain is None:
+            raise
+        _fail(plain)
