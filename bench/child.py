@@ -72,11 +72,15 @@ def _import(args: dict[str, Any]) -> dict[str, Any]:
 def _raw_import(ledger: Path, folder: Path) -> None:
     """The same rows with the standard library: parse, then one transaction per file (pragmas as the product)."""
     from inventory.ean import in_store_ean13
+    from common.clock import utc_naive, utc_now
     from common.money import parse_percent_bp, parse_pounds
 
     connection = sqlite3.connect(ledger, isolation_level=None)
     for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=FULL"):
         connection.execute(f"PRAGMA {pragma}")
+
+    def stamp() -> str:  # created_at from the clock, as the importers write it
+        return utc_naive(utc_now()).isoformat(sep=" ")
 
     def rows(name: str) -> list[dict[str, str]]:
         with open(folder / name, encoding="utf-8-sig", newline="") as handle:
@@ -84,8 +88,9 @@ def _raw_import(ledger: Path, folder: Path) -> None:
 
     connection.execute("BEGIN IMMEDIATE")
     connection.executemany(
-        "INSERT INTO participants (code, display_name, story, linkedin_url, consent_to_publish) VALUES (?, ?, ?, ?, ?)",
-        [(r["code"], r["name"], r.get("story", ""), r.get("linkedin_url", ""), r.get("consent", "") == "yes")
+        "INSERT INTO participants (code, display_name, story, linkedin_url, consent_to_publish, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(r["code"], r["name"], r.get("story", ""), r.get("linkedin_url", ""), r.get("consent", "") == "yes", stamp())
          for r in rows("participants.csv")],
     )
     connection.execute("COMMIT")
@@ -98,8 +103,8 @@ def _raw_import(ledger: Path, folder: Path) -> None:
         design = r["design"]
         if design not in products:
             products[design] = connection.execute(
-                "INSERT INTO products (name, category, vat_rate_bp) VALUES (?, ?, ?)",
-                (design, r.get("category", ""), parse_percent_bp(r.get("vat_rate") or "20")),
+                "INSERT INTO products (name, category, vat_rate_bp, created_at) VALUES (?, ?, ?, ?)",
+                (design, r.get("category", ""), parse_percent_bp(r.get("vat_rate") or "20"), stamp()),
             ).lastrowid
             for part in r["designers"].split(";"):
                 code, _, percent = part.partition(":")
@@ -117,8 +122,9 @@ def _raw_import(ledger: Path, folder: Path) -> None:
     skus = dict(connection.execute("SELECT sku, id FROM variants").fetchall())
     connection.execute("BEGIN IMMEDIATE")
     connection.executemany(
-        "INSERT INTO stock_movements (variant_id, quantity, kind, reason, recorded_by) VALUES (?, ?, 'received', ?, 'bench')",
-        [(skus[r["sku"]], int(r["quantity"]), r.get("note", "")) for r in rows("stock.csv")],
+        "INSERT INTO stock_movements (variant_id, quantity, kind, reason, recorded_by, created_at) "
+        "VALUES (?, ?, 'received', ?, 'bench', ?)",
+        [(skus[r["sku"]], int(r["quantity"]), r.get("note", ""), stamp()) for r in rows("stock.csv")],
     )
     connection.execute("COMMIT")
     connection.close()

@@ -1,4 +1,4 @@
-"""Synthetic ledgers, made fast: the real schema (pos.ledger.open_ledger), filled with raw sqlite3.
+"""Synthetic ledgers, made fast: the real schema (pos.ledger.init_ledger), filled with raw sqlite3.
 
 Rows follow the rules complete_sale keeps: prices and VAT snapshot on each line, designer
 attributions that split each line's gross and VAT exactly (money.split_by_weights), one payment
@@ -20,11 +20,13 @@ from pathlib import Path
 from inventory.ean import in_store_ean13
 from common.money import split_by_weights, vat_from_gross
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 EVENT_START = date(2026, 11, 20)  # November: London time is UTC, so trading day = UTC date
 SIZES = ("XS", "S", "M", "L", "XL")
 COLOURS = ("Black", "White", "Navy", "Rust", "Olive", "Sand", "Grey", "Pink")
-TILLS = ("till-1", "till-2", "till-3")
+TILLS = ("till-1", "till-2", "till-3")  # the generated sales' tills, ids 1-3 (init_ledger registers till-1 as 1)
+SERVICE_TILLS = ("bench", "bench-services", "bench-memory", "bench-memory-app")  # tills the benchmarks sell at
+SET_UP_AT = "2026-11-19 08:00:00.000000"
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,12 @@ def cached_path(work: Path, name: str) -> Path:
 
 def new_ledger(path: Path) -> None:
     """A fresh, empty ledger at `path` with the product's own schema (created by its migrations)."""
-    from pos.ledger import open_ledger
+    from pos.ledger import init_ledger
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = open_ledger(f"sqlite:///{path}")
+    engine = init_ledger(f"sqlite:///{path}")
     engine.dispose()
 
 
@@ -102,14 +104,15 @@ def catalogue(skus: int, seed: int = 7) -> Catalogue:
 
 
 def write_catalogue(connection: sqlite3.Connection, cat: Catalogue, stock_each: int = 10_000) -> None:
-    """Participants, designs, shares, SKUs, tills, and one 'received' movement per SKU."""
+    """Participants, designs, shares, SKUs, the tills (registered), and one 'received' movement per SKU."""
     connection.execute("BEGIN")
     connection.executemany(
-        "INSERT INTO participants (id, code, display_name, story, linkedin_url, consent_to_publish) VALUES (?, ?, ?, '', '', ?)",
+        "INSERT INTO participants (id, code, display_name, story, linkedin_url, consent_to_publish, created_at) "
+        f"VALUES (?, ?, ?, '', '', ?, '{SET_UP_AT}')",
         [(i, f"P{i:03d}", f"Designer {i:03d}", i % 3 != 0) for i in range(1, cat.participants + 1)],
     )
     connection.executemany(
-        "INSERT INTO products (id, name, category, vat_rate_bp) VALUES (?, ?, 'Tops', ?)",
+        f"INSERT INTO products (id, name, category, vat_rate_bp, created_at) VALUES (?, ?, 'Tops', ?, '{SET_UP_AT}')",
         [(pid, f"Design {pid:04d}", 0 if pid % 17 == 0 else 2000) for pid in cat.shares],
     )
     connection.executemany(
@@ -125,10 +128,13 @@ def write_catalogue(connection: sqlite3.Connection, cat: Catalogue, stock_each: 
             )
         ],
     )
-    connection.executemany("INSERT INTO tills (id, name, last_receipt_no) VALUES (?, ?, 0)", list(enumerate(TILLS, 1)))
+    connection.executemany(
+        "INSERT OR IGNORE INTO tills (id, name, last_receipt_no) VALUES (?, ?, 0)", list(enumerate(TILLS, 1))
+    )
+    connection.executemany("INSERT INTO tills (name, last_receipt_no) VALUES (?, 0)", [(name,) for name in SERVICE_TILLS])
     connection.executemany(
         "INSERT INTO stock_movements (variant_id, quantity, kind, reason, recorded_by, reference, created_at) "
-        "VALUES (?, ?, 'received', 'bench set-up', 'bench', NULL, '2026-11-19 08:00:00.000000')",
+        f"VALUES (?, ?, 'received', 'bench set-up', 'bench', NULL, '{SET_UP_AT}')",
         [(vid, stock_each) for vid in cat.variant_ids],
     )
     connection.execute("COMMIT")

@@ -181,9 +181,9 @@ def run_scans(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: 
 def _start_command(kind: str, work: Path) -> str:
     python = sys.executable
     if kind == "pos demo":
-        return f"exec {python} -m pos demo --till bench --ledger {work / 'startup-demo.sqlite'}"
+        return f"exec {python} -m pos demo --till demo --ledger {work / 'startup-demo.sqlite'}"
     if kind == "pos till":
-        return f"exec {python} -m pos till --till bench --db sqlite:///{work / 'startup-till.sqlite'}"
+        return f"exec {python} -m pos till --till demo --db sqlite:///{work / 'startup-till.sqlite'}"
     return f"exec {python} -m bench.minimal_app"
 
 

@@ -66,3 +66,16 @@ class LedgerBusy(PosError):
 
 class LedgerUnavailable(PosError):
     """The ledger could not be reached or refused the write; nothing was written."""
+
+
+class UnknownTill(PosError):
+    """A till name that is not registered in the ledger; a typo must not start a till of its own."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        listing = ", ".join(known) if known else "none yet"
+        super().__init__(
+            f"There is no till called '{name}' in this ledger (tills: {listing}). "
+            "Use one of those, or register it first with `pos tills add NAME`."
+        )

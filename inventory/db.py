@@ -47,10 +47,13 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _prepare_sqlite_file(url: str) -> None:
-    database = make_url(url).database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ledger URL; None for other databases, `:memory:` and `file:` URIs."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:
@@ -59,9 +62,12 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         # Let SQLAlchemy's "begin" event (below) issue BEGIN itself, so writes can be IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # First, so that even switching to WAL waits its turn behind another process.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # INSERT OR REPLACE deletes the old row; only with this on do the append-only delete triggers see it.
+        cursor.execute("PRAGMA recursive_triggers=ON")
         # FULL: a completed sale survives a power cut (about 0.25 ms more per commit).
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
@@ -73,10 +79,12 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for the ledger at `url` (see database_url); SQLite gets WAL, foreign keys, busy timeout."""
+    """An engine for the ledger at `url` (see database_url); SQLite gets WAL, foreign keys, busy timeout.
+
+    Creates nothing by itself: a SQLite file appears only when something connects to it.
+    """
     resolved = database_url(url)
     if resolved.startswith("sqlite"):
-        _prepare_sqlite_file(resolved)
         engine = create_engine(resolved)
         _install_sqlite_pragmas(engine)
         return engine

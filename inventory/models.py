@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventory.db import Base
@@ -25,7 +25,7 @@ class Participant(Base):
     story: Mapped[str] = mapped_column(Text, default="")
     linkedin_url: Mapped[str] = mapped_column(String(300), default="")
     consent_to_publish: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+    created_at: Mapped[datetime]  # UTC, from the unit of work's clock
 
 
 class Product(Base):
@@ -37,7 +37,7 @@ class Product(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     category: Mapped[str] = mapped_column(String(60), default="")
     vat_rate_bp: Mapped[int] = mapped_column(default=2000)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+    created_at: Mapped[datetime]  # UTC, from the unit of work's clock
 
     designers: Mapped[list[DesignerShare]] = relationship(back_populates="product")
     variants: Mapped[list[Variant]] = relationship(back_populates="product")
@@ -93,7 +93,7 @@ class StockMovement(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(80), default="")
     reference: Mapped[str | None] = mapped_column(String(40), default=None)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+    created_at: Mapped[datetime]  # UTC, from the unit of work's clock
 
     __table_args__ = (
         CheckConstraint("quantity <> 0", name="quantity"),

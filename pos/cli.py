@@ -15,12 +15,13 @@ from common.errors import PosError
 DB_HELP = "Ledger database URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 
 
-def _fail(error: Exception) -> NoReturn:
+def _fail(error: Exception | str) -> NoReturn:
     click.echo(f"Error: {error}", err=True)
     sys.exit(1)
 
 
 def _open(db: str | None):  # type: ignore[no-untyped-def]
+    """The existing, current ledger (see pos.ledger.open_ledger), or exit with what to do."""
     from pos.ledger import open_ledger
 
     try:
@@ -46,9 +47,48 @@ def cli() -> None:
 @cli.command()
 @click.option("--db", help=DB_HELP)
 def init(db: str | None) -> None:
-    """Create the ledger (or upgrade an older one) and say where it is."""
-    engine = _open(db)
-    click.echo(f"Ledger ready: {engine.url.render_as_string(hide_password=True)}")
+    """Create the ledger with its first till, till-1 (or upgrade an older one), and say where it is.
+
+    The only command that creates or upgrades a ledger; the others refuse one that is missing or behind.
+    """
+    from pos.ledger import init_ledger
+    from pos.sales.tills import list_tills
+
+    try:
+        engine = init_ledger(db)
+    except PosError as error:
+        _fail(error)
+    click.echo(f"Ledger ready: {engine.url.render_as_string(hide_password=True)} (tills: {', '.join(list_tills(engine))})")
+
+
+@cli.group()
+def tills() -> None:
+    """The tills registered in the ledger (each has its own receipt numbers)."""
+
+
+@tills.command(name="add")
+@click.argument("name")
+@click.option("--db", help=DB_HELP)
+def tills_add(name: str, db: str | None) -> None:
+    """Register a till called NAME (1-20 letters, digits, '-' or '_'), e.g. till-2."""
+    from common.values import Actor
+    from pos.sales.tills import add_till
+
+    try:
+        add_till(_open(db), name, Actor("pos tills add"))
+    except PosError as error:
+        _fail(error)
+    click.echo(f"Till {name} registered; open it with `pos till --till {name}`.")
+
+
+@tills.command(name="list")
+@click.option("--db", help=DB_HELP)
+def tills_list(db: str | None) -> None:
+    """The registered tills, one name a line."""
+    from pos.sales.tills import list_tills
+
+    for name in list_tills(_open(db)):
+        click.echo(name)
 
 
 @cli.command(name="import")
@@ -215,4 +255,13 @@ def report_sales(day, date_from, date_to, output: str, db: str | None) -> None: 
 
 
 def main() -> None:
-    cli()
+    """The console script: every error a user sees is plain words and exit status 1, never a traceback."""
+    try:
+        cli()
+    except Exception as error:  # noqa: BLE001 - database and driver errors become plain words
+        from pos.ledger import plain_database_error
+
+        plain = plain_database_error(error)
+        if plain is None:
+            raise
+        _fail(plain)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_LEDGER = Path("data/demo.sqlite")
+DEMO_TILL = "demo"
 
 
 def demo_receipts_dir(ledger_path: Path) -> Path:
@@ -21,16 +22,16 @@ def demo_receipts_dir(ledger_path: Path) -> Path:
 
 
 def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = DATA_DIR) -> Engine:
-    """Open the demo ledger, importing the demo participants, products and stock if it is empty."""
+    """Create or upgrade the demo ledger, with its own `demo` till, importing the demo catalogue if it is empty."""
     from sqlalchemy import func, select
 
     from common.values import Actor
     from inventory.db import UnitOfWork, read_session
     from inventory.imports import import_participants, import_products, import_stock
     from inventory.models import Variant
-    from pos.ledger import open_ledger
+    from pos.ledger import init_ledger
 
-    engine = open_ledger(f"sqlite:///{ledger_path}")
+    engine = init_ledger(f"sqlite:///{ledger_path}", first_till=DEMO_TILL)
     with read_session(engine) as session:
         has_catalogue = session.execute(select(func.count()).select_from(Variant)).scalar_one() > 0
     if not has_catalogue:

@@ -1,32 +1,89 @@
-"""Opening the ledger: an engine on the configured database, upgraded to the current schema.
+"""Which ledger, and whether it is ready: `init_ledger` creates or upgrades one, `open_ledger` only opens it.
 
-Alembic is imported only when the ledger is behind, so a till starts quickly on a current ledger.
-On SQLite, migrations run with foreign keys off (a table rebuild with them on can delete child
-rows) and a foreign-key check after, which must come back empty.
+Only `pos init` (and the demo, for its own file) calls `init_ledger`; every other command and the
+till call `open_ledger`, which refuses a missing ledger (without creating a file) and a ledger
+whose schema is behind, so no till migrates a ledger under another till's feet.
+
+Alembic is imported only to upgrade, so a till starts quickly. Two `pos init` at once take turns:
+on PostgreSQL behind an advisory lock, on SQLite behind the write lock (BEGIN IMMEDIATE waits on
+the busy timeout). On SQLite, migrations run with foreign keys off (a table rebuild with them on
+can delete child rows) and a foreign-key check after, which must come back empty.
 """
 
 from __future__ import annotations
 
+import sys
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
-from inventory.db import is_sqlite, make_engine
 from common.errors import PosError
+from common.values import Actor
+from inventory.db import UnitOfWork, database_url, is_sqlite, make_engine, sqlite_file
 
-SCHEMA_HEAD = "0004"  # the newest migration; tests check it matches pos/migrations/versions
+SCHEMA_HEAD = "0005"  # the newest migration; tests check it matches pos/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"
+FIRST_TILL = "till-1"
+INIT_LOCK_KEY = 7_214_050_601  # pg_advisory_lock key held while a ledger is created or upgraded
+_NO_DATABASE = "3D000"  # PostgreSQL: the database does not exist (when the server says so by code)
 
 
 class MigrationFailed(PosError):
     pass
 
 
+class NoLedger(PosError):
+    """Nothing at the configured place is a ledger."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"No ledger at {where}: run `pos init` there, or check --db / POS_DATABASE_URL.")
+
+
+class LedgerOutOfDate(PosError):
+    """The ledger's schema is not the one this version of the software uses."""
+
+
+def ledger_label(target: Engine | str) -> str:
+    """A short name for the ledger, for a header: the file name on SQLite, `server/database` otherwise.
+
+    Never carries a password.
+    """
+    url = target.url if isinstance(target, Engine) else make_url(database_url(target))
+    if url.get_backend_name() == "sqlite":
+        return Path(url.database).name if url.database else ":memory:"
+    return f"{url.host or 'localhost'}/{url.database or ''}"
+
+
+def _where(url: str) -> str:
+    """Where the ledger is, for a message: the SQLite path as given, or server/database."""
+    path = sqlite_file(url)
+    return str(path) if path is not None else ledger_label(url)
+
+
+def _plain(error: DBAPIError, url: str) -> PosError:
+    """A database error met while opening the ledger, in plain words; a missing database is NoLedger."""
+    where = _where(url)
+    database = make_url(url).database
+    if getattr(error.orig, "sqlstate", None) == _NO_DATABASE or f'database "{database}" does not exist' in str(error.orig):
+        return NoLedger(where)
+    first = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
+    return PosError(f"The ledger at {where} could not be opened ({first}). Check --db / POS_DATABASE_URL.")
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
@@ -39,18 +96,22 @@ def _alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
 
 
 def upgrade_ledger(engine: Engine, revision: str = "head") -> None:
-    """Bring the ledger's schema up to `revision`, keeping every row."""
+    """Bring the ledger's schema up to `revision`, keeping every row, in one transaction.
+
+    On SQLite the transaction is BEGIN IMMEDIATE, so a second upgrade waits for the first and then
+    finds nothing left to do.
+    """
     from alembic import command
 
     config = _alembic_config(engine)
+    sqlite = is_sqlite(engine)
     with engine.connect() as connection:
-        sqlite = is_sqlite(engine)
         if sqlite:
             _sqlite_pragma(connection, "foreign_keys=OFF")
         try:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            connection.commit()
+            with connection.execution_options(sqlite_begin="IMMEDIATE").begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
             broken = _sqlite_pragma(connection, "foreign_key_check") if sqlite else []
         finally:
             if sqlite:
@@ -65,17 +126,100 @@ def _sqlite_pragma(connection: Connection, pragma: str) -> list[tuple]:  # type:
     return cursor.fetchall()
 
 
-def ledger_label(engine: Engine) -> str:
-    """Which ledger, for a header: the file name on SQLite, server/database on PostgreSQL; never a password."""
-    url = engine.url
+@contextmanager
+def _one_init_at_a_time(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, hold the ledger's advisory lock (released when this block ends or the process dies)."""
     if is_sqlite(engine):
-        return Path(url.database or "").name or "memory"
-    return f"{url.host or 'localhost'}/{url.database}"
+        yield
+        return
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": INIT_LOCK_KEY})
+        lock.commit()
+        try:
+            yield
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": INIT_LOCK_KEY})
+            lock.commit()
+
+
+def init_ledger(url: str | None = None, *, first_till: str = FIRST_TILL) -> Engine:
+    """Create the ledger at `url` (see inventory.db.database_url), or upgrade an older one, and return an engine.
+
+    A ledger without tills gets `first_till` registered. Safe to run twice, and twice at once.
+    """
+    from pos.sales.tills import TillExists, list_tills, register_till
+
+    resolved = database_url(url)
+    path = sqlite_file(resolved)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(resolved)
+    try:
+        with _one_init_at_a_time(engine):
+            if current_revision(engine) != SCHEMA_HEAD:
+                upgrade_ledger(engine)
+            if not list_tills(engine):
+                try:
+                    register_till(UnitOfWork(engine, Actor("pos init")), first_till)
+                except TillExists:
+                    pass  # another `pos init` on this SQLite file registered it a moment ago
+    except DBAPIError as error:
+        engine.dispose()
+        plain = _plain(error, resolved)
+        if isinstance(plain, NoLedger):  # only a server database can be missing here
+            where = _where(resolved)
+            plain = PosError(f"There is no database {where}: create it on the server first, then run `pos init` again.")
+        raise plain from error
+    return engine
 
 
 def open_ledger(url: str | None = None) -> Engine:
-    """An engine on the ledger at `url` (see inventory.db.database_url), created or upgraded as needed."""
-    engine = make_engine(url)
-    if current_revision(engine) != SCHEMA_HEAD:
-        upgrade_ledger(engine)
-    return engine
+    """An engine on the existing, current ledger at `url`; creates and migrates nothing.
+
+    NoLedger if there is no ledger there (a SQLite file is never created by looking for it);
+    LedgerOutOfDate if its schema is behind (run `pos init`) or ahead of this software.
+    """
+    resolved = database_url(url)
+    where = _where(resolved)
+    path = sqlite_file(resolved)
+    if path is not None and not path.is_file():
+        raise NoLedger(where)
+    engine = make_engine(resolved)
+    try:
+        revision = current_revision(engine)
+    except DBAPIError as error:
+        engine.dispose()
+        raise _plain(error, resolved) from error
+    if revision == SCHEMA_HEAD:
+        return engine
+    engine.dispose()
+    if revision is None:
+        raise NoLedger(where)
+    if revision < SCHEMA_HEAD:  # revisions are zero-padded numbers
+        raise LedgerOutOfDate(
+            f"The ledger at {where} is at schema {revision}; this version needs {SCHEMA_HEAD}. "
+            "Run `pos init` to upgrade it."
+        )
+    raise LedgerOutOfDate(
+        f"The ledger at {where} is at schema {revision}, newer than this version ({SCHEMA_HEAD}): "
+        "update Makers' Till on this machine."
+    )
+
+
+def plain_database_error(error: Exception) -> str | None:
+    """A database or driver error in plain words (no SQLAlchemy background link); None for others."""
+    import sqlite3
+
+    import sqlalchemy.exc as sqlalchemy_exc
+
+    psycopg = sys.modules.get("psycopg")  # loaded only if a PostgreSQL ledger was opened
+    if isinstance(error, sqlalchemy_exc.DBAPIError) and error.orig is not None:
+        detail = str(error.orig)
+    elif isinstance(error, sqlalchemy_exc.SQLAlchemyError):
+        detail = str(error.args[0]) if error.args else ""  # args[0] is the message without the link
+    elif isinstance(error, sqlite3.Error) or (psycopg is not None and isinstance(error, psycopg.Error)):
+        detail = str(error)
+    else:
+        return None
+    first = detail.strip().splitlines()[0] if detail.strip() else type(error).__name__
+    return f"The ledger could not do that ({first}). Check --db / POS_DATABASE_URL and try again."

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from inventory.imports import import_participants, import_products, import_stock
-from pos.ledger import open_ledger
+from pos.ledger import init_ledger
 from ledger_helpers import by
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,8 +79,8 @@ def ledger_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def engine(ledger_url: str) -> Iterator[Engine]:
-    """A migrated, empty ledger."""
-    ledger = open_ledger(ledger_url)
+    """A new ledger as `pos init` makes it: at the schema head, with till-1 registered and nothing else."""
+    ledger = init_ledger(ledger_url)
     yield ledger
     ledger.dispose()
 

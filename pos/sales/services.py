@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from common.clock import local_time, trading_date, utc_naive
-from common.errors import NotAllowed, PaymentError
+from common.errors import NotAllowed, PaymentError, UnknownTill
 from common.limits import (
     DESIGN_NAME_MAX, MAX_CHANGE_PENCE, check_length, check_price, check_quantity, check_sale_total, check_staff_name,
 )
@@ -25,6 +25,7 @@ from inventory.models import DesignerShare, Participant, Product, StockMovement,
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
 from pos.sales.pricing import Designer, PricedLine, attribute, build_receipt
+from pos.sales.tills import till_names
 from receipts.model import StoreHeader
 
 
@@ -73,7 +74,6 @@ _BUMP_RECEIPT_NO = (
     .values(last_receipt_no=_TILLS.c.last_receipt_no + 1)
     .returning(_TILLS.c.id, _TILLS.c.last_receipt_no)
 )
-_NEW_TILL = insert(_TILLS).values(name=bindparam("till_name"), last_receipt_no=1).returning(_TILLS.c.id)
 _INSERT_SALE = insert(Sale.__table__).returning(Sale.__table__.c.id)
 _INSERT_LINES = insert(SaleLine.__table__).returning(SaleLine.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_ATTRIBUTIONS = insert(LineAttribution.__table__)
@@ -109,12 +109,14 @@ def _price_lines(connection: Connection, quantities: dict[int, int]) -> list[Pri
 
 
 def _next_receipt_no(connection: Connection, till_name: str) -> tuple[int, int]:
-    """(till id, receipt number) for the next sale on `till_name`; the row lock keeps numbers gapless."""
+    """(till id, receipt number) for the next sale on `till_name`; the row lock keeps numbers gapless.
+
+    Only a registered till sells (see pos.sales.tills): an unknown name raises UnknownTill.
+    """
     bumped = connection.execute(_BUMP_RECEIPT_NO, {"till_name": till_name}).first()
-    if bumped is not None:
-        return bumped[0], bumped[1]
-    till_id = connection.execute(_NEW_TILL, {"till_name": till_name}).scalar_one()
-    return till_id, 1
+    if bumped is None:
+        raise UnknownTill(till_name, till_names(connection))
+    return bumped[0], bumped[1]
 
 
 def _attribution_rows(line_id: int, line: PricedLine, day: date) -> list[dict[str, object]]:

@@ -192,6 +192,9 @@ class TillCore:
         engine = connect()
         from pos.ledger import ledger_label
         from pos.sales.history import last_sale
+        from pos.sales.tills import require_till
+
+        require_till(engine, self.till)  # a typo must not sell on a new till with its own receipt numbers
 
         import inventory.catalog  # noqa: F401 - load the services now, not on the first scan
         import pos.sales.services  # noqa: F401
@@ -373,6 +376,10 @@ def _plain(error: Exception, what: str) -> str:
     """A PosError's own words; anything else as its first line, with no library internals."""
     if isinstance(error, PosError):
         return str(error)
-    cause = getattr(error, "orig", None) or error  # a database driver's own error, without SQLAlchemy's wrapping
-    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    from pos.ledger import plain_database_error
+
+    plain = plain_database_error(error)
+    if plain is not None:
+        return f"{what}. {plain}"
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
     return f"{what}: {_short(first, 120)}. Check the ledger setting (--db / POS_DATABASE_URL) and try again."

@@ -349,6 +349,7 @@ def test_stock_command_shows_on_hand_after_the_sale(shop: Shop) -> None:
 
 
 def test_a_bad_import_exits_1_lists_every_problem_and_imports_nothing(ledger_url: str, tmp_path: Path) -> None:
+    ok(pos("init", "--db", ledger_url, cwd=tmp_path))
     ok(pos("import", "participants", str(DATA / "participants.csv"), "--db", ledger_url, cwd=tmp_path))
     good = next(iter(_demo_products().values()))["barcode"]
     bad_products = tmp_path / "products.csv"
@@ -393,6 +394,7 @@ def test_a_bad_import_exits_1_lists_every_problem_and_imports_nothing(ledger_url
 def test_import_that_trips_a_database_constraint_reports_a_problem_not_a_traceback(
     ledger_url: str, tmp_path: Path
 ) -> None:
+    ok(pos("init", "--db", ledger_url, cwd=tmp_path))
     ok(pos("import", "participants", str(DATA / "participants.csv"), "--db", ledger_url, cwd=tmp_path))
     products = tmp_path / "products.csv"
     products.write_text(
@@ -405,6 +407,7 @@ def test_import_that_trips_a_database_constraint_reports_a_problem_not_a_traceba
 
 
 def test_import_dry_run_exits_0_and_writes_nothing(ledger_url: str, tmp_path: Path) -> None:
+    ok(pos("init", "--db", ledger_url, cwd=tmp_path))
     ok(pos("import", "participants", str(DATA / "participants.csv"), "--db", ledger_url, cwd=tmp_path))
     engine = open_ledger(ledger_url)
     try:

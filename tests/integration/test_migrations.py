@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,8 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from inventory.db import make_engine
 from inventory.imports import import_participants, import_products, import_stock
 from common.money import split_by_weights, vat_from_gross
-from pos.ledger import MIGRATIONS, SCHEMA_HEAD, current_revision, open_ledger, upgrade_ledger
-from ledger_helpers import by
+from pos.ledger import INIT_LOCK_KEY, MIGRATIONS, SCHEMA_HEAD, current_revision, init_ledger, upgrade_ledger
+from pos.sales.checkout import card_tender
+from pos.sales.services import complete_sale
+from pos.sales.tills import register_till
+from ledger_helpers import at_till, by
+from test_append_only import assert_append_only, differences
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -120,7 +129,7 @@ def test_upgrading_a_ledger_holding_sales_keeps_every_row(ledger_url: str) -> No
     old.dispose()
     assert len(before["sale_lines"]) == 3 and len(before["line_attributions"]) == 5
 
-    upgraded = open_ledger(ledger_url)  # every command upgrades an older ledger on open
+    upgraded = init_ledger(ledger_url)  # `pos init` upgrades an older ledger
     assert current_revision(upgraded) == SCHEMA_HEAD
     assert _snapshot(upgraded, old_columns) == before
     with upgraded.connect() as connection:  # 0003 copied each sale's trading day (and line quantity) onto its rows
@@ -147,9 +156,100 @@ def test_upgrading_a_ledger_holding_sales_keeps_every_row(ledger_url: str) -> No
 
 
 def test_sqlite_ledger_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
-    engine = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    engine = init_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     engine.dispose()
+
+
+def test_upgrading_a_0004_ledger_holding_sales_keeps_every_row_and_the_append_only_triggers(ledger_url: str) -> None:
+    old = make_engine(ledger_url)
+    upgrade_ledger(old, "0004")
+    import_participants(by(old), DATA / "participants.csv")
+    import_products(by(old), DATA / "products.csv")
+    import_stock(by(old), DATA / "stock.csv")
+    for till in ("till-1", "till-2"):
+        register_till(by(old), till)
+    complete_sale(at_till(old, "till-1"), [(1, 2), (50, 1)], [card_tender(2 * _price(old, 1) + _price(old, 50))])
+    complete_sale(at_till(old, "till-2"), [(3, 1)], [card_tender(_price(old, 3))])
+    columns = _columns(old)
+    before = _snapshot(old, columns)
+    old.dispose()
+
+    upgraded = init_ledger(ledger_url)
+    assert current_revision(upgraded) == SCHEMA_HEAD
+    assert _columns(upgraded) == columns
+    assert _snapshot(upgraded, columns) == before
+    assert differences(upgraded) == []
+    assert_append_only(upgraded)  # stock_movements was rebuilt on SQLite: its triggers were made again
+    if upgraded.dialect.name == "sqlite":
+        with upgraded.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    upgraded.dispose()
+
+
+def _price(engine: Engine, variant_id: int) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT price_pence FROM variants WHERE id = :v"), {"v": variant_id}).scalar_one()
+
+
+def _pos_init(url: str, cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pos", "init", "--db", url], cwd=cwd, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def _wait_until(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_two_pos_init_at_once_take_turns(ledger_url: str, tmp_path: Path) -> None:
+    """Both wait while the ledger is held (an advisory lock on PostgreSQL, the write lock on SQLite), then one
+    creates the ledger and the other finds it done: both succeed, one schema version, one till-1."""
+    holder = make_engine(ledger_url)
+    sqlite = holder.dialect.name == "sqlite"
+    if sqlite:  # another process is writing to this file
+        held = sqlite3.connect(ledger_url.removeprefix("sqlite:///"), isolation_level=None)
+        held.execute("PRAGMA journal_mode=WAL")
+        held.execute("BEGIN IMMEDIATE")
+    else:
+        held = holder.raw_connection()
+        held.cursor().execute("SELECT pg_advisory_lock(%s)", (INIT_LOCK_KEY,))
+        held.commit()
+    inits = [_pos_init(ledger_url, tmp_path) for _ in range(2)]
+    if sqlite:
+        time.sleep(3)  # well inside the 10 s busy timeout
+    else:
+        _wait_until(lambda: _advisory_waiters(holder) == 2, 30, "both inits to wait on the advisory lock")
+    assert [init.poll() for init in inits] == [None, None], "an init finished while the ledger was held"
+    assert current_revision(holder) is None
+    if sqlite:
+        held.execute("ROLLBACK")
+    else:
+        held.cursor().execute("SELECT pg_advisory_unlock(%s)", (INIT_LOCK_KEY,))
+        held.commit()
+    held.close()
+    outputs = [init.communicate(timeout=60) for init in inits]
+    for init, (out, err) in zip(inits, outputs, strict=True):
+        assert init.returncode == 0, err
+        assert "Ledger ready" in out and "(tills: till-1)" in out
+    assert current_revision(holder) == SCHEMA_HEAD
+    with holder.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+        assert connection.execute(text("SELECT name FROM tills")).scalars().all() == ["till-1"]
+    holder.dispose()
+
+
+def _advisory_waiters(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+            "WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"
+        )).scalar_one()

@@ -11,7 +11,8 @@ from pos.ledger import open_ledger
 from pos.sales.models import Sale, Till
 from pos.sales.checkout import card_tender
 from pos.sales.services import complete_sale
-from ledger_helpers import at_till
+from pos.sales.tills import register_till
+from ledger_helpers import at_till, by
 
 SALES_PER_TILL = 25
 
@@ -29,6 +30,8 @@ def _sell_many(url: str, till: str) -> list[int]:
 
 def test_three_tills_selling_at_once_lose_nothing(demo_engine: Engine, ledger_url: str) -> None:
     tills = ["till-1", "till-2", "till-3"]
+    for till in tills[1:]:
+        register_till(by(demo_engine), till)
     with ThreadPoolExecutor(max_workers=len(tills)) as pool:
         numbers = dict(zip(tills, pool.map(lambda till: _sell_many(ledger_url, till), tills), strict=True))
     for till in tills:

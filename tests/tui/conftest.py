@@ -14,16 +14,22 @@ from typing import Any
 import pytest
 
 from pos.config import Settings
+from common.values import Actor
+from inventory.db import UnitOfWork
 from pos.demo import prepare_demo_ledger
 from pos.ledger import open_ledger
+from pos.sales.tills import register_till
 from pos.tui.app import TillApp
 from tui_helpers import FROZEN_NOW
 
 
 @pytest.fixture(scope="session")
 def demo_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo ledger with till T1 (the tests' till) registered beside the demo's own till."""
     path = tmp_path_factory.mktemp("template") / "demo.sqlite"
-    prepare_demo_ledger(path).dispose()  # closing the last connection folds the WAL into the file
+    engine = prepare_demo_ledger(path)
+    register_till(UnitOfWork(engine, Actor("test set-up")), "T1")
+    engine.dispose()  # closing the last connection folds the WAL into the file
     return path
 
 

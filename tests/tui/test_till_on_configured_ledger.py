@@ -13,14 +13,17 @@ from inventory.db import read_session
 from inventory.stock import on_hand
 from pos.config import Settings
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine
+from pos.sales.tills import register_till
 from pos.tui.app import TillApp
 from pos.tui.screens.modals import CashModal
+from ledger_helpers import by
 from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, message, post_burst, sale_screen, settle
 
 
 async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_engine: Engine, tmp_path: Path) -> None:
     tees = [look_up_code(demo_engine, code) for code in (TEE_WHITE_M, BLOCK_TEE_M)]
     stock_before = [on_hand(demo_engine, tee.variant_id) for tee in tees]
+    register_till(by(demo_engine), "T9")
     app = TillApp(lambda: demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
         post_burst(app, f"{TEE_WHITE_M}\r{BLOCK_TEE_M}\r")  # digits, Enter, digits, Enter: one burst
@@ -57,6 +60,7 @@ async def test_the_till_paints_first_and_adds_scans_typed_while_the_ledger_opens
         opened.wait(timeout=10)
         return demo_engine
 
+    register_till(by(demo_engine), "T9")
     app = TillApp(slow_connect, "T9", Settings().with_receipts_in(tmp_path / "receipts"))
     async with app.run_test(size=(80, 24)) as pilot:
         post_burst(app, f"{TEE_WHITE_M}\r")  # the cashier scans before the ledger is open

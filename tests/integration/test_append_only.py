@@ -1,0 +1,77 @@
+"""At the schema head, on SQLite and PostgreSQL, every ledger table refuses to change a row it holds,
+and the models and the migrations describe the same schema."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+import inventory.models  # noqa: F401  (registers the catalogue tables on the metadata)
+import pos.sales.models  # noqa: F401
+from inventory.db import Base
+from pos.migrations.append_only import LEDGER_TABLES
+from pos.sales.checkout import card_tender
+from pos.sales.services import complete_sale
+from ledger_helpers import at_till
+
+
+def differences(engine: Engine) -> list[object]:
+    """What Alembic's autogenerate would change to make the ledger match the models (types and defaults too)."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def sold(engine: Engine) -> Engine:
+    """`engine` holding a sale, so every ledger table has rows."""
+    with engine.connect() as connection:
+        price = connection.execute(text("SELECT price_pence FROM variants WHERE id = 50")).scalar_one()
+    complete_sale(at_till(engine, "till-1"), [(50, 1)], [card_tender(price)])  # a collaboration: two attributions
+    return engine
+
+
+def rows(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() for table in LEDGER_TABLES}
+
+
+def assert_append_only(engine: Engine) -> None:
+    """UPDATE and DELETE (and INSERT OR REPLACE on SQLite, TRUNCATE on PostgreSQL) are refused on every ledger table."""
+    before = rows(engine)
+    assert all(before.values()), before
+    sqlite = engine.dialect.name == "sqlite"
+    for table in LEDGER_TABLES:
+        statements = [f"UPDATE {table} SET trading_date = trading_date" if table != "stock_movements"
+                      else f"UPDATE {table} SET reason = reason || '!'", f"DELETE FROM {table}"]
+        if sqlite:
+            statements.append(f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} LIMIT 1")
+        else:
+            statements.append(f"TRUNCATE {table} CASCADE")
+        for statement in statements:
+            with pytest.raises(DBAPIError, match="the ledger is append-only"), engine.begin() as connection:
+                connection.execute(text(statement))
+    assert rows(engine) == before
+    if not sqlite:  # each table has its own TRUNCATE trigger, not only those a CASCADE reaches first
+        with engine.connect() as connection:
+            truncate_triggers = set(connection.execute(text(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = c.relname || '_no_truncate'"
+            )).scalars())
+        assert truncate_triggers == set(LEDGER_TABLES)
+
+
+def test_every_ledger_table_refuses_changes_at_head(demo_engine: Engine) -> None:
+    assert_append_only(sold(demo_engine))
+
+
+def test_sqlite_connections_fire_delete_triggers_on_replace(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA recursive_triggers").scalar() == 1
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(engine: Engine) -> None:
+    assert differences(engine) == []
