@@ -134,15 +134,9 @@ def till(till_name: str, staff: str, config: Path | None, db: str | None) -> Non
               help="The demo ledger file; created and filled with the demo catalogue on first run.")
 def demo(till_name: str, ledger: Path) -> None:
     """Open the till on the demo ledger, printing receipts to files beside it."""
-    from pos.config import Settings
-    from pos.demo import demo_receipts_dir, prepare_demo_ledger
-    from pos.tui.app import TillApp
+    from pos.demo import demo_till
 
-    def connect():  # type: ignore[no-untyped-def]  # runs in the till, after its first paint
-        return prepare_demo_ledger(ledger)
-
-    settings = Settings().with_receipts_in(demo_receipts_dir(ledger))
-    TillApp(connect, till_name, settings, title="Makers' Till (demo)").run()
+    demo_till(ledger, till_name).run()
 
 
 @cli.command()

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from pos.tui.app import TillApp
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_LEDGER = Path("data/demo.sqlite")
 DEMO_TILL = "demo"
@@ -19,6 +21,15 @@ DEMO_TILL = "demo"
 
 def demo_receipts_dir(ledger_path: Path) -> Path:
     return ledger_path.parent / "demo-receipts"
+
+
+def demo_till(ledger_path: Path = DEMO_LEDGER, till_name: str = DEMO_TILL) -> TillApp:
+    """The till `pos demo` opens: on the demo ledger (opened after the first paint), receipts as files beside it."""
+    from pos.config import Settings
+    from pos.tui.app import TillApp
+
+    settings = Settings().with_receipts_in(demo_receipts_dir(ledger_path))
+    return TillApp(lambda: prepare_demo_ledger(ledger_path), till_name, settings, title="Makers' Till (demo)")
 
 
 def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = DATA_DIR) -> Engine:

@@ -17,9 +17,9 @@ class PrintOutcome:
 def print_sale_receipt(settings: PrinterSettings, receipt: Receipt) -> PrintOutcome:
     """Print and say what happened, in words for the cashier. Never raises for a printer fault."""
     if settings.kind == "none":
-        return PrintOutcome(False, f"Receipt {receipt.receipt_no} not printed: no receipt printer is set up.")
+        return PrintOutcome(False, f"Receipt {receipt.reference} not printed: no receipt printer is set up.")
     try:
         where = print_receipt(settings, receipt)
     except PrinterError as error:
-        return PrintOutcome(False, f"Receipt {receipt.receipt_no} did not print: {error}")
-    return PrintOutcome(True, f"Receipt {receipt.receipt_no} printed ({where}).")
+        return PrintOutcome(False, f"Receipt {receipt.reference} did not print: {error}")
+    return PrintOutcome(True, f"Receipt {receipt.reference} printed ({where}).")

@@ -148,7 +148,7 @@ def test_init_import_and_sell_say_what_they_did(shop: Shop) -> None:
     )
     assert out["stock"].stdout.strip() == f"stock: imported {_data_rows('stock.csv')} row(s)."
     assert "Sale till-1/000001: total £140.00, change £60.00" in out["sell"].stdout
-    assert "Receipt 1 printed" in out["sell"].stdout
+    assert "Receipt till-1/000001 printed" in out["sell"].stdout
     for result in out.values():
         assert "Traceback" not in result.stderr
 

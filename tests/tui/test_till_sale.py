@@ -62,7 +62,7 @@ async def test_cash_sale_of_two_scans_is_recorded_printed_and_shows_the_change(
         assert app.core.basket.is_empty()
         assert app.focused is screen.query_one("#scan", Input)
         text, is_error = message(app)
-        assert "Receipt 1 printed" in text and not is_error
+        assert "Receipt T1/000001 printed" in text and not is_error
 
     assert query(ledger_path, "SELECT receipt_no, total_pence FROM sales") == [(1, 4900)]
     assert sorted(query(ledger_path, "SELECT sku, quantity, line_total_pence FROM sale_lines")) == [
@@ -325,7 +325,7 @@ async def test_a_printer_fault_never_loses_the_sale(make_app: AppFactory, ledger
         await settle(pilot)
         await pilot.pause()
         text, is_error = message(app)
-        assert is_error and text.startswith("Receipt 1 did not print")
+        assert is_error and text.startswith("Receipt T1/000001 did not print")
         screen = sale_screen(app)
         assert screen.query_one("#main", ContentSwitcher).current == "last-sale"
         assert app.core.basket.is_empty()

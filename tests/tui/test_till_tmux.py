@@ -1,4 +1,5 @@
-"""The till in a real terminal (tmux, 80x24): a scanner's burst of two codes gives two basket lines.
+"""The till in a real terminal (tmux, 80x24): a scanner's burst of two codes gives two basket lines, and
+scans go on while another process holds the ledger's write lock.
 
 This is the check PITFALLS asks for: Pilot posts events inside the app, tmux types into a real
 pseudo-terminal, through the same input parser a USB scanner goes through.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger_helpers import hold_write_lock
 from tui_helpers import BLOCK_TEE_M, TEE_WHITE_M, count, query
 
 pytestmark = [
@@ -91,3 +93,29 @@ def test_a_burst_of_two_scans_in_a_real_terminal_gives_two_lines(
     else:
         raise AssertionError("ctrl+q did not quit the till")
     assert not (tmp_path / "real-ledger.sqlite").exists() and not (tmp_path / "data" / "ledger.sqlite").exists()
+
+
+def test_with_the_ledger_locked_by_another_process_the_till_takes_scans_and_saves_the_sale_after(
+    till_session: str, ledger_path: Path
+) -> None:
+    """A card approved while an import holds the write lock (longer than the 10 s busy timeout)."""
+    _wait_for(till_session, lambda screen: "Scan an item" in screen, "the till to start")
+    _tmux("send-keys", "-t", till_session, "-l", f"{TEE_WHITE_M}\r")
+    _wait_for(till_session, lambda screen: "1 item" in screen, "the first item")
+    with hold_write_lock(ledger_path, seconds=12.0) as released:
+        _tmux("send-keys", "-t", till_session, "F6")
+        _wait_for(till_session, lambda screen: "Card payment" in screen, "the card dialog")
+        _tmux("send-keys", "-t", till_session, "Enter")
+        _wait_for(till_session, lambda screen: "Saving sale..." in screen, "the sale shown as saving")
+        started = time.monotonic()
+        _tmux("send-keys", "-t", till_session, "-l", f"{BLOCK_TEE_M}\r")
+        screen = _wait_for(till_session, lambda screen: "Block Letter Tee" in screen, "the next scan", timeout_s=2.0)
+        assert time.monotonic() - started < 2.0 and "Saving sale..." in screen
+        screen = _wait_for(
+            till_session, lambda screen: "ledger is busy" in screen, "the busy notice after the busy timeout", 15.0
+        )
+        assert count(ledger_path, "sales") == 0
+        released.wait(timeout=20)
+    screen = _wait_for(till_session, lambda screen: "Saving sale" not in screen, "the sale to save", timeout_s=10.0)
+    assert query(ledger_path, "SELECT receipt_no, total_pence FROM sales") == [(1, 2500)]
+    assert "Block Letter Tee" in screen and "locked" not in screen.lower()

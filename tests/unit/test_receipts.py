@@ -111,7 +111,7 @@ def test_no_printer_configured_says_so_plainly() -> None:
     from pos.printing import print_sale_receipt
 
     outcome = print_sale_receipt(PrinterSettings(kind="none"), _receipt())
-    assert (outcome.printed, outcome.message) == (False, "Receipt 42 not printed: no receipt printer is set up.")
+    assert (outcome.printed, outcome.message) == (False, "Receipt till-1/000042 not printed: no receipt printer is set up.")
 
 
 def test_a_printer_fault_becomes_a_message_never_an_exception(tmp_path: Path) -> None:
@@ -120,4 +120,4 @@ def test_a_printer_fault_becomes_a_message_never_an_exception(tmp_path: Path) ->
     blocker = tmp_path / "file"
     blocker.write_text("x")
     outcome = print_sale_receipt(PrinterSettings(kind="file", directory=blocker / "r"), _receipt())
-    assert not outcome.printed and outcome.message.startswith("Receipt 42 did not print: Could not write")
+    assert not outcome.printed and outcome.message.startswith("Receipt till-1/000042 did not print: Could not write")
