@@ -3,20 +3,26 @@ POS_TEST_DATABASE_URL is set (the other till tests use a SQLite copy of the demo
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
-from textual.widgets import Digits
+from sqlalchemy.engine import make_url
+from textual.widgets import Digits, Input, Label
 
 from inventory.catalog import look_up_code
 from inventory.db import read_session
 from inventory.stock import on_hand
 from pos.config import Settings
+from pos.ledger import open_ledger
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine
 from pos.sales.tills import register_till
 from pos.tui.app import TillApp
 from pos.tui.screens.modals import CashModal
 from ledger_helpers import by
+from slow_link import slow_link
 from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, message, post_burst, sale_screen, settle
 
 
@@ -83,3 +89,34 @@ async def test_a_ledger_that_will_not_open_is_a_message_not_a_crash(tmp_path: Pa
         text, is_error = message(app)
         assert is_error and text.startswith("Could not open the ledger: connection to server")
         assert app.is_running
+
+
+@pytest.mark.skipif(not os.environ.get("POS_TEST_DATABASE_URL"), reason="a slow link to a PostgreSQL server (set POS_TEST_DATABASE_URL)")
+async def test_over_a_slow_link_to_postgresql_scans_and_keys_never_wait(demo_engine: Engine, ledger_url: str) -> None:
+    """Store Wi-Fi to the server: every reply 100 ms late. The screen keeps taking keys; scans come in order."""
+    register_till(by(demo_engine), "T9")
+    server = make_url(ledger_url)
+    with slow_link(server.host or "127.0.0.1", server.port or 5432, delay_s=0.1) as port:
+        slow = open_ledger(server.set(host="127.0.0.1", port=port).render_as_string(hide_password=False))
+        app = TillApp(lambda: slow, "T9", Settings().with_receipts_in(Path("unused")), clock=lambda: FROZEN_NOW)
+        try:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(pilot)  # the ledger opened (slowly)
+                started = time.monotonic()
+                post_burst(app, f"{TEE_WHITE_M}\r{BLOCK_TEE_M}\r{TEE_WHITE_M}\r")
+                await pilot.pause()
+                await pilot.press("escape")  # the till answers a key while three look-ups are on the wire
+                answered = time.monotonic() - started
+                assert app.screen.query_one("#scan", Input).value == ""  # every key of the burst was taken
+                await settle(pilot)
+                looked_up = time.monotonic() - started
+                assert basket_lines(app) == [("RLT-WHI-M", 2), ("BLT-WHI-M", 1)]
+                assert looked_up >= 0.3 > answered  # each look-up paid the link's delay; the keys did not
+                await pilot.press("f6", "enter")
+                assert "Saving sale..." in str(app.screen.query_one("#units", Label).content)
+                await settle(pilot)
+                assert app.core.last_sale is not None and app.core.last_sale.total_pence == 7400
+        finally:
+            slow.dispose()
+    with read_session(demo_engine) as session:
+        assert session.execute(select(Sale.total_pence)).scalars().all() == [7400]
