@@ -151,6 +151,13 @@ async def test_quantity_remove_and_scans_never_touch_the_selected_line(make_app:
         await pilot.press("f7", "escape")
         assert basket_lines(app) == [("RLT-WHI-M", 3)]
 
+        await pilot.press("f7")
+        app.screen.query_one("#quantity", Input).value = "５"  # a full-width 5 is not read as 5
+        await pilot.press("enter")
+        assert "is not a whole number" in str(app.screen.query_one("#quantity-error").content)
+        await pilot.press("escape")
+        assert basket_lines(app) == [("RLT-WHI-M", 3)]
+
         await scan(pilot, BLOCK_TEE_M)
         screen = sale_screen(app)
         table = screen.query_one("#basket")

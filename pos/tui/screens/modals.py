@@ -144,12 +144,10 @@ class QuantityModal(ModalScreen[int | None]):
         if not text:
             self.dismiss(None)
             return
-        try:
-            quantity = int(text)
-        except ValueError:
-            self.query_one("#quantity-error", Label).update(f"'{text}' is not a whole number, such as 2.")
+        if not (text.isascii() and text.isdigit()):  # int() would read "５" as 5
+            self.query_one("#quantity-error", Label).update(f"'{text[:20]}' is not a whole number, such as 2.")
             return
-        self.dismiss(quantity)
+        self.dismiss(int(text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
