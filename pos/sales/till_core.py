@@ -221,14 +221,7 @@ class TillCore:
         if self.engine is None:
             self._early_scans.append(text)
             return
-        engine = self.engine
-
-        def look_up() -> list[VariantInfo]:
-            from inventory.catalog import find_for_entry
-
-            return find_for_entry(engine, text)
-
-        self.lanes.lookups.submit(look_up, lambda result: self._found(text, result))
+        self.lanes.lookups.submit(self._finder(self.engine, text), lambda result: self._found(text, result))
 
     def _found(self, text: str, result: list[VariantInfo] | Exception) -> None:
         if isinstance(result, Exception):
@@ -243,14 +236,18 @@ class TillCore:
         if self.engine is None:
             then(PosError("The ledger is still opening. Try again in a moment."))
             return
-        engine = self.engine
+        self.lanes.lookups.submit(self._finder(self.engine, text), then)
 
-        def search() -> list[VariantInfo]:
+    @staticmethod
+    def _finder(engine: LedgerHandle, text: str) -> Callable[[], list[VariantInfo]]:
+        """A look-up job for the lanes: what the catalogue has for a barcode, an SKU or part of a name."""
+
+        def find() -> list[VariantInfo]:
             from inventory.catalog import find_for_entry
 
             return find_for_entry(engine, text)
 
-        self.lanes.lookups.submit(search, then)
+        return find
 
     def add(self, variant: VariantInfo) -> None:
         try:
