@@ -96,14 +96,6 @@ def _writer(engine: Engine) -> Engine:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commits when the block ends without error, otherwise rolls everything back."""
-    with Session(_writer(engine), expire_on_commit=False) as session:
-        with session.begin():
-            yield session
-
-
-@contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A read-only look at the ledger; never commits."""
     with Session(engine) as session:

@@ -1,6 +1,6 @@
 """Catalogue, participants and the stock ledger.
 
-Stock changes only by appending StockMovement rows; on-hand is their sum (see services.on_hand).
+Stock changes only by appending StockMovement rows; on-hand is their sum (see inventory.stock.on_hand).
 Nothing here stores anything about a participant's past: they are designers and makers.
 """
 
