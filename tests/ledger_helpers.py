@@ -82,3 +82,17 @@ def busy_timeout_engine(ledger_path: Path, busy_timeout_ms: int) -> Callable[[],
         return engine
 
     return connect
+
+
+def demo_ledger_file(path: Path) -> Path:
+    """A SQLite ledger file at `path` holding the demo catalogue and its stock (till-1 registered), closed."""
+    from inventory.imports import import_participants, import_products, import_stock
+    from pos.ledger import init_ledger
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    engine = init_ledger(f"sqlite:///{path}")
+    import_participants(by(engine), data / "participants.csv")
+    import_products(by(engine), data / "products.csv")
+    import_stock(by(engine), data / "stock.csv")
+    engine.dispose()  # closing the last connection folds the WAL into the file
+    return path
