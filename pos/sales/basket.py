@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from common.limits import check_price, check_quantity, check_sale_total
+from collections.abc import Sequence
+
+from common.limits import MAX_QUANTITY, check_price, check_quantity, check_sale_total
 
 if TYPE_CHECKING:  # the till builds baskets before SQLAlchemy has loaded
     from inventory.catalog import VariantInfo
@@ -43,6 +45,18 @@ class Basket:
         line = self.lines[index]
         check_sale_total(self.total_pence - line.total_pence + line.variant.price_pence * quantity)
         line.quantity = quantity
+
+    def put_back(self, lines: Sequence[BasketLine]) -> None:
+        """A refused sale's lines back in front of the lines scanned since, merging a SKU where the quantity
+        limit allows. Nothing is dropped, even past a limit: taking payment then says which limit."""
+        scanned_since = self.lines
+        self.lines = [BasketLine(line.variant, line.quantity) for line in lines]
+        for line in scanned_since:
+            same = next((mine for mine in self.lines if mine.variant.variant_id == line.variant.variant_id), None)
+            if same is not None and same.quantity + line.quantity <= MAX_QUANTITY:
+                same.quantity += line.quantity
+            else:
+                self.lines.append(line)
 
     def remove(self, index: int) -> None:
         del self.lines[index]

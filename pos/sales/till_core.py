@@ -147,6 +147,14 @@ class PendingSale:
         return [(line.variant.variant_id, line.quantity) for line in self.lines]
 
 
+@dataclass(frozen=True)
+class _Refusal:
+    """The ledger refused a sale: why, and its SKUs as the catalogue has them now (a price may have changed)."""
+
+    error: Exception
+    current: dict[int, VariantInfo]
+
+
 @dataclass
 class _Opening:
     engine: LedgerHandle
@@ -308,7 +316,7 @@ class TillCore:
         self.lanes.sales.submit(lambda: self._save(pending), lambda result: self._saved(pending, result))
         return pending
 
-    def _save(self, pending: PendingSale) -> CompletedSale:
+    def _save(self, pending: PendingSale) -> CompletedSale | _Refusal:
         """Runs on the sales lane: complete the sale, waiting out a busy ledger for as long as it takes."""
         from inventory.db import UnitOfWork
         from pos.sales.services import complete_sale
@@ -325,23 +333,37 @@ class TillCore:
                     told = True
                 time.sleep(wait)
                 wait = min(wait * 2, BUSY_RETRY_MAX_S)
+            except Exception as error:  # noqa: BLE001 - any refusal puts the items back with the reason
+                return _Refusal(error, self._as_sold_now(pending))
 
-    def _saved(self, pending: PendingSale, result: CompletedSale | Exception) -> None:
+    def _as_sold_now(self, pending: PendingSale) -> dict[int, VariantInfo]:
+        """The pending sale's SKUs as the catalogue has them now; one that cannot be read keeps its scan."""
+        from inventory.catalog import look_up_code
+
+        current: dict[int, VariantInfo] = {}
+        for line in pending.lines:
+            try:
+                current[line.variant.variant_id] = look_up_code(self.engine, line.variant.barcode)
+            except Exception:  # noqa: BLE001 - the refusal is reported either way
+                continue
+        return current
+
+    def _saved(self, pending: PendingSale, result: CompletedSale | _Refusal | Exception) -> None:
         self.pending.remove(pending)
-        if isinstance(result, Exception):
-            self._restore(pending)
-            self._say(SaleRefused(_plain(result, "The sale was not saved") + " Its items are back in the basket."))
+        if not isinstance(result, CompletedSale):
+            refusal = result if isinstance(result, _Refusal) else _Refusal(result, {})
+            self._restore(pending, refusal.current)
+            self._say(SaleRefused(_plain(refusal.error, "The sale was not saved") + " Its items are back in the basket."))
             return
         self.last_sale = result
         self._say(SaleCompleted(result, self.basket.is_empty()))
         self._print(result)
 
-    def _restore(self, pending: PendingSale) -> None:
-        scanned_since = self.basket.lines
-        self.basket = Basket(list(pending.lines))
-        for line in scanned_since:
-            index = self.basket.add(line.variant)
-            self.basket.set_quantity(index, self.basket.lines[index].quantity - 1 + line.quantity)
+    def _restore(self, pending: PendingSale, current: dict[int, VariantInfo]) -> None:
+        """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans."""
+        self.basket.put_back(
+            [BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity) for line in pending.lines]
+        )
 
     # --- printing -----------------------------------------------------------------------------
 
