@@ -1,6 +1,6 @@
 """A till (or the baseline app) with a probe inside, run in a real terminal by bench/tui.py.
 
-    python -m bench.scan_app {till|minimal} OUT.json EXPECTED_SCANS [LEDGER]
+    python -m bench.scan_app {till|minimal} OUT.json EXPECTED_SCANS [LEDGER [--drain]]
 
 The probe wraps two methods of the app instance, nothing else:
 - App.post_message: the moment each key event reaches the app from the terminal driver. An Enter
@@ -10,6 +10,11 @@ The probe wraps two methods of the app instance, nothing else:
   of the first update that paints, inside the basket table, a screen line carrying that line's text
   (its first two cells, e.g. "Design 0001" and "XS Black"; every scanned SKU has its own).
 When every expected scan has arrived and the last is shown, it writes OUT.json and exits.
+
+With --drain (the till only; scan_to_basket_p95_ledger_locked), it also counts the till core's sale
+events (paid, told the ledger is busy, completed, refused) and, once the last scan is shown, writes
+OUT.scanned (how many sales are still saving) instead of exiting: it exits, writing OUT.json, only
+when no sale is left saving (the bench releases the ledger's lock after reading OUT.scanned).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from textual import events
 from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.app import App
 from textual.widgets import DataTable
+
+TILL = "bench"  # the till the till app sells at (registered in every bench ledger)
 
 
 def painted_lines(update: Any) -> dict[int, str]:
@@ -44,10 +51,12 @@ def painted_lines(update: Any) -> dict[int, str]:
 
 
 class Probe:
-    def __init__(self, app: App[Any], out: Path, expected: int) -> None:
+    def __init__(self, app: App[Any], out: Path, expected: int, drain: bool = False) -> None:
         self.app = app
         self.out = out
         self.expected = expected
+        self.drain = drain
+        self.sales: dict[str, Any] = {"paid": 0, "busy_notices": 0, "completed": 0, "refused": 0}
         self.keys = 0
         self.first_key: float | None = None
         self.scans: list[tuple[str, float]] = []  # (code, arrival of its Enter)
@@ -82,6 +91,25 @@ class Probe:
 
         app.post_message = post_message  # type: ignore[method-assign]
         app._display = _display  # type: ignore[method-assign]
+        if drain:
+            self._count_sales(app.core)  # type: ignore[attr-defined]
+
+    def _count_sales(self, core: Any) -> None:
+        """Count the core's sale events on their way to the screen (wraps the core's one reporting method)."""
+        from pos.sales.till_core import SaleCompleted, SaleRefused, SaleSaving
+
+        say = core._say
+
+        def counting_say(event: Any) -> None:
+            if isinstance(event, SaleSaving):
+                self.sales["busy_notices" if event.busy else "paid"] += 1
+            elif isinstance(event, SaleCompleted):
+                self.sales["completed"] += 1
+            elif isinstance(event, SaleRefused):
+                self.sales["refused"] += 1
+            say(event)
+
+        core._say = counting_say
 
     def _basket(self) -> DataTable[Any] | None:
         for screen in self.app.screen_stack:
@@ -125,8 +153,31 @@ class Probe:
         # the window before the next screen update are never painted: the basket is checked instead).
         if not self._done and len(self.scans) >= self.expected and self.scans[-1][0] in self.shown:
             self._done = True
+            if self.drain:
+                self._wait_for_sales(now)
+            else:
+                self.write()
+                self.app.call_later(self.app.exit)
+
+    def _wait_for_sales(self, now: float) -> None:
+        """Every scan is shown: say how many sales are still saving, then exit once none is."""
+        core = self.app.core  # type: ignore[attr-defined]
+        self.sales["pending_at_last_scan"] = len(core.pending)
+        self.sales["last_scan_shown_at"] = now
+        self.out.with_suffix(".scanned").write_text(json.dumps(self.sales))
+        exiting = False
+
+        def check() -> None:
+            nonlocal exiting
+            if exiting or core.pending:
+                return
+            exiting = True
+            self.sales["pending_at_exit"] = len(core.pending)
+            self.sales["drained_at"] = time.perf_counter()
             self.write()
-            self.app.call_later(self.app.exit)
+            self.app.exit()
+
+        self.app.set_interval(0.05, check)
 
     def lines(self) -> list[str]:
         """The codes on the basket's lines now, top to bottom."""
@@ -137,6 +188,7 @@ class Probe:
         self.out.write_text(json.dumps({
             "first_key": self.first_key, "scans": self.scans, "shown": self.shown, "keys": self.keys,
             "frames": self.frames, "ready_at": self.ready_at, "lines": self.lines(),
+            **({"sales": self.sales} if self.drain else {}),
         }))
 
 
@@ -152,13 +204,17 @@ def build(kind: str, ledger: str | None) -> App[Any]:
 
     settings = Settings(printer=PrinterSettings(kind="none"))
     engine = open_ledger(f"sqlite:///{ledger}")
-    return TillApp(lambda: engine, "bench", settings)
+    return TillApp(lambda: engine, TILL, settings)
 
 
 def main() -> None:
-    kind, out, expected = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-    app = build(kind, sys.argv[4] if len(sys.argv) > 4 else None)
-    Probe(app, out, expected)
+    args = [arg for arg in sys.argv[1:] if arg != "--drain"]
+    drain = len(args) < len(sys.argv) - 1
+    kind, out, expected = args[0], Path(args[1]), int(args[2])
+    if drain and kind != "till":
+        raise SystemExit("--drain is for the till (it waits for the till core's sales)")
+    app = build(kind, args[3] if len(args) > 3 else None)
+    Probe(app, out, expected, drain)
     app.run()
 
 

@@ -6,6 +6,12 @@ USB scanner in keyboard mode does (13 digits and Enter per scan). Paced scans co
 `scan_pace_s`; the burst is every code of the burst in ONE send-keys. Latency = end of the screen
 update that first shows the scan's line − arrival of its Enter key at the app (see scan_app.py).
 
+Scan to basket with the ledger locked: the same paced run into the till while another OS process
+(bench/ledger_lock.py) holds the ledger's write lock (BEGIN IMMEDIATE) from before the till starts
+until the last scan is shown, so every sale paid meanwhile waits for the lock while scanning goes on.
+Then the lock is released, the till exits once no sale is left saving, and the ledger must hold
+every sale paid (and every unit) for the till, else the section fails.
+
 Start-up: time from asking tmux to start the command until the pane shows the first screen ready
 for a scan (the scan field and the "Scan an item" line), polled with capture-pane, for `pos demo`,
 `pos till` and the baseline app started the same way (python -m ..., same cwd and environment).
@@ -16,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -79,17 +86,92 @@ def _wait(condition, timeout_s: float, what: str, poll_s: float = 0.01) -> None:
     raise TimeoutError(f"timed out waiting for {what}")
 
 
+def till_sales(ledger: Path, till: str) -> tuple[int, int]:
+    """(sales, units sold) recorded in the ledger for `till`, read with plain sqlite3.
+
+    A reader: in WAL mode it never waits for a process holding the write lock.
+    """
+    connection = sqlite3.connect(ledger, isolation_level=None)
+    try:
+        sales, units = connection.execute(
+            "SELECT count(DISTINCT sales.id), coalesce(sum(sale_lines.quantity), 0) FROM sales "
+            "JOIN tills ON tills.id = sales.till_id LEFT JOIN sale_lines ON sale_lines.sale_id = sales.id "
+            "WHERE tills.name = ?", (till,),
+        ).fetchone()
+    finally:
+        connection.close()
+    return int(sales), int(units)
+
+
+class LedgerLock:
+    """bench/ledger_lock.py in its own process, holding the ledger's write lock until `release`."""
+
+    def __init__(self, ledger: Path, till: str) -> None:
+        self.ledger = ledger
+        self.till = till
+        self.facts: dict[str, Any] = {}
+        self.released_at: float | None = None
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.ledger_lock", str(ledger)], cwd=REPO,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        assert self.process.stdout is not None
+        said = self.process.stdout.readline().strip()
+        if said != "locked":
+            self.close()
+            raise RuntimeError(f"the lock holder did not take the ledger's write lock: {said!r}")
+
+    def held(self) -> bool:
+        """Whether another writer is refused right now (tried from this process, without waiting)."""
+        connection = sqlite3.connect(self.ledger, isolation_level=None, timeout=0)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                return True
+            raise
+        finally:
+            connection.close()  # rolls back the empty transaction if it began
+        return False
+
+    def release_after_last_scan(self) -> None:
+        """Note that the lock is still held and no sale got in meanwhile; then let the holder commit."""
+        self.facts["held_at_last_scan"] = self.held()
+        self.facts["sales_at_last_scan"] = till_sales(self.ledger, self.till)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        said = self.process.stdout.readline().strip()
+        self.released_at = time.perf_counter()
+        if said != "released":
+            raise RuntimeError(f"the lock holder did not commit: {said!r} {self.process.stderr.read()[-2000:]}")  # type: ignore[union-attr]
+        self.process.wait(10)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+
+
 def _scan_run(
     tmux: Tmux, kind: str, codes: list[str], out: Path, ledger: Path | None,
-    pace_s: float | None, basket_size: int | None = None,
+    pace_s: float | None, basket_size: int | None = None, lock: LedgerLock | None = None,
 ) -> dict[str, Any]:
     """Start the app and type the codes: paced, completing a card sale (F6, Enter) after every
-    `basket_size` scans; or, with no pace, every code in one burst. Returns the probe's report."""
-    for stale in (out, out.with_suffix(".ready")):
+    `basket_size` scans; or, with no pace, every code in one burst. Returns the probe's report,
+    with "sales_sent" (how many sales were paid by the keys sent).
+
+    With `lock` (held by another process from before the app starts), the till waits for its sales
+    once the last scan is shown (--drain); the lock is released then, and the till exits once every
+    sale has left its sales lane ("release_to_saved_s" in the report)."""
+    for stale in (out, out.with_suffix(".ready"), out.with_suffix(".scanned")):
         stale.unlink(missing_ok=True)
     errors = out.with_suffix(".err")
     command = (f"exec {sys.executable} -m bench.scan_app {kind} {out} {len(codes)}" + (f" {ledger}" if ledger else "")
-               + f" 2>{errors}")
+               + (" --drain" if lock is not None else "") + f" 2>{errors}")
     session = tmux.start(command, REPO)
 
     def finished() -> bool:
@@ -99,6 +181,8 @@ def _scan_run(
             raise RuntimeError(f"the {kind} app ended without its report:\n{errors.read_text()[-3000:]}")
         return True
 
+    sales_sent = 0
+    release_to_saved_s: float | None = None
     try:
         _wait(lambda: out.with_suffix(".ready").exists() or finished(), 30, f"the {kind} app to start")
         time.sleep(0.3)  # let start-up work settle before the first scan
@@ -112,8 +196,20 @@ def _scan_run(
                     tmux("send-keys", "-t", session, "F6")
                     time.sleep(0.25)
                     tmux("send-keys", "-t", session, "Enter")
+                    sales_sent += 1
                     time.sleep(0.35)
-        _wait(finished, 60 + len(codes), f"the {kind} app to show every line")
+        if lock is not None:
+            _wait(lambda: out.with_suffix(".scanned").exists() or finished(), 60 + len(codes),
+                  f"the {kind} app to show every line with the ledger locked")
+            lock.release_after_last_scan()
+            assert lock.released_at is not None
+            # The probe writes its report once no sale is left saving, then exits.
+            _wait(lambda: out.exists() or finished(), 60 + 2 * len(codes),
+                  f"the {kind} app to save its sales once the ledger was released")
+            release_to_saved_s = time.perf_counter() - lock.released_at
+            _wait(finished, 30, f"the {kind} app to exit")
+        else:
+            _wait(finished, 60 + len(codes), f"the {kind} app to show every line")
     except TimeoutError as error:
         raise TimeoutError(f"{error}; the screen was:\n{tmux.screen(session)}") from error
     finally:
@@ -121,6 +217,9 @@ def _scan_run(
     report = json.loads(out.read_text())
     if [code for code, _ in report["scans"]] != codes:
         raise AssertionError(f"{kind}: the app did not receive the scans as sent")
+    report["sales_sent"] = sales_sent
+    if lock is not None:
+        report["release_to_saved_s"] = release_to_saved_s
     return report
 
 
@@ -138,6 +237,8 @@ def run_scans(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: 
     cat = catalogue_ledger(ledger, max(sizes["skus"], scans + burst), stock_each=1000)
     codes = cat.barcodes[:scans]
     burst_codes = cat.barcodes[scans:scans + burst]
+    from bench.scan_app import TILL
+
     tmux = Tmux()
     reports: dict[str, dict[str, Any]] = {}
     try:
@@ -145,11 +246,24 @@ def run_scans(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: 
             till_ledger = ledger if kind == "till" else None
             log(f"scan: {scans} scans into the {kind} app, {basket} to a sale, one every {pace * 1000:.0f} ms")
             reports[f"{kind} paced"] = _scan_run(tmux, kind, codes, work / f"scan-{kind}.json", till_ledger, pace, basket)
+            if kind == "till":  # straight after its baseline: the same run with the ledger free
+                log(f"scan: the same {scans} scans into the till while another process holds the ledger's write lock")
+                before = till_sales(ledger, TILL)
+                lock = LedgerLock(ledger, TILL)
+                try:
+                    reports["till locked"] = _scan_run(tmux, kind, codes, work / "scan-till-locked.json", ledger, pace,
+                                                       basket, lock)
+                finally:
+                    lock.close()
+                locked_ledger = {"before": before, "after": till_sales(ledger, TILL), **lock.facts}
             log(f"scan: a burst of {burst} scans into the {kind} app")
             reports[f"{kind} burst"] = _scan_run(tmux, kind, burst_codes, work / f"burst-{kind}.json", till_ledger, None)
     finally:
         tmux.close()
     till, minimal = latencies(reports["till paced"]), latencies(reports["minimal paced"])
+    locked = latencies(reports["till locked"])
+    locked_extra = _check_locked_sales(reports["till locked"], locked_ledger, basket)
+    sent = reports["till locked"]["sales_sent"]
 
     def burst_time(report: dict[str, Any]) -> float:
         return report["shown"][report["scans"][-1][0]] - report["first_key"]
@@ -169,6 +283,15 @@ def run_scans(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: 
             None, None, detail=f"the same {scans} scans",
         ),
         Result(
+            "scan_to_basket_p95_ledger_locked", p95(locked) * 1e3, "ms", p95(till) * 1e3,
+            "scan_to_basket_p95, the same run with the ledger free", "≤ 1.2× unlocked",
+            p95(locked) <= 1.2 * p95(till),
+            detail=(f"the same {scans} scans and {sent} card sale{'s' if sent != 1 else ''} while another process "
+                    "holds the ledger's write lock; every sale saved once it commits"),
+            extra={"p50_ms": median(locked) * 1e3, "baseline_p50_ms": median(till) * 1e3, "max_ms": max(locked) * 1e3,
+                   "baseline_max_ms": max(till) * 1e3, **locked_extra},
+        ),
+        Result(
             "scan_burst_last_line", burst_time(till_burst) * 1e3, "ms", burst_time(minimal_burst) * 1e3,
             "minimal Textual app, no database", "every scan its own line", own_lines,
             detail=f"{burst} scans typed in one go (one tmux send-keys) into one basket: first key → last line shown",
@@ -176,6 +299,42 @@ def run_scans(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: 
                    "last_enter_to_last_line_ms": (till_burst["shown"][burst_codes[-1]] - till_burst["scans"][-1][1]) * 1e3},
         ),
     ]
+
+
+def _check_locked_sales(report: dict[str, Any], ledger: dict[str, Any], basket: int) -> dict[str, Any]:
+    """What happened to the sales paid while the ledger was locked; AssertionError (the section fails)
+    unless the lock held to the last scan, no sale got in before it was released, and afterwards the
+    ledger holds every sale paid, with every unit, and the till refused none."""
+    sent, sales = report["sales_sent"], report["sales"]
+    (sales_before, units_before), (sales_after, units_after) = ledger["before"], ledger["after"]
+    facts = {
+        "sales_paid": sent,
+        "sales_saved": sales_after - sales_before,
+        "units_saved": units_after - units_before,
+        "units_paid": sent * basket,
+        "sales_saved_while_locked": ledger["sales_at_last_scan"][0] - sales_before,
+        "sales_waiting_at_last_scan": sales["pending_at_last_scan"],
+        "lock_held_at_last_scan": ledger["held_at_last_scan"],
+        "busy_notices": sales["busy_notices"],  # sales the till told were waiting (after the 10 s busy timeout)
+        "sales_completed": sales["completed"],  # as the till core reported them
+        "sales_refused": sales["refused"],
+        "release_to_saved_s": report["release_to_saved_s"],
+    }
+    problems = []
+    if not facts["lock_held_at_last_scan"]:
+        problems.append("the ledger was not locked any more at the last scan")
+    if facts["sales_saved_while_locked"] != 0:
+        problems.append(f"{facts['sales_saved_while_locked']} sale(s) were saved while the ledger was locked")
+    if sales["paid"] != sent or facts["sales_waiting_at_last_scan"] != sent:
+        problems.append(f"{sent} sales paid by the keys, the till took {sales['paid']} and "
+                        f"{facts['sales_waiting_at_last_scan']} were waiting at the last scan")
+    if (facts["sales_saved"] != sent or facts["units_saved"] != facts["units_paid"] or sales["refused"]
+            or sales["completed"] != sent):
+        problems.append(f"sales lost: {sent} paid ({facts['units_paid']} units), {facts['sales_saved']} in the ledger "
+                        f"({facts['units_saved']} units), {sales['completed']} completed, {sales['refused']} refused")
+    if problems:
+        raise AssertionError("scan_to_basket_p95_ledger_locked: " + "; ".join(problems))
+    return facts
 
 
 def _start_command(kind: str, work: Path) -> str:
