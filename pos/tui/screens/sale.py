@@ -100,12 +100,16 @@ class SaleScreen(Screen[None]):
         return " · ".join(parts)
 
     def on_mount(self) -> None:
-        self.core.lanes = worker_lanes(self)
         self.core.listener = self._show_event
         self._refresh_basket()
         self._focus_scan()
-        # Open the ledger after the first paint (bench: start-up); scans typed meanwhile wait in the core.
-        self.call_after_refresh(self.core.open, self._connect)
+        # Start the lanes and open the ledger after the first paint (bench: start-up); scans typed
+        # meanwhile wait in the core until the ledger is open.
+        self.call_after_refresh(self._start_lanes)
+
+    def _start_lanes(self) -> None:
+        self.core.lanes = worker_lanes(self)
+        self.core.open(self._connect)
 
     def on_screen_resume(self) -> None:
         self._focus_scan()
