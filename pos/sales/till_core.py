@@ -177,6 +177,8 @@ class TillCore:
     engine: LedgerHandle | None = None
     _early_scans: list[str] = field(default_factory=list)
     _sales_taken: int = 0
+    _looking_up: int = 0  # scans handed to the look-up lane whose answer has not come back
+    _after_lookups: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def till(self) -> str:
@@ -229,15 +231,31 @@ class TillCore:
         if self.engine is None:
             self._early_scans.append(text)
             return
+        self._looking_up += 1
         self.lanes.lookups.submit(self._finder(self.engine, text), lambda result: self._found(text, result))
 
     def _found(self, text: str, result: list[VariantInfo] | Exception) -> None:
+        self._looking_up -= 1
         if isinstance(result, Exception):
             self._say(Problem(_plain(result, f"Could not look up '{_short(text)}'")))
         elif len(result) == 1:
             self.add(result[0])
         else:
             self._say(ChooseItem(text, tuple(result)))
+        if self._looking_up == 0:
+            waiting, self._after_lookups = self._after_lookups, []
+            for callback in waiting:
+                callback()
+
+    def after_lookups(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once every scan entered so far is in the basket (at once if none is pending).
+
+        Payment keys go through here: F6 pressed straight after a scan must charge for that item too.
+        """
+        if self._looking_up == 0:
+            callback()
+        else:
+            self._after_lookups.append(callback)
 
     def search(self, text: str, then: Callable[[list[VariantInfo] | Exception], None]) -> None:
         """Search names for the search dialog; `then` gets the matches (or the problem) in order."""

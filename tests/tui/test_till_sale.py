@@ -9,6 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import ContentSwitcher, Digits, Input, Label, Static
 
 from common.errors import PosError, UnknownCode
@@ -210,6 +211,18 @@ async def test_name_search_adds_one_match_and_offers_a_choice_of_several(make_ap
         assert isinstance(app.screen, SearchModal)  # nothing to pick: stays open with the reason
         await pilot.press("escape")
         assert len(basket_lines(app)) == 3
+
+
+async def test_f6_pressed_straight_after_a_scan_charges_for_that_scan_too(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, TEE_WHITE_M)
+        post_burst(app, f"{BLOCK_TEE_M}\r")  # the last item, and F6 before its look-up has come back
+        app.post_message(events.Key("f6", None))
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, CardModal)
+        assert "Take £49.00 on the card terminal" in str(app.screen.query_one("#card-prompt", Label).content)
 
 
 async def test_card_payment_records_a_card_payment_of_the_total(make_app: AppFactory, ledger_path: Path) -> None:

@@ -221,6 +221,21 @@ def test_a_burst_of_scans_comes_out_as_lines_in_the_order_typed(demo_engine: Eng
     assert all(isinstance(event, BasketChanged) for event in changed)
 
 
+def test_a_payment_key_straight_after_a_scan_waits_for_that_scan(demo_engine: Engine) -> None:
+    """F6 pressed while the last scan is still being looked up must charge for that item too."""
+    lookups = QueuedLane()
+    till = Till(demo_engine, lanes=Lanes(lookups, InlineLane(), InlineLane()))
+    lookups.run_all()  # the ledger opens
+    till.scan(HOODIE_M, COLLAB_L)
+    totals: list[int] = []
+    till.core.after_lookups(lambda: totals.append(till.core.card().amount_pence))
+    assert totals == []  # not before the scans are in the basket
+    lookups.run_all()
+    assert totals == [5500 + 8500]
+    till.core.after_lookups(lambda: totals.append(till.core.basket.total_pence))  # nothing pending: at once
+    assert totals == [14000, 14000]
+
+
 def test_scans_entered_before_the_ledger_opens_are_looked_up_in_order_once_it_opens(demo_engine: Engine) -> None:
     lookups = QueuedLane()
     connects: list[Engine] = []

@@ -248,6 +248,9 @@ class SaleScreen(Screen[None]):
             self.core.remove(index)
 
     def action_cash(self) -> None:
+        self.core.after_lookups(self._take_cash)  # a scan just made is charged for too
+
+    def _take_cash(self) -> None:
         try:
             total = self.core.cash().amount_pence
         except PosError as error:
@@ -256,6 +259,9 @@ class SaleScreen(Screen[None]):
         self.app.push_screen(CashModal(total), self._paid)
 
     def action_card(self) -> None:
+        self.core.after_lookups(self._take_card)
+
+    def _take_card(self) -> None:
         try:
             tender = self.core.card()
         except PosError as error:
