@@ -236,12 +236,15 @@ class TillCore:
 
     def _found(self, text: str, result: list[VariantInfo] | Exception) -> None:
         self._looking_up -= 1
-        if isinstance(result, Exception):
-            self._say(Problem(_plain(result, f"Could not look up '{_short(text)}'")))
-        elif len(result) == 1:
+        if isinstance(result, list) and len(result) == 1:
             self.add(result[0])
         else:
-            self._say(ChooseItem(text, tuple(result)))
+            # A scan that added nothing needs the cashier first: a payment key pressed meanwhile is dropped.
+            self._after_lookups.clear()
+            if isinstance(result, Exception):
+                self._say(Problem(_plain(result, f"Could not look up '{_short(text)}'")))
+            else:
+                self._say(ChooseItem(text, tuple(result)))
         if self._looking_up == 0:
             waiting, self._after_lookups = self._after_lookups, []
             for callback in waiting:

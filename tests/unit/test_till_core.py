@@ -236,6 +236,19 @@ def test_a_payment_key_straight_after_a_scan_waits_for_that_scan(demo_engine: En
     assert totals == [14000, 14000]
 
 
+def test_a_payment_key_after_a_scan_that_added_nothing_is_dropped(demo_engine: Engine) -> None:
+    """An unknown barcode or a name with several matches needs the cashier before any payment."""
+    lookups = QueuedLane()
+    till = Till(demo_engine, lanes=Lanes(lookups, InlineLane(), InlineLane()))
+    lookups.run_all()
+    till.scan(HOODIE_M, "9999999999994")
+    paid: list[int] = []
+    till.core.after_lookups(lambda: paid.append(till.core.basket.total_pence))
+    lookups.run_all()
+    assert paid == []
+    assert isinstance(till.take()[-1], Problem)
+
+
 def test_scans_entered_before_the_ledger_opens_are_looked_up_in_order_once_it_opens(demo_engine: Engine) -> None:
     lookups = QueuedLane()
     connects: list[Engine] = []
