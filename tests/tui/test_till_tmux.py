@@ -112,7 +112,7 @@ def test_with_the_ledger_locked_by_another_process_the_till_takes_scans_and_save
         screen = _wait_for(till_session, lambda screen: "Block Letter Tee" in screen, "the next scan", timeout_s=2.0)
         assert time.monotonic() - started < 2.0 and "Saving sale..." in screen
         screen = _wait_for(
-            till_session, lambda screen: "ledger is busy" in screen, "the busy notice after the busy timeout", 15.0
+            till_session, lambda screen: "(ledger busy)" in screen, "the busy notice after the busy timeout", 15.0
         )
         assert count(ledger_path, "sales") == 0
         released.wait(timeout=20)

@@ -73,6 +73,7 @@ class SaleScreen(Screen[None]):
         self.core = core
         self._connect = connect
         self._title = title
+        self._ledger_busy = False  # a sale is waiting for another till or an import to finish writing
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -134,6 +135,7 @@ class SaleScreen(Screen[None]):
             case ChooseItem(text=text, matches=matches):
                 self.app.push_screen(SearchModal(self.core, text, matches), self._picked)
             case SaleSaving(pending=pending, busy=busy):
+                self._ledger_busy = self._ledger_busy or busy
                 self._refresh_basket()
                 if busy:
                     self._say(
@@ -145,12 +147,14 @@ class SaleScreen(Screen[None]):
                     self._show_panel("last-sale")
                     self._say("Saving the sale...")
             case SaleCompleted(sale=sale, basket_empty=basket_empty):
+                self._ledger_busy = self._ledger_busy and bool(self.core.pending)
                 self._refresh_basket()
                 self.query_one("#last-sale", LastSalePanel).show(sale, RECEIPT_PREVIEW_WIDTH)
                 if basket_empty:
                     self._show_panel("last-sale")
                 self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
             case SaleRefused(message=message):
+                self._ledger_busy = self._ledger_busy and bool(self.core.pending)
                 self._show_panel("basket")
                 self._refresh_basket()
                 self._say(message, error=True)
@@ -176,7 +180,8 @@ class SaleScreen(Screen[None]):
         units = basket.units
         status = [f"{units} item{'s' if units != 1 else ''}" if units else ""]
         if self.core.pending:
-            status.append("Saving sale..." if len(self.core.pending) == 1 else f"Saving {len(self.core.pending)} sales...")
+            saving = "Saving sale..." if len(self.core.pending) == 1 else f"Saving {len(self.core.pending)} sales..."
+            status.append(f"{saving} (ledger busy)" if self._ledger_busy else saving)
         self.query_one("#units", Label).update("\n".join(status).strip("\n"))
         self.query_one("#total", Digits).update(format_pence(basket.total_pence))
 
