@@ -92,6 +92,18 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
+_ALL = _variant_query().order_by(Variant.id)
+
+
+def scan_codes(engine: Engine) -> dict[str, VariantInfo]:
+    """Every SKU by the codes a scan can carry: its barcode, and its SKU in upper case (one query)."""
+    with engine.connect() as connection:
+        variants = [_info(row) for row in connection.execute(_ALL)]
+    codes = {variant.barcode: variant for variant in variants}
+    codes.update((variant.sku.upper(), variant) for variant in variants)
+    return codes
+
+
 def search_variants(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[VariantInfo]:
     """SKUs whose design name, SKU or colour contains `text` (case-insensitive), by name then size."""
     text = text.strip()

@@ -160,6 +160,7 @@ class _Opening:
     engine: LedgerHandle
     label: str
     last_sale: CompletedSale | None
+    known: dict[str, VariantInfo]
 
 
 @dataclass
@@ -179,6 +180,10 @@ class TillCore:
     _sales_taken: int = 0
     _looking_up: int = 0  # scans handed to the look-up lane whose answer has not come back
     _after_lookups: list[Callable[[], None]] = field(default_factory=list)
+    # The catalogue by barcode and SKU, read when the ledger opens and after every sale: a known code is
+    # added at once, whatever the ledger is doing. complete_sale prices every sale from the ledger, so a
+    # price changed since is caught at payment and the items come back at the new price.
+    _known: dict[str, VariantInfo] = field(default_factory=dict)
 
     @property
     def till(self) -> str:
@@ -209,13 +214,15 @@ class TillCore:
         import inventory.catalog  # noqa: F401 - load the services now, not on the first scan
         import pos.sales.services  # noqa: F401
 
-        return _Opening(engine, ledger_label(engine), last_sale(engine, self.till, self.store))
+        from inventory.catalog import scan_codes
+
+        return _Opening(engine, ledger_label(engine), last_sale(engine, self.till, self.store), scan_codes(engine))
 
     def _opened(self, result: _Opening | Exception) -> None:
         if isinstance(result, Exception):
             self._say(LedgerFailed(_plain(result, "Could not open the ledger")))
             return
-        self.engine, self.last_sale = result.engine, result.last_sale
+        self.engine, self.last_sale, self._known = result.engine, result.last_sale, result.known
         self._say(LedgerOpened(result.label))
         waiting, self._early_scans = self._early_scans, []
         for text in waiting:
@@ -230,6 +237,10 @@ class TillCore:
             return
         if self.engine is None:
             self._early_scans.append(text)
+            return
+        known = self._known.get(text.upper())
+        if known is not None and self._looking_up == 0:  # nothing waiting ahead of it: add it now
+            self.add(known)
             return
         self._looking_up += 1
         self.lanes.lookups.submit(self._finder(self.engine, text), lambda result: self._found(text, result))
@@ -374,11 +385,28 @@ class TillCore:
         if not isinstance(result, CompletedSale):
             refusal = result if isinstance(result, _Refusal) else _Refusal(result, {})
             self._restore(pending, refusal.current)
+            self._reread_catalogue()
             self._say(SaleRefused(_plain(refusal.error, "The sale was not saved") + " Its items are back in the basket."))
             return
         self.last_sale = result
         self._say(SaleCompleted(result, self.basket.is_empty()))
         self._print(result)
+        self._reread_catalogue()
+
+    def _reread_catalogue(self) -> None:
+        """Read the catalogue again on the look-up lane (prices and SKUs may have changed since the last read)."""
+        engine = self.engine
+
+        def read() -> dict[str, VariantInfo]:
+            from inventory.catalog import scan_codes
+
+            return scan_codes(engine)
+
+        def keep(result: dict[str, VariantInfo] | Exception) -> None:
+            if not isinstance(result, Exception):
+                self._known = result
+
+        self.lanes.lookups.submit(read, keep)
 
     def _restore(self, pending: PendingSale, current: dict[int, VariantInfo]) -> None:
         """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans."""
