@@ -16,7 +16,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from common.errors import LedgerBusy, LedgerUnavailable, PosError
@@ -179,11 +179,24 @@ class UnitOfWork:
             self._session = None
 
 
+def driver_message(error: Exception) -> str:
+    """The first line of what the database said, without SQLAlchemy's wrapping and background link."""
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        said = str(error.orig)
+    elif isinstance(error, SQLAlchemyError):
+        said = str(error.args[0]) if error.args else ""
+    else:
+        said = str(error)
+    lines = said.strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
 def _plain_error(error: DBAPIError) -> PosError | None:
     """A busy or unreachable ledger in words a cashier can act on; None for other database errors."""
     if _is_busy(error):
         return LedgerBusy()
     if error.connection_invalidated or isinstance(error, OperationalError):
-        first = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
-        return LedgerUnavailable(f"The ledger could not be reached ({first}). Nothing was written; try again.")
+        return LedgerUnavailable(
+            f"The ledger could not be reached ({driver_message(error)}). Nothing was written; try again."
+        )
     return None

@@ -27,7 +27,7 @@ from common.limits import (
 from common.money import BASIS_POINTS, MoneyFormatError, format_pence, parse_percent_bp, parse_pounds
 from common.values import Actor
 from inventory.csvfile import CsvRow, read_csv
-from inventory.db import Base, UnitOfWork, read_session
+from inventory.db import Base, UnitOfWork, driver_message, read_session
 from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 
@@ -68,7 +68,7 @@ def _refused_by_ledger(path: Path) -> Iterator[None]:
     try:
         yield
     except (IntegrityError, DataError) as error:
-        reason = str(error.orig).splitlines()[0] if error.orig else str(error)
+        reason = driver_message(error)
         raise InvalidImport(str(path), [ImportProblem(0, f"the ledger refused the file: {reason}")]) from error
 
 

@@ -13,7 +13,6 @@ can delete child rows) and a foreign-key check after, which must come back empty
 from __future__ import annotations
 
 import sys
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 
 from common.errors import PosError
 from common.values import Actor
-from inventory.db import UnitOfWork, database_url, is_sqlite, make_engine, sqlite_file
+from inventory.db import UnitOfWork, database_url, driver_message, is_sqlite, make_engine, sqlite_file
 
 SCHEMA_HEAD = "0005"  # the newest migration; tests check it matches pos/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -71,8 +70,9 @@ def _plain(error: DBAPIError, url: str) -> PosError:
     database = make_url(url).database
     if getattr(error.orig, "sqlstate", None) == _NO_DATABASE or f'database "{database}" does not exist' in str(error.orig):
         return NoLedger(where)
-    first = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
-    return PosError(f"The ledger at {where} could not be opened ({first}). Check --db / POS_DATABASE_URL.")
+    return PosError(
+        f"The ledger at {where} could not be opened ({driver_message(error)}). Check --db / POS_DATABASE_URL."
+    )
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -210,16 +210,10 @@ def plain_database_error(error: Exception) -> str | None:
     """A database or driver error in plain words (no SQLAlchemy background link); None for others."""
     import sqlite3
 
-    import sqlalchemy.exc as sqlalchemy_exc
+    from sqlalchemy.exc import SQLAlchemyError
 
     psycopg = sys.modules.get("psycopg")  # loaded only if a PostgreSQL ledger was opened
-    if isinstance(error, sqlalchemy_exc.DBAPIError) and error.orig is not None:
-        detail = str(error.orig)
-    elif isinstance(error, sqlalchemy_exc.SQLAlchemyError):
-        detail = str(error.args[0]) if error.args else ""  # args[0] is the message without the link
-    elif isinstance(error, sqlite3.Error) or (psycopg is not None and isinstance(error, psycopg.Error)):
-        detail = str(error)
-    else:
+    database_errors: tuple[type[Exception], ...] = (SQLAlchemyError, sqlite3.Error) + ((psycopg.Error,) if psycopg else ())
+    if not isinstance(error, database_errors):
         return None
-    first = detail.strip().splitlines()[0] if detail.strip() else type(error).__name__
-    return f"The ledger could not do that ({first}). Check --db / POS_DATABASE_URL and try again."
+    return f"The ledger could not do that ({driver_message(error)}). Check --db / POS_DATABASE_URL and try again."

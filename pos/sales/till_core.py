@@ -211,8 +211,7 @@ class TillCore:
 
         require_till(engine, self.till)  # a typo must not sell on a new till with its own receipt numbers
 
-        import inventory.catalog  # noqa: F401 - load the services now, not on the first scan
-        import pos.sales.services  # noqa: F401
+        import pos.sales.services  # noqa: F401 - load the services now, not on the first sale
 
         from inventory.catalog import scan_codes
 
