@@ -149,10 +149,10 @@ class PendingSale:
 
 @dataclass(frozen=True)
 class _Refusal:
-    """The ledger refused a sale: why, and its SKUs as the catalogue has them now (a price may have changed)."""
+    """The ledger refused a sale: why, and the catalogue read again after it (a price may have changed)."""
 
     error: Exception
-    current: dict[int, VariantInfo]
+    catalogue: dict[str, VariantInfo]  # empty if it could not be read
 
 
 @dataclass
@@ -365,26 +365,24 @@ class TillCore:
                 time.sleep(wait)
                 wait = min(wait * 2, BUSY_RETRY_MAX_S)
             except Exception as error:  # noqa: BLE001 - any refusal puts the items back with the reason
-                return _Refusal(error, self._as_sold_now(pending))
+                return _Refusal(error, self._catalogue_now())
 
-    def _as_sold_now(self, pending: PendingSale) -> dict[int, VariantInfo]:
-        """The pending sale's SKUs as the catalogue has them now; one that cannot be read keeps its scan."""
-        from inventory.catalog import look_up_code
+    def _catalogue_now(self) -> dict[str, VariantInfo]:
+        """The catalogue by scan code as the ledger has it now; empty if it cannot be read."""
+        from inventory.catalog import scan_codes
 
-        current: dict[int, VariantInfo] = {}
-        for line in pending.lines:
-            try:
-                current[line.variant.variant_id] = look_up_code(self.engine, line.variant.barcode)
-            except Exception:  # noqa: BLE001 - the refusal is reported either way
-                continue
-        return current
+        try:
+            return scan_codes(self.engine)
+        except Exception:  # noqa: BLE001 - the refusal is reported either way
+            return {}
 
     def _saved(self, pending: PendingSale, result: CompletedSale | _Refusal | Exception) -> None:
         self.pending.remove(pending)
         if not isinstance(result, CompletedSale):
             refusal = result if isinstance(result, _Refusal) else _Refusal(result, {})
-            self._restore(pending, refusal.current)
-            self._reread_catalogue()
+            if refusal.catalogue:
+                self._known = refusal.catalogue
+            self._restore(pending, {variant.variant_id: variant for variant in refusal.catalogue.values()})
             self._say(SaleRefused(_plain(refusal.error, "The sale was not saved") + " Its items are back in the basket."))
             return
         self.last_sale = result
@@ -394,18 +392,12 @@ class TillCore:
 
     def _reread_catalogue(self) -> None:
         """Read the catalogue again on the look-up lane (prices and SKUs may have changed since the last read)."""
-        engine = self.engine
 
-        def read() -> dict[str, VariantInfo]:
-            from inventory.catalog import scan_codes
+        def keep(catalogue: dict[str, VariantInfo]) -> None:
+            if catalogue:
+                self._known = catalogue
 
-            return scan_codes(engine)
-
-        def keep(result: dict[str, VariantInfo] | Exception) -> None:
-            if not isinstance(result, Exception):
-                self._known = result
-
-        self.lanes.lookups.submit(read, keep)
+        self.lanes.lookups.submit(self._catalogue_now, keep)
 
     def _restore(self, pending: PendingSale, current: dict[int, VariantInfo]) -> None:
         """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans."""
