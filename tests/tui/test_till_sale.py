@@ -357,6 +357,22 @@ async def test_a_printer_fault_never_loses_the_sale(make_app: AppFactory, ledger
     assert query(ledger_path, "SELECT receipt_no, total_pence FROM sales") == [(1, 2500)]
 
 
+async def test_f9_after_a_restart_shows_the_last_sale_from_the_ledger(make_app: AppFactory) -> None:
+    first = make_app()
+    async with first.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, TEE_WHITE_M)
+        await pilot.press("f6", "enter")
+        await settle(pilot)
+    again = make_app()  # the till is started again on the same ledger
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        screen = sale_screen(again)
+        assert screen.query_one("#main", ContentSwitcher).current == "last-sale"
+        assert "Receipt T1/000001" in str(screen.query_one("#last-sale-receipt-no", Label).content)
+        assert "Recycled Logo Tee" in str(screen.query_one("#receipt-preview", Static).content)
+
+
 async def test_f9_shows_the_last_sale_again(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

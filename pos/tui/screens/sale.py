@@ -126,6 +126,8 @@ class SaleScreen(Screen[None]):
         match event:
             case LedgerOpened(label=label):
                 self.query_one("#till-name", Label).update(self._where(label))
+                if self.core.last_sale is not None:  # F9 after a restart shows the till's last sale
+                    self.query_one("#last-sale", LastSalePanel).show(self.core.last_sale, RECEIPT_PREVIEW_WIDTH)
             case LedgerFailed(message=message) | Problem(message=message):
                 self._say(message, error=True)
             case BasketChanged(message=message, cursor=cursor):
