@@ -92,13 +92,15 @@ async def test_a_ledger_that_will_not_open_is_a_message_not_a_crash(tmp_path: Pa
 
 
 @pytest.mark.skipif(not os.environ.get("POS_TEST_DATABASE_URL"), reason="a slow link to a PostgreSQL server (set POS_TEST_DATABASE_URL)")
-async def test_over_a_slow_link_to_postgresql_scans_and_keys_never_wait(demo_engine: Engine, ledger_url: str) -> None:
+async def test_over_a_slow_link_to_postgresql_scans_and_keys_never_wait(
+    demo_engine: Engine, ledger_url: str, tmp_path: Path
+) -> None:
     """Store Wi-Fi to the server: every reply 100 ms late. The screen keeps taking keys; scans come in order."""
     register_till(by(demo_engine), "T9")
     server = make_url(ledger_url)
     with slow_link(server.host or "127.0.0.1", server.port or 5432, delay_s=0.1) as port:
         slow = open_ledger(server.set(host="127.0.0.1", port=port).render_as_string(hide_password=False))
-        app = TillApp(lambda: slow, "T9", Settings().with_receipts_in(Path("unused")), clock=lambda: FROZEN_NOW)
+        app = TillApp(lambda: slow, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW)
         try:
             async with app.run_test(size=(80, 24)) as pilot:
                 await settle(pilot)  # the ledger opened (slowly)
