@@ -44,9 +44,33 @@ class Tender:
 
 
 @dataclass(frozen=True)
-class Actor:
-    """Who does a write, at which till, by which clock. Every service that writes is given one."""
+class StaffMember:
+    """Someone signed in (or a manager who approved with their PIN): their staff row, name and role."""
 
-    name: str  # the person acting (later a staff record); "import" or "demo set-up" for set-up work
+    id: int
+    code: str
+    name: str  # the name they chose to show on receipts
+    role: str  # "cashier" or "manager"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does a write, at which till, by which clock. Every service that writes is given one.
+
+    `staff` is the signed-in person when there is one (sales record it); `name` is what is shown
+    and recorded as text ("import" or "demo set-up" for set-up work).
+    """
+
+    name: str
     till: str | None = None
     clock: Callable[[], datetime] = field(default=utc_now, compare=False)
+    staff: StaffMember | None = None
+
+    @classmethod
+    def signed_in(cls, member: StaffMember, till: str | None = None,
+                  clock: Callable[[], datetime] = utc_now) -> Actor:
+        return cls(member.name, till, clock, member)

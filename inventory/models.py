@@ -89,7 +89,7 @@ class StockMovement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
     quantity: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # "damaged": out of saleable stock into damaged stock
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(80), default="")
     reference: Mapped[str | None] = mapped_column(String(40), default=None)
@@ -97,7 +97,7 @@ class StockMovement(Base):
 
     __table_args__ = (
         CheckConstraint("quantity <> 0", name="quantity"),
-        CheckConstraint("kind IN ('received', 'sold', 'returned', 'adjusted')", name="kind"),
+        CheckConstraint("kind IN ('received', 'sold', 'returned', 'damaged', 'adjusted')", name="kind"),
         # Covers on-hand for one SKU: the sum reads the index alone.
         Index("ix_stock_movements_variant_quantity", "variant_id", "quantity"),
     )

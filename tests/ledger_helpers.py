@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, event
 
 from common.clock import utc_now
-from common.values import Actor
+from common.values import Actor, StaffMember
 from inventory.db import UnitOfWork
 
 
@@ -96,3 +96,32 @@ def demo_ledger_file(path: Path) -> Path:
     import_stock(by(engine), data / "stock.csv")
     engine.dispose()  # closing the last connection folds the WAL into the file
     return path
+
+
+class SettableClock:
+    """A clock a test moves by hand: `clock.now += timedelta(minutes=1)`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def staffed(engine: Engine, *people: tuple[str, str, str, str]) -> dict[str, StaffMember]:
+    """Add staff (code, name, role, PIN) as a manager would, the first a manager; each has chosen their PIN."""
+    from pos.staff.services import add_staff, set_first_pin, staff_member
+
+    members: dict[str, StaffMember] = {}
+    manager: StaffMember | None = None
+    for code, name, role, pin in people:
+        add_staff(by(engine), code, name, role, by=manager)
+        members[code] = set_first_pin(by(engine), code, pin)
+        if manager is None and role == "manager":
+            manager = staff_member(engine, code)
+    return members
+
+
+def as_staff(engine: Engine, member: StaffMember, till: str | None = "till-1", now: datetime | None = None) -> UnitOfWork:
+    """A unit of work of `member` signed in at `till`."""
+    return UnitOfWork(engine, Actor.signed_in(member, till, (lambda: now) if now else utc_now))

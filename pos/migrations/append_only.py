@@ -16,7 +16,10 @@ from collections.abc import Sequence
 
 from alembic import op
 
-LEDGER_TABLES = ("sales", "sale_lines", "line_attributions", "payments", "stock_movements")  # at head
+LEDGER_TABLES = (  # at head
+    "sales", "sale_lines", "line_attributions", "payments", "stock_movements",
+    "refunds", "refund_lines", "refund_attributions", "refund_payments", "audit_events",
+)
 MESSAGE = "the ledger is append-only: record a correction as a new entry"
 _PG_FUNCTION = "pos_refuse_change"
 

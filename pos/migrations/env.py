@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import pos.sales.models  # noqa: F401  (registers the sales tables on the metadata)
+import pos.sales.models  # noqa: F401  (registers the sales and staff tables on the metadata)
 import inventory.models  # noqa: F401
 from inventory.db import Base
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory.db import Base
+from pos.staff.models import Staff  # noqa: F401  (sales and refunds refer to the staff table)
+
+# "exchange": the part of an exchange's new sale paid by the goods returned, and that refund's tender.
+TENDERS = ("cash", "card", "exchange")
 
 
 class Till(Base):
@@ -28,9 +32,11 @@ class Sale(Base):
     receipt_no: Mapped[int]
     created_at: Mapped[datetime]  # UTC
     trading_date: Mapped[date]  # the store's local date (Europe/London) when the sale completed
-    staff: Mapped[str] = mapped_column(String(80), default="")
-    total_pence: Mapped[int]
+    staff: Mapped[str] = mapped_column(String(80), default="")  # the name they showed on the receipt
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)  # who served
+    total_pence: Mapped[int]  # what the customer paid, after discounts
     vat_pence: Mapped[int]
+    discount_pence: Mapped[int] = mapped_column(server_default="0")  # all discounts on the sale
 
     __table_args__ = (
         UniqueConstraint("till_id", "receipt_no"),
@@ -52,11 +58,15 @@ class SaleLine(Base):
     size: Mapped[str] = mapped_column(String(10))
     colour: Mapped[str] = mapped_column(String(30))
     quantity: Mapped[int]
-    unit_price_pence: Mapped[int]
-    line_total_pence: Mapped[int]
+    unit_price_pence: Mapped[int]  # the price charged per unit (after any override), before discounts
+    line_total_pence: Mapped[int]  # quantity × unit price − discount_pence: what the line brought in
     vat_rate_bp: Mapped[int]
     vat_pence: Mapped[int]
     trading_date: Mapped[date]  # the sale's, copied so reports read one index (see ix_sale_lines_report)
+    discount_pence: Mapped[int] = mapped_column(server_default="0")  # line's own + its part of the basket's
+    discount_reason: Mapped[str | None] = mapped_column(String(80), default=None)
+    list_price_pence: Mapped[int | None] = mapped_column(default=None)  # the catalogue price, when overridden
+    price_reason: Mapped[str | None] = mapped_column(String(80), default=None)  # why it was overridden
 
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity"),
@@ -100,6 +110,108 @@ class Payment(Base):
     trading_date: Mapped[date]  # the sale's, copied for reports
 
     __table_args__ = (
-        CheckConstraint("tender IN ('cash', 'card')", name="tender"),
+        CheckConstraint(f"tender IN {TENDERS}", name="tender"),
         Index("ix_payments_report", "trading_date", "tender", "amount_pence"),
     )
+
+
+class Refund(Base):
+    """Money and goods going back against an earlier sale: a new entry with its own receipt number.
+
+    Refunds and sales share their till's receipt numbers, so a till's numbers stay gapless.
+    """
+
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    receipt_no: Mapped[int]
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)  # the sale refunded
+    created_at: Mapped[datetime]  # UTC
+    trading_date: Mapped[date]
+    staff: Mapped[str] = mapped_column(String(80), default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    total_pence: Mapped[int]  # what went back to the customer (positive)
+    vat_pence: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("till_id", "receipt_no"),
+        CheckConstraint("total_pence >= 0", name="total"),
+        Index("ix_refunds_trading_date", "trading_date"),
+    )
+
+
+class RefundLine(Base):
+    """Units of one sale line going back, for exactly what they were sold for."""
+
+    __tablename__ = "refund_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
+    sale_line_id: Mapped[int] = mapped_column(ForeignKey("sale_lines.id"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    sku: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(120))
+    size: Mapped[str] = mapped_column(String(10))
+    colour: Mapped[str] = mapped_column(String(30))
+    quantity: Mapped[int]
+    amount_pence: Mapped[int]  # positive: what these units brought in on the sale
+    vat_rate_bp: Mapped[int]
+    vat_pence: Mapped[int]
+    damaged: Mapped[bool] = mapped_column(default=False)  # back to damaged stock, not to the shelf
+    trading_date: Mapped[date]  # the refund's
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity"),)
+
+
+class RefundAttribution(Base):
+    """A designer's part of a refund line, reversing exactly what their attribution gained."""
+
+    __tablename__ = "refund_attributions"
+
+    refund_line_id: Mapped[int] = mapped_column(ForeignKey("refund_lines.id"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    gross_pence: Mapped[int]  # positive: subtracted from the designer's sales in reports
+    vat_pence: Mapped[int]
+    quantity: Mapped[int]
+    trading_date: Mapped[date]
+
+    __table_args__ = (
+        Index("ix_refund_attributions_report", "trading_date", "participant_id", "quantity", "gross_pence", "vat_pence"),
+    )
+
+
+class RefundPayment(Base):
+    """One tender the refund went back to (cash, card, or the new sale of an exchange)."""
+
+    __tablename__ = "refund_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
+    tender: Mapped[str] = mapped_column(String(16))
+    amount_pence: Mapped[int]  # positive
+    trading_date: Mapped[date]
+
+    __table_args__ = (
+        CheckConstraint(f"tender IN {TENDERS}", name="tender"),
+        Index("ix_refund_payments_report", "trading_date", "tender", "amount_pence"),
+    )
+
+
+class ParkedBasket(Base):
+    """A basket put aside (a customer trying another size): working state, not a ledger entry.
+
+    Recalled (and deleted) on any till; those from an earlier day are listed for a manager to clear.
+    """
+
+    __tablename__ = "parked_baskets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    till: Mapped[str] = mapped_column(String(40))  # where it was parked
+    parked_at: Mapped[datetime]  # UTC
+    trading_date: Mapped[date]
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    note: Mapped[str] = mapped_column(String(80), default="")
+    lines: Mapped[str] = mapped_column(Text)  # JSON: the basket's lines, discounts and overrides

@@ -170,8 +170,8 @@ def complete_sale(
             _INSERT_SALE,
             {
                 "till_id": till_id, "receipt_no": receipt_no, "created_at": stored_at,
-                "trading_date": day, "staff": staff,
-                "total_pence": total, "vat_pence": vat,
+                "trading_date": day, "staff": staff, "staff_id": uow.actor.staff.id if uow.actor.staff else None,
+                "total_pence": total, "vat_pence": vat, "discount_pence": 0,
             },
         ).scalar_one()
         line_ids = connection.execute(
@@ -183,6 +183,7 @@ def complete_sale(
                     "colour": line.colour, "quantity": line.quantity,
                     "unit_price_pence": line.unit_price_pence, "line_total_pence": line.total_pence,
                     "vat_rate_bp": line.vat_rate_bp, "vat_pence": line.vat_pence, "trading_date": day,
+                    "discount_pence": 0,
                 }
                 for line in lines
             ],
