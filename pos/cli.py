@@ -39,6 +39,66 @@ def _settings(config: str | None):  # type: ignore[no-untyped-def]
         _fail(error)
 
 
+def _read_pin(prompt: str) -> str:
+    """A PIN: typed hidden at a terminal, else the next line of standard input. Never an argument.
+
+    PINs are never command-line arguments or environment variables (they would sit in shell history
+    and process lists); scripts pipe them in, one per line, in the order the command asks.
+    """
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass(f"{prompt}: ")
+    line = sys.stdin.readline()
+    if not line:
+        _fail(PosError(f"{prompt} was asked for, but standard input has no more lines. Pipe one PIN per line."))
+    return line.rstrip("\r\n")
+
+
+def _sign_in(engine, code: str, till: str | None = None, what: str | None = None):  # type: ignore[no-untyped-def]
+    """The staff member `code` after their PIN (asked now), a manager when `what` needs approving.
+
+    Someone with no PIN yet chooses one here: the PIN typed is taken as their new one, once typed
+    again to confirm. Exits with what went wrong.
+    """
+    from common.values import Actor
+    from pos.staff.services import PinNotSet, approve, set_first_pin, sign_in
+
+    pin = _read_pin(f"PIN for {'manager ' if what else ''}{code}")
+    uow = _unit_of_work(engine, Actor(code, till))
+    try:
+        try:
+            return approve(uow, code, pin, what) if what else sign_in(uow, code, pin)
+        except PinNotSet as unset:
+            if what and not unset.member.is_manager:
+                _fail(PosError(f"{unset.member.name} is not a manager. {what} needs a manager's code and PIN."))
+            click.echo(f"{unset.member.name} has no PIN yet: the PIN just typed becomes theirs.", err=True)
+            if _read_pin(f"The new PIN for {code} again") != pin:
+                _fail(PosError("The two PINs differ; nothing was changed. Try again."))
+            return set_first_pin(uow, code, pin)
+    except PosError as error:
+        _fail(error)
+
+
+def _approval(engine, code: str, what: str, till: str | None = None):  # type: ignore[no-untyped-def]
+    """The manager `code`'s approval of `what`, after their PIN (asked now); exits if refused."""
+    return _sign_in(engine, code, till, what)
+
+
+def _unit_of_work(engine, actor):  # type: ignore[no-untyped-def]
+    from pos.staff.services import unit_of_work
+
+    return unit_of_work(engine, actor)
+
+
+def _staff_change(engine, by: str | None, till: str | None = None):  # type: ignore[no-untyped-def]
+    """(unit of work, approving manager or None) for a change to staff; the manager's PIN is asked first."""
+    from common.values import Actor
+
+    manager = _approval(engine, by, "Changing staff", till) if by else None
+    return _unit_of_work(engine, Actor.signed_in(manager) if manager else Actor("set-up")), manager
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Makers' Till: sales, stock and reports for the Makers' pop-up store."""
@@ -92,22 +152,40 @@ def tills_list(db: str | None) -> None:
 
 
 @cli.command(name="import")
-@click.argument("kind", type=click.Choice(["participants", "products", "stock"]))
+@click.argument("kind", type=click.Choice(["participants", "products", "stock", "staff"]))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report problems without writing anything.")
-@click.option("--by", "recorded_by", default="import", show_default=True, help="Who is importing (recorded as who received the stock).")
+@click.option("--by", "recorded_by", default="import", show_default=True,
+              help="Who is importing (recorded as who received the stock); for staff, the manager (PIN asked).")
 @click.option("--db", help=DB_HELP)
 def import_(kind: str, file: Path, dry_run: bool, recorded_by: str, db: str | None) -> None:
-    """Import participants, products or received stock from a CSV file (all rows or none)."""
+    """Import participants, products, received stock or staff from a CSV file (all rows or none)."""
     from common.values import Actor
     from inventory.imports import import_file
 
     engine = _open(db)
+    if kind == "staff":
+        _import_staff(engine, file, recorded_by, dry_run)
+        return
     try:
         result = import_file(engine, kind, file, Actor(recorded_by), dry_run=dry_run)
     except PosError as error:
         _fail(error)
     click.echo(result.summary())
+
+
+def _import_staff(engine, file: Path, by: str, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
+    from pos.staff.services import import_staff
+
+    if by == "import":
+        _fail(PosError("Importing staff needs a manager: add --by and their staff code (their PIN is asked)."))
+    uow, manager = _staff_change(engine, by)
+    try:
+        count = import_staff(uow, file, by=manager, dry_run=dry_run)
+    except PosError as error:
+        _fail(error)
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"staff: {verb} {count} row(s). Each person chooses their PIN when they first sign in.")
 
 
 @cli.command()
@@ -198,6 +276,117 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
                 )
             case core_events.ReceiptPrinted(outcome=outcome):
                 click.echo(outcome.message)
+
+
+@cli.group()
+def staff() -> None:
+    """The people who sign in at the tills: cashiers and managers."""
+
+
+@staff.command(name="add")
+@click.argument("code")
+@click.option("--name", required=True, help="The name they choose to show on receipts.")
+@click.option("--role", type=click.Choice(["cashier", "manager"]), required=True)
+@click.option("--participant", help="Their participant code, if they are a participant.")
+@click.option("--by", "by", help="The manager adding them (their PIN is asked). Not needed for the first manager.")
+@click.option("--db", help=DB_HELP)
+def staff_add(code: str, name: str, role: str, participant: str | None, by: str | None, db: str | None) -> None:
+    """Add someone who signs in at the till. They choose their PIN at their first sign-in."""
+    from pos.staff.services import add_staff
+
+    engine = _open(db)
+    uow, manager = _staff_change(engine, by)
+    try:
+        added = add_staff(uow, code, name, role, participant=participant, by=manager)
+    except PosError as error:
+        _fail(error)
+    if manager is None:  # the first manager: nobody else can set their PIN, so they choose it now
+        _sign_in(engine, code)
+        click.echo(f"Added {added.code} ({added.name}) as the first manager, with the PIN just chosen.")
+        return
+    click.echo(f"Added {added.code} ({added.name}) as {added.role}. They choose their PIN when they first sign in.")
+
+
+@staff.command(name="list")
+@click.option("--db", help=DB_HELP)
+def staff_list(db: str | None) -> None:
+    """Everyone who can sign in (and who no longer can)."""
+    from pos.reports.render import text_table
+    from pos.staff.services import list_staff
+
+    people = list_staff(_open(db))
+    click.echo(text_table(
+        ["Code", "Name", "Role", "Participant", "PIN", "Status"],
+        [[p.code, p.name, p.role, p.participant, "set" if p.has_pin else "not yet", "active" if p.active else "disabled"]
+         for p in people],
+        set(),
+    ))
+
+
+@staff.command(name="set-pin")
+@click.argument("code")
+@click.option("--by", "by", required=True, help="The manager setting it (their PIN is asked first).")
+@click.option("--db", help=DB_HELP)
+def staff_set_pin(code: str, by: str, db: str | None) -> None:
+    """Set or reset CODE's PIN (also lifts a lock). Asks the manager's PIN, then the new PIN twice."""
+    from pos.staff.services import set_pin
+
+    engine = _open(db)
+    uow, manager = _staff_change(engine, by)
+    pin = _read_pin(f"New PIN for {code}")
+    if _read_pin(f"New PIN for {code} again") != pin:
+        _fail(PosError("The two PINs differ; nothing was changed. Run the command again."))
+    try:
+        set_pin(uow, code, pin, by=manager)
+    except PosError as error:
+        _fail(error)
+    click.echo(f"PIN set for {code}.")
+
+
+@staff.command(name="disable")
+@click.argument("code")
+@click.option("--by", "by", required=True, help="The manager disabling them (their PIN is asked).")
+@click.option("--db", help=DB_HELP)
+def staff_disable(code: str, by: str, db: str | None) -> None:
+    """CODE can no longer sign in; their sales keep their name."""
+    from pos.staff.services import disable_staff
+
+    engine = _open(db)
+    uow, manager = _staff_change(engine, by)
+    try:
+        disable_staff(uow, code, by=manager)
+    except PosError as error:
+        _fail(error)
+    click.echo(f"{code} can no longer sign in.")
+
+
+@cli.command()
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First trading day (default: the first).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last trading day (default: the last).")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--db", help=DB_HELP)
+def audit(date_from, date_to, output: str, db: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Approvals, refunds, discounts, overrides, no-sales, cancellations, failed sign-ins and lock-outs."""
+    import csv
+    import io
+
+    from pos.reports.render import text_table
+    from pos.staff.audit import audit_trail
+
+    entries = audit_trail(_open(db), date_from.date() if date_from else None, date_to.date() if date_to else None)
+    columns = ("at", "till", "staff", "approved_by", "action", "detail", "reference")
+    rows = [[entry.at.isoformat(timespec="seconds"), entry.till, entry.staff, entry.approved_by, entry.action,
+             entry.detail, entry.reference] for entry in entries]
+    if output == "json":
+        click.echo(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], indent=2))
+    elif output == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo(text_table([c.replace("_", " ").capitalize() for c in columns], rows, set()))
 
 
 @cli.command()

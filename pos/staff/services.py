@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 from common.clock import utc_naive
 from common.errors import ImportProblem, InvalidImport, NotAllowed, PosError
 from common.limits import STAFF_NAME_MAX
-from common.values import StaffMember
+from common.values import Actor, StaffMember
 from inventory.csvfile import read_csv
 from inventory.db import UnitOfWork
 from inventory.models import Participant
@@ -59,6 +59,11 @@ class StaffInfo:
     participant: str  # the participant code, or ""
     active: bool
     has_pin: bool
+
+
+def unit_of_work(engine: Engine, actor: Actor) -> UnitOfWork:
+    """A unit of work for a face to hand to these services (the faces import no database module)."""
+    return UnitOfWork(engine, actor)
 
 
 def check_staff_code(code: str) -> str:
