@@ -142,6 +142,20 @@ def complete_sale(
     `items` are (variant_id, quantity); prices come from the catalogue at this moment, and the
     tenders must pay exactly that total (cash change is the tendered surplus).
     """
+    with uow:
+        sale = record_sale(uow, items, tenders, store=store)
+        uow.commit()
+    return sale
+
+
+def record_sale(
+    uow: UnitOfWork,
+    items: Sequence[tuple[int, int]],
+    tenders: Sequence[Tender],
+    *,
+    store: StoreHeader | None = None,
+) -> CompletedSale:
+    """Write a sale inside the caller's open unit of work, without committing (an exchange adds a refund to it)."""
     if not items:
         raise PaymentError(EMPTY_BASKET)
     till = uow.actor.till
@@ -150,69 +164,67 @@ def complete_sale(
     staff = uow.actor.name
     check_staff_name(staff)
     quantities = _merge_quantities(items)
-    with uow:
-        moment = uow.now
-        stored_at = utc_naive(moment)
-        day = trading_date(moment)
-        connection = uow.connection
-        lines = _price_lines(connection, quantities)
-        total = sum(line.total_pence for line in lines)
-        _check_limits(lines, total, tenders)
-        paid = sum(t.amount_pence for t in tenders)
-        if paid != total:
-            raise PaymentError(
-                f"The payments come to {format_pence(paid)} but the sale is {format_pence(total)}. "
-                "Prices may have changed: check the basket and take payment again."
-            )
-        vat = sum(line.vat_pence for line in lines)
-        till_id, receipt_no = _next_receipt_no(connection, till)
-        sale_id = connection.execute(
-            _INSERT_SALE,
+    moment = uow.now
+    stored_at = utc_naive(moment)
+    day = trading_date(moment)
+    connection = uow.connection
+    lines = _price_lines(connection, quantities)
+    total = sum(line.total_pence for line in lines)
+    _check_limits(lines, total, tenders)
+    paid = sum(t.amount_pence for t in tenders)
+    if paid != total:
+        raise PaymentError(
+            f"The payments come to {format_pence(paid)} but the sale is {format_pence(total)}. "
+            "Prices may have changed: check the basket and take payment again."
+        )
+    vat = sum(line.vat_pence for line in lines)
+    till_id, receipt_no = _next_receipt_no(connection, till)
+    sale_id = connection.execute(
+        _INSERT_SALE,
+        {
+            "till_id": till_id, "receipt_no": receipt_no, "created_at": stored_at,
+            "trading_date": day, "staff": staff, "staff_id": uow.actor.staff.id if uow.actor.staff else None,
+            "total_pence": total, "vat_pence": vat, "discount_pence": 0,
+        },
+    ).scalar_one()
+    line_ids = connection.execute(
+        _INSERT_LINES,
+        [
             {
-                "till_id": till_id, "receipt_no": receipt_no, "created_at": stored_at,
-                "trading_date": day, "staff": staff, "staff_id": uow.actor.staff.id if uow.actor.staff else None,
-                "total_pence": total, "vat_pence": vat, "discount_pence": 0,
-            },
-        ).scalar_one()
-        line_ids = connection.execute(
-            _INSERT_LINES,
-            [
-                {
-                    "sale_id": sale_id, "variant_id": line.variant_id, "product_id": line.product_id,
-                    "sku": line.sku, "description": line.description, "size": line.size,
-                    "colour": line.colour, "quantity": line.quantity,
-                    "unit_price_pence": line.unit_price_pence, "line_total_pence": line.total_pence,
-                    "vat_rate_bp": line.vat_rate_bp, "vat_pence": line.vat_pence, "trading_date": day,
-                    "discount_pence": 0,
-                }
-                for line in lines
-            ],
-        ).scalars().all()
-        attributions = [row for line_id, line in zip(line_ids, lines, strict=True) for row in _attribution_rows(line_id, line, day)]
-        if attributions:
-            connection.execute(_INSERT_ATTRIBUTIONS, attributions)
-        connection.execute(
-            _INSERT_PAYMENTS,
-            [
-                {
-                    "sale_id": sale_id, "tender": t.tender, "amount_pence": t.amount_pence,
-                    "tendered_pence": t.tendered_pence, "change_pence": t.change_pence, "trading_date": day,
-                }
-                for t in tenders
-            ],
-        )
-        connection.execute(
-            _INSERT_MOVEMENTS,
-            [
-                {
-                    "variant_id": line.variant_id, "quantity": -line.quantity, "kind": "sold",
-                    "reason": "sale", "recorded_by": staff or till, "reference": str(ReceiptRef(till, receipt_no)),
-                    "created_at": stored_at,
-                }
-                for line in lines
-            ],
-        )
-        uow.commit()
+                "sale_id": sale_id, "variant_id": line.variant_id, "product_id": line.product_id,
+                "sku": line.sku, "description": line.description, "size": line.size,
+                "colour": line.colour, "quantity": line.quantity,
+                "unit_price_pence": line.unit_price_pence, "line_total_pence": line.total_pence,
+                "vat_rate_bp": line.vat_rate_bp, "vat_pence": line.vat_pence, "trading_date": day,
+                "discount_pence": 0,
+            }
+            for line in lines
+        ],
+    ).scalars().all()
+    attributions = [row for line_id, line in zip(line_ids, lines, strict=True) for row in _attribution_rows(line_id, line, day)]
+    if attributions:
+        connection.execute(_INSERT_ATTRIBUTIONS, attributions)
+    connection.execute(
+        _INSERT_PAYMENTS,
+        [
+            {
+                "sale_id": sale_id, "tender": t.tender, "amount_pence": t.amount_pence,
+                "tendered_pence": t.tendered_pence, "change_pence": t.change_pence, "trading_date": day,
+            }
+            for t in tenders
+        ],
+    )
+    connection.execute(
+        _INSERT_MOVEMENTS,
+        [
+            {
+                "variant_id": line.variant_id, "quantity": -line.quantity, "kind": "sold",
+                "reason": "sale", "recorded_by": staff or till, "reference": str(ReceiptRef(till, receipt_no)),
+                "created_at": stored_at,
+            }
+            for line in lines
+        ],
+    )
     when = local_time(moment)
     receipt = build_receipt(store or StoreHeader(), till, receipt_no, when, staff, lines, tenders)
     return CompletedSale(
