@@ -204,7 +204,9 @@ def build(kind: str, ledger: str | None) -> App[Any]:
 
     settings = Settings(printer=PrinterSettings(kind="none"))
     engine = open_ledger(f"sqlite:///{ledger}")
-    return TillApp(lambda: engine, TILL, settings)
+    from bench.ledgers import bench_cashier
+
+    return TillApp(lambda: engine, TILL, settings, signed_in=bench_cashier(engine))
 
 
 def main() -> None:

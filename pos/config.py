@@ -1,4 +1,4 @@
-"""The configuration file (TOML): store header and receipt printer. Every setting has a default.
+"""The configuration file (TOML): store header, receipt printer and the till. Every setting has a default.
 
 Looked up from --config, else POS_CONFIG, else data/pos.toml when it exists. See README.
 """
@@ -16,6 +16,8 @@ from receipts.model import StoreHeader
 from receipts.printers import PRINTER_KINDS, PrinterSettings
 
 DEFAULT_CONFIG_PATH = Path("data/pos.toml")
+LOCK_AFTER_MINUTES = 5
+LOCK_AFTER_MAX_MINUTES = 240
 
 
 class ConfigError(PosError):
@@ -26,6 +28,7 @@ class ConfigError(PosError):
 class Settings:
     store: StoreHeader = field(default_factory=StoreHeader)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    lock_after_minutes: int = LOCK_AFTER_MINUTES  # the till locks after this long with no key pressed
 
     def with_receipts_in(self, directory: Path) -> Settings:
         """The same settings printing to files in `directory` (the demo till does this)."""
@@ -69,6 +72,16 @@ def _printer(table: dict[str, Any]) -> PrinterSettings:
         raise ConfigError(f"a [printer] setting has the wrong type: {error}") from error
 
 
+def _lock_after_minutes(table: dict[str, Any]) -> int:
+    value = table.get("lock_after_minutes", LOCK_AFTER_MINUTES)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= LOCK_AFTER_MAX_MINUTES:
+        raise ConfigError(
+            f"till.lock_after_minutes must be a whole number of minutes from 1 to {LOCK_AFTER_MAX_MINUTES} "
+            f"(it is {value!r}); the till locks after that long with no key pressed."
+        )
+    return value
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Settings from the configuration file, or the defaults when there is none."""
     chosen = path or os.environ.get("POS_CONFIG")
@@ -81,4 +94,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         document = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{config_path} is not valid TOML: {error}") from error
-    return Settings(store=_store(document.get("store", {})), printer=_printer(document.get("printer", {})))
+    return Settings(
+        store=_store(document.get("store", {})),
+        printer=_printer(document.get("printer", {})),
+        lock_after_minutes=_lock_after_minutes(document.get("till", {})),
+    )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from common.errors import LedgerBusy, PaymentError, PosError
 from common.money import format_pence
-from common.values import Actor, Tender
+from common.values import Actor, StaffMember, Tender
 from pos.sales.basket import Basket, BasketLine
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_tender, cash_tender
 from receipts.model import StoreHeader
@@ -141,6 +141,7 @@ class PendingSale:
     number: int  # this till session's count, to tell pending sales apart
     lines: tuple[BasketLine, ...]
     tender: Tender
+    served_by: Actor | None = None  # who took payment: the till may be locked and someone else signed in meanwhile
 
     @property
     def items(self) -> list[tuple[int, int]]:
@@ -161,6 +162,7 @@ class _Opening:
     label: str
     last_sale: CompletedSale | None
     known: dict[str, VariantInfo]
+    member: StaffMember | None = None  # who the till opens signed in as (the demo's cashier), if anyone
 
 
 @dataclass
@@ -176,6 +178,8 @@ class TillCore:
     pending: list[PendingSale] = field(default_factory=list)
     last_sale: CompletedSale | None = None
     engine: LedgerHandle | None = None
+    sign_in_as: str = ""  # a staff code to open signed in as, with no PIN: the demo's cashier only
+    open_problem: str = ""  # why the ledger did not open, for a sign-in tried meanwhile
     _early_scans: list[str] = field(default_factory=list)
     _sales_taken: int = 0
     _looking_up: int = 0  # scans handed to the look-up lane whose answer has not come back
@@ -215,17 +219,69 @@ class TillCore:
 
         from inventory.catalog import scan_codes
 
-        return _Opening(engine, ledger_label(engine), last_sale(engine, self.till, self.store), scan_codes(engine))
+        member = None
+        if self.sign_in_as:
+            from pos.staff.services import staff_member
+
+            member = staff_member(engine, self.sign_in_as)
+        return _Opening(
+            engine, ledger_label(engine), last_sale(engine, self.till, self.store), scan_codes(engine), member
+        )
 
     def _opened(self, result: _Opening | Exception) -> None:
         if isinstance(result, Exception):
-            self._say(LedgerFailed(_plain(result, "Could not open the ledger")))
+            self.open_problem = _plain(result, "Could not open the ledger")
+            self._say(LedgerFailed(self.open_problem))
             return
         self.engine, self.last_sale, self._known = result.engine, result.last_sale, result.known
+        if result.member is not None:
+            self.actor = Actor.signed_in(result.member, self.till, self.actor.clock)
         self._say(LedgerOpened(result.label))
         waiting, self._early_scans = self._early_scans, []
         for text in waiting:
             self.enter(text)
+
+    # --- who is serving -----------------------------------------------------------------------
+
+    @property
+    def serving(self) -> StaffMember | None:
+        """Who is signed in at this till (None: locked, or nobody has signed in yet)."""
+        return self.actor.staff
+
+    def sign_in(self, code: str, pin: str, then: Callable[[StaffMember | Exception], None]) -> None:
+        """Check `code` and `pin` off the caller's thread; `then` gets the member (now serving) or the refusal.
+
+        Someone with no PIN yet gets PinNotSet: the face asks for a new PIN twice and calls `set_first_pin`.
+        """
+        self._staff_job(code, lambda uow: _sign_in_job(uow, code, pin), then)
+
+    def set_first_pin(self, code: str, pin: str, then: Callable[[StaffMember | Exception], None]) -> None:
+        """Someone with no PIN yet chooses `pin` and is signed in; `then` as for `sign_in`."""
+        self._staff_job(code, lambda uow: _first_pin_job(uow, code, pin), then)
+
+    def _staff_job(
+        self, code: str, job: Callable[[Any], StaffMember], then: Callable[[StaffMember | Exception], None]
+    ) -> None:
+        if self.engine is None:
+            then(PosError(self.open_problem or "The ledger is still opening. Try again in a moment."))
+            return
+        engine, clock = self.engine, self.actor.clock
+
+        def run() -> StaffMember:
+            from pos.staff.services import unit_of_work
+
+            return job(unit_of_work(engine, Actor(code, self.till, clock)))
+
+        def done(result: StaffMember | Exception) -> None:
+            if isinstance(result, StaffMember):
+                self.actor = Actor.signed_in(result, self.till, clock)
+            then(result)
+
+        self.lanes.lookups.submit(run, done)
+
+    def lock(self) -> None:
+        """Nobody is serving until someone signs in; the basket, parked baskets and sales saving are kept."""
+        self.actor = Actor("", self.till, self.actor.clock)
 
     # --- scanning and the basket --------------------------------------------------------------
 
@@ -340,7 +396,7 @@ class TillCore:
             )
         self._check_payable()
         self._sales_taken += 1
-        pending = PendingSale(self._sales_taken, tuple(self.basket.lines), tender)
+        pending = PendingSale(self._sales_taken, tuple(self.basket.lines), tender, self.actor)
         self.basket = Basket()
         self.pending.append(pending)
         self._say(SaleSaving(pending))
@@ -352,7 +408,7 @@ class TillCore:
         from inventory.db import UnitOfWork
         from pos.sales.services import complete_sale
 
-        uow = UnitOfWork(self.engine, self.actor)
+        uow = UnitOfWork(self.engine, pending.served_by or self.actor)
         wait = BUSY_RETRY_FIRST_S
         told = False
         while True:
@@ -425,6 +481,18 @@ class TillCore:
 
             result = PrintOutcome(False, f"Receipt {sale.reference} did not print: {result}")
         self._say(ReceiptPrinted(result))
+
+
+def _sign_in_job(uow: Any, code: str, pin: str) -> StaffMember:
+    from pos.staff.services import sign_in
+
+    return sign_in(uow, code, pin)
+
+
+def _first_pin_job(uow: Any, code: str, pin: str) -> StaffMember:
+    from pos.staff.services import set_first_pin
+
+    return set_first_pin(uow, code, pin)
 
 
 def _short(text: str, limit: int = 30) -> str:

@@ -74,6 +74,7 @@ class SaleScreen(Screen[None]):
         self._connect = connect
         self._title = title
         self._ledger_busy = False  # a sale is waiting for another till or an import to finish writing
+        self._ledger_label = ""
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -92,13 +93,17 @@ class SaleScreen(Screen[None]):
         yield Static(READY, id="message", classes="info", markup=False)
         yield TillFooter(compact=True, show_command_palette=False)
 
-    def _where(self, ledger: str = "") -> str:
+    def _where(self) -> str:
         parts = [self.core.store.name, f"Till {self.core.till}"]
         if self.core.actor.name:
             parts.append(self.core.actor.name)
-        if ledger:
-            parts.append(ledger)
+        if self._ledger_label:
+            parts.append(self._ledger_label)
         return " · ".join(parts)
+
+    def show_serving(self) -> None:
+        """Someone signed in: the header shows who is serving now."""
+        self.query_one("#till-name", Label).update(self._where())
 
     def on_mount(self) -> None:
         self.core.listener = self._show_event
@@ -125,7 +130,8 @@ class SaleScreen(Screen[None]):
     def _show_event(self, event: Event) -> None:
         match event:
             case LedgerOpened(label=label):
-                self.query_one("#till-name", Label).update(self._where(label))
+                self._ledger_label = label
+                self.show_serving()
                 if self.core.last_sale is not None:  # F9 after a restart shows the till's last sale
                     self.query_one("#last-sale", LastSalePanel).show(self.core.last_sale, RECEIPT_PREVIEW_WIDTH)
             case LedgerFailed(message=message) | Problem(message=message):
