@@ -30,6 +30,7 @@ from receipts.model import StoreHeader
 
 if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the printers load
     from inventory.catalog import VariantInfo
+    from pos.sales.parking import ParkedInfo
     from pos.printing import PrintOutcome
     from receipts.printers import PrinterSettings
 
@@ -460,6 +461,95 @@ class TillCore:
         self.basket.put_back(
             [BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity) for line in pending.lines]
         )
+
+    # --- parked baskets -----------------------------------------------------------------------
+
+    def park(self, note: str = "") -> None:
+        """Put the basket aside in the ledger (any till can recall it); the next customer starts at once.
+
+        If the ledger refuses, the lines come back into the basket with the reason.
+        """
+        try:
+            self._check_payable()
+        except PaymentError as error:
+            self._say(Problem(str(error)))
+            return
+        from pos.sales.parking import ParkedItem
+
+        lines = tuple(self.basket.lines)
+        items = [
+            ParkedItem(line.variant.variant_id, line.quantity, line.variant.sku, line.variant.label, line.variant.price_pence)
+            for line in lines
+        ]
+        engine, actor = self.engine, self.actor
+        self.basket = Basket()
+        self._say(BasketChanged("Parking the basket..."))
+
+        def job() -> int:
+            from pos.sales.parking import park_basket
+            from pos.staff.services import unit_of_work
+
+            return park_basket(unit_of_work(engine, actor), items, note)
+
+        def done(result: int | Exception) -> None:
+            if isinstance(result, Exception):
+                self.basket.put_back(lines)
+                self._say(Problem(_plain(result, "The basket was not parked") + " Its items are back in the basket."))
+                return
+            units = sum(line.quantity for line in lines)
+            self._say(BasketChanged(
+                f"Parked {units} item{'s' if units != 1 else ''} as basket {result}. Ctrl+R recalls it on any till."
+            ))
+
+        self.lanes.sales.submit(job, done)
+
+    def parked(self, then: Callable[[list[ParkedInfo] | Exception], None], *, here_only: bool = False) -> None:
+        """The parked baskets (all tills, or only this till's), oldest first, for the recall list or quitting."""
+        if self.engine is None:
+            then(PosError(self.open_problem or "The ledger is still opening. Try again in a moment."))
+            return
+        engine, till = self.engine, self.till if here_only else None
+
+        def job() -> list[ParkedInfo]:
+            from pos.sales.parking import parked_baskets
+
+            return parked_baskets(engine, till=till)
+
+        self.lanes.lookups.submit(job, then)
+
+    def recall(self, parked_id: int) -> None:
+        """Take a parked basket back into this (empty) basket, priced from today's catalogue."""
+        if not self.basket.is_empty():
+            self._say(Problem("Finish or park this basket first, then recall the parked one."))
+            return
+        if self.engine is None:
+            self._say(Problem("The ledger is still opening. Try again in a moment."))
+            return
+        engine, actor = self.engine, self.actor
+
+        def job() -> tuple[ParkedInfo, dict[str, VariantInfo]]:
+            from pos.sales.parking import recall_basket
+            from pos.staff.services import unit_of_work
+
+            return recall_basket(unit_of_work(engine, actor), parked_id), self._catalogue_now()
+
+        self.lanes.sales.submit(job, self._recalled)
+
+    def _recalled(self, result: tuple[ParkedInfo, dict[str, VariantInfo]] | Exception) -> None:
+        if isinstance(result, Exception):
+            self._say(Problem(_plain(result, "The basket was not recalled")))
+            return
+        parked, catalogue = result
+        if catalogue:
+            self._known = catalogue
+        current = {variant.variant_id: variant for variant in self._known.values()}
+        lines = [BasketLine(current[item.variant_id], item.quantity) for item in parked.items if item.variant_id in current]
+        gone = [item.label or item.sku for item in parked.items if item.variant_id not in current]
+        self.basket.put_back(lines)
+        message = f"Recalled basket {parked.id}: {parked.units} item{'s' if parked.units != 1 else ''}, now {format_pence(self.basket.total_pence)}."
+        if gone:
+            message += f" No longer in the catalogue, so left out: {', '.join(gone)}."
+        self._say(BasketChanged(message, 0 if lines else None))
 
     # --- printing -----------------------------------------------------------------------------
 

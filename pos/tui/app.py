@@ -25,6 +25,8 @@ _SALE_COMMANDS = (
     ("Quantity", "Change the quantity of the selected line (F7)", "quantity"),
     ("Remove line", "Remove the selected line from the basket (F8)", "remove"),
     ("Last sale", "Show the last sale's change and receipt (F9)", "last_receipt"),
+    ("Park basket", "Put the basket aside for later, on any till (Ctrl+O)", "park"),
+    ("Recall basket", "Bring back a parked basket (Ctrl+R)", "recall"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
 )
 # The till's own actions, on every screen: (title, help, action).
@@ -114,6 +116,46 @@ class TillApp(App[None]):
     def _lock_if_idle(self) -> None:
         if not self.locked and time.monotonic() - self._last_key_at >= self.lock_after_s:
             self.action_lock()
+
+    # --- quitting -----------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first when a basket would be left: lines in the basket, or one parked at this till."""
+        if self.core.basket.units or self.core.pending:
+            self._confirm_quit(self._basket_left())
+            return
+        if not self.core.is_open:
+            self.exit()
+            return
+
+        def parked_here(result: object) -> None:
+            if isinstance(result, list) and result:
+                self._confirm_quit(
+                    f"{len(result)} basket{'s are' if len(result) != 1 else ' is'} parked at this till. "
+                    "Any till can recall them later."
+                )
+            else:
+                self.exit()
+
+        self.core.parked(parked_here, here_only=True)
+
+    def _basket_left(self) -> str:
+        if self.core.pending:
+            return "A sale is still saving. It keeps trying until it is saved only while the till is open."
+        units = self.core.basket.units
+        return f"The basket has {units} item{'s' if units != 1 else ''} that will be lost. Park it (Ctrl+O) to keep it."
+
+    def _confirm_quit(self, why: str) -> None:
+        from pos.tui.screens.confirm import ConfirmModal
+
+        if isinstance(self.screen, ConfirmModal):
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmModal("Quit the till?", why), answered)
 
     # --- help ---------------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from pos.sales.till_core import (
 )
 from pos.tui.lanes import LaneDone, worker_lanes
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
+from pos.tui.screens.parked import ParkedModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
 from pos.tui.widgets.last_sale import LastSalePanel
@@ -61,6 +62,8 @@ class SaleScreen(Screen[None]):
         Binding("f7", "quantity", "Qty"),
         Binding("f8", "remove", "Remove"),
         Binding("f9", "last_receipt", "Receipt"),
+        Binding("ctrl+o", "park", "Park"),
+        Binding("ctrl+r", "recall", "Recall"),
         Binding("up", "cursor(-1)", "Line up", key_display="↑", group=_LINE),
         Binding("down", "cursor(1)", "Line down", key_display="↓", group=_LINE),
         Binding("pageup", "scroll_receipt(-1)", "Scroll up", key_display="PgUp", group=_RECEIPT),
@@ -309,3 +312,18 @@ class SaleScreen(Screen[None]):
 
     def action_clear_message(self) -> None:
         self._say("")
+
+    def action_park(self) -> None:
+        self.core.after_lookups(self.core.park)  # a scan just made is parked with the rest
+
+    def action_recall(self) -> None:
+        if not self.core.basket.is_empty():
+            self._say("Finish or park this basket first (Ctrl+O), then recall the parked one.", error=True)
+            return
+
+        def recall(parked_id: int | None) -> None:
+            self._focus_scan()
+            if parked_id is not None:
+                self.core.recall(parked_id)
+
+        self.app.push_screen(ParkedModal(self.core), recall)
