@@ -78,3 +78,4 @@ async def test_quitting_with_nothing_left_quits_at_once(make_app: Callable[..., 
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert not app.is_running
+
