@@ -45,6 +45,7 @@ class Receipt:
     payments: tuple[Tender, ...]
     change_pence: int = 0
     staff: str = ""
+    training: bool = False  # a practice sale at a till in training: not a receipt, recorded nowhere
 
     @property
     def reference(self) -> ReceiptRef:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from common.errors import LedgerBusy, PaymentError, PosError
@@ -26,6 +26,7 @@ from common.money import format_pence
 from common.values import Actor, StaffMember, Tender
 from pos.sales.basket import Basket, BasketLine
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_tender, cash_tender
+from pos.sales.pricing import PricedLine, build_receipt
 from receipts.model import StoreHeader
 
 if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the printers load
@@ -129,9 +130,24 @@ class ReceiptPrinted:
     outcome: PrintOutcome
 
 
+@dataclass(frozen=True)
+class TrainingChanged:
+    """The till went into (or out of) training: the face shows it plainly while it is on."""
+
+    on: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ManagerActionDone:
+    """A manager-approved action at the till (no sale, cancelled basket, stale baskets cleared) is done."""
+
+    message: str
+
+
 Event = (
     LedgerOpened | LedgerFailed | BasketChanged | ChooseItem | Problem | SaleSaving | SaleCompleted | SaleRefused
-    | ReceiptPrinted
+    | ReceiptPrinted | TrainingChanged | ManagerActionDone
 )
 
 
@@ -181,6 +197,8 @@ class TillCore:
     engine: LedgerHandle | None = None
     sign_in_as: str = ""  # a staff code to open signed in as, with no PIN: the demo's cashier only
     open_problem: str = ""  # why the ledger did not open, for a sign-in tried meanwhile
+    training: bool = False  # practice sales: priced and printed as TRAINING, never written to the ledger
+    _training_sales: int = 0
     _early_scans: list[str] = field(default_factory=list)
     _sales_taken: int = 0
     _looking_up: int = 0  # scans handed to the look-up lane whose answer has not come back
@@ -396,6 +414,8 @@ class TillCore:
                 f"{format_pence(self.basket.total_pence)}. Take payment again."
             )
         self._check_payable()
+        if self.training:
+            return self._practice_sale(tender)
         self._sales_taken += 1
         pending = PendingSale(self._sales_taken, tuple(self.basket.lines), tender, self.actor)
         self.basket = Basket()
@@ -461,6 +481,134 @@ class TillCore:
         self.basket.put_back(
             [BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity) for line in pending.lines]
         )
+
+    # --- training -----------------------------------------------------------------------------
+
+    def _practice_sale(self, tender: Tender) -> PendingSale:
+        """A sale in training: priced as a real one and printed as TRAINING, but nothing reaches the ledger
+        (no stock, takings, attribution, receipt number or report)."""
+        from common.clock import local_time
+
+        self._training_sales += 1
+        lines = tuple(self.basket.lines)
+        pending = PendingSale(0, lines, tender, self.actor)
+        self.basket = Basket()
+        when = local_time(self.actor.clock())
+        receipt = replace(
+            build_receipt(self.store, self.till, self._training_sales, when, self.actor.name,
+                          [_practice_line(line) for line in lines], [tender]),
+            training=True,
+        )
+        sale = CompletedSale(0, self.till, self._training_sales, when, receipt.total_pence, receipt.vat_pence,
+                             receipt.change_pence, receipt)
+        self.last_sale = sale
+        self._say(SaleCompleted(sale, True))
+        self._print(sale)
+        return pending
+
+    def set_training(self, on: bool, approved_by: StaffMember) -> None:
+        """A manager switches this till into (or out of) training; audited as training_on / training_off."""
+        if on == self.training:
+            self._say(TrainingChanged(on, f"Training is {'on' if on else 'off'} already."))
+            return
+        if not self.basket.is_empty() or self.pending:
+            self._say(Problem("Finish, park or cancel the basket first, then switch training."))
+            return
+
+        def job() -> None:
+            from pos.sales.till_actions import set_training
+
+            set_training(self._manager_uow(), on, approved_by)
+
+        def done(result: None | Exception) -> None:
+            if isinstance(result, Exception):
+                self._say(Problem(_plain(result, "Training was not switched")))
+                return
+            self.training = on
+            self._say(TrainingChanged(on, "Training is on: sales here are practice, recorded nowhere."
+                                      if on else "Training is off: sales are real again."))
+
+        self._manager_job(job, done)
+
+    # --- manager actions ----------------------------------------------------------------------
+
+    def no_sale(self, approved_by: StaffMember) -> None:
+        """Open the drawer with no sale: audited as no_sale, then the drawer is kicked through the printer
+        (if there is none, or it does not answer, the entry stands and the message says to use the key)."""
+        printer = self.printer
+
+        def job() -> str:
+            from pos.sales.till_actions import record_no_sale
+
+            record_no_sale(self._manager_uow(), approved_by)
+            if printer is None:
+                return "No sale recorded. No printer is set up to open the drawer: use the drawer key."
+            from receipts.printers import PrinterError, kick_drawer
+
+            try:
+                kick_drawer(printer)
+            except PrinterError as error:
+                return f"No sale recorded. {error}"
+            return "No sale recorded; the drawer is open."
+
+        self._manager_job(job, self._manager_done("The no sale was not recorded"))
+
+    def cancel_basket(self, approved_by: StaffMember) -> None:
+        """Empty a basket that has lines, with a manager's approval; audited as basket_cancelled with its lines."""
+        if self.basket.is_empty():
+            self._say(Problem("The basket is empty: there is nothing to cancel."))
+            return
+        lines = tuple(self.basket.lines)
+        summary = "; ".join(f"{line.quantity} x {line.variant.label} {line.variant.sku}" for line in lines)
+        summary += f" ({format_pence(self.basket.total_pence)})"
+
+        def job() -> str:
+            from pos.sales.till_actions import cancel_basket
+
+            cancel_basket(self._manager_uow(), summary, approved_by)
+            return f"Basket cancelled ({format_pence(sum(line.total_pence for line in lines))})."
+
+        def done(result: str | Exception) -> None:
+            if not isinstance(result, Exception) and self.basket.lines == list(lines):
+                self.basket = Basket()
+                self._say(BasketChanged(result))
+                return
+            self._manager_done("The basket was not cancelled")(
+                result if isinstance(result, Exception) else PosError("The basket changed meanwhile; it was kept.")
+            )
+
+        self._manager_job(job, done)
+
+    def clear_stale_parked(self, approved_by: StaffMember) -> None:
+        """Clear the baskets parked before today's trading day (a manager's tidy-up)."""
+
+        def job() -> str:
+            from pos.sales.parking import clear_stale_baskets
+
+            cleared = clear_stale_baskets(self._manager_uow(), approved_by)
+            return f"Cleared {cleared} parked basket{'s' if cleared != 1 else ''} from earlier days."
+
+        self._manager_job(job, self._manager_done("The old parked baskets were not cleared"))
+
+    def _manager_uow(self) -> Any:
+        from pos.staff.services import unit_of_work
+
+        return unit_of_work(self.engine, self.actor)
+
+    def _manager_job(self, job: Callable[[], Result], done: Callable[[Result | Exception], None]) -> None:
+        if self.engine is None:
+            self._say(Problem(self.open_problem or "The ledger is still opening. Try again in a moment."))
+            return
+        self.lanes.sales.submit(job, done)
+
+    def _manager_done(self, what: str) -> Callable[[str | Exception], None]:
+        def done(result: str | Exception) -> None:
+            if isinstance(result, Exception):
+                self._say(Problem(_plain(result, what)))
+            else:
+                self._say(ManagerActionDone(result))
+
+        return done
 
     # --- parked baskets -----------------------------------------------------------------------
 
@@ -571,6 +719,16 @@ class TillCore:
 
             result = PrintOutcome(False, f"Receipt {sale.reference} did not print: {result}")
         self._say(ReceiptPrinted(result))
+
+
+def _practice_line(line: BasketLine) -> PricedLine:
+    """A basket line priced for a training slip, as the ledger would price it (designers are not looked up)."""
+    variant = line.variant
+    return PricedLine(
+        variant_id=variant.variant_id, product_id=0, sku=variant.sku, description=variant.name, size=variant.size,
+        colour=variant.colour, quantity=line.quantity, unit_price_pence=variant.price_pence,
+        vat_rate_bp=variant.vat_rate_bp, designers=(),
+    )
 
 
 def _sign_in_job(uow: Any, code: str, pin: str) -> StaffMember:
