@@ -10,7 +10,8 @@ from sqlalchemy import Engine, text
 from common.errors import NotAllowed, PaymentError
 from common.values import ReceiptRef
 from inventory.stock import damaged_stock, on_hand
-from pos.sales.checkout import cash_tender
+from pos.sales.checkout import card_tender, cash_tender
+from pos.sales.services import complete_sale
 from pos.sales.history import refund_receipt_for, sale_for_return
 from pos.sales.references import UnknownReceipt, parse_reference
 from pos.sales.refunds import exchange, refund_sale, refund_value, units_value
@@ -246,3 +247,27 @@ def test_an_exchange_that_is_not_paid_exactly_writes_nothing(shop: Engine, peopl
         exchange(as_staff(shop, people["AMA"]), ref, [("TEN", 1, False)], [(known["TEN"][0], 1)],
                  [cash_tender(100)], approved_by=people["MGR"])
     assert ledger_counts(shop) == before
+
+
+def test_the_sales_report_is_net_of_refunds_on_the_refunds_trading_day(shop: Engine, people) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, date, datetime
+
+    from pos.reports.sales import sales_report
+
+    saturday, sunday = datetime(2026, 11, 28, 11, tzinfo=UTC), datetime(2026, 11, 29, 11, tzinfo=UTC)
+    known = variants(shop)
+    sale = complete_sale(as_staff(shop, people["AMA"], now=saturday), [(known["TRIO"][0], 3)],
+                         [card_tender(5000), cash_tender(5011)])
+    refund_sale(as_staff(shop, people["AMA"], now=sunday), sale.reference, [("TRIO", 2, True)], approved_by=people["MGR"])
+    day_one = sales_report(shop, date(2026, 11, 28))
+    assert (day_one.gross_pence, day_one.refunds_pence, day_one.by_tender) == (10011, 0, {"card": 5000, "cash": 5011})
+    day_two = sales_report(shop, date(2026, 11, 29))
+    assert (day_two.sales_count, day_two.refunds_count, day_two.refunds_pence) == (0, 1, 6674)
+    assert day_two.gross_pence == -6674 and day_two.by_tender == {"card": -5000, "cash": -1674}
+    both = sales_report(shop, date(2026, 11, 28), date(2026, 11, 29))
+    assert both.gross_pence == 3337 == sum(both.by_tender.values()) == sum(row.gross_pence for row in both.by_participant)
+    assert both.units == 1 and both.by_tender == {"card": 0, "cash": 3337}
+    assert {row.code: (row.units, row.gross_pence) for row in both.by_participant} == {
+        "AMO": (1, 1113), "KBL": (1, 1112), "RNV": (1, 1112),
+    }
+    assert both.as_json()["refunds_pence"] == 6674
