@@ -278,6 +278,63 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
                 click.echo(outcome.message)
 
 
+@cli.command()
+@click.argument("receipt")
+@click.option("--sku", required=True, help="The SKU to return, as on the receipt.")
+@click.option("--quantity", type=int, default=1, show_default=True, help="How many of that SKU come back.")
+@click.option("--damaged", is_flag=True, help="They go to damaged stock, not back on the shelf.")
+@click.option("--staff", "staff_code", required=True, help="Who is serving (their PIN is asked first).")
+@click.option("--approved-by", "approver_code", required=True, help="The manager approving (their PIN is asked next).")
+@click.option("--to", "to", type=click.Choice(["cash", "card"]),
+              help="Where the money goes (default: card first, up to what the sale paid by card, then cash).")
+@click.option("--reason", default="", help="Why, for the audit trail.")
+@click.option("--till", "till_name", default="till-1", show_default=True, help="The till the refund is made at.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--print/--no-print", "do_print", default=True, show_default=True, help="Print the refund slip.")
+@click.option("--config", type=click.Path(path_type=Path))
+@click.option("--db", help=DB_HELP)
+def refund(receipt: str, sku: str, quantity: int, damaged: bool, staff_code: str, approver_code: str, to: str | None,
+           reason: str, till_name: str, output: str, do_print: bool, config: Path | None, db: str | None) -> None:
+    """Refund QUANTITY of SKU from RECEIPT (such as till-1/000012, typed or scanned), with a manager's approval.
+
+    The refund gets its own receipt number at --till; the slip prints after it is saved.
+    """
+    from common.money import format_pence
+    from common.values import Actor
+    from pos.printing import print_refund
+    from pos.sales.references import parse_reference
+    from pos.sales.refunds import refund_sale
+
+    try:
+        reference = parse_reference(receipt)
+    except PosError as error:
+        _fail(error)
+    engine = _open(db)
+    settings = _settings(str(config) if config else None)
+    member = _sign_in(engine, staff_code, till_name)
+    approver = _approval(engine, approver_code, "A refund", till_name)
+    try:
+        done = refund_sale(
+            _unit_of_work(engine, Actor.signed_in(member, till_name)), reference, [(sku, quantity, damaged)],
+            approved_by=approver, to=to, reason=reason, store=settings.store,
+        )
+    except PosError as error:
+        _fail(error)
+    printed = print_refund(settings.printer, done.slip) if do_print else None
+    if output == "json":
+        click.echo(json.dumps({
+            "refund": str(done.reference), "original": str(done.original), "refunded_pence": done.total_pence,
+            "vat_pence": done.vat_pence, "to": done.to, "printed": printed.printed if printed else False,
+        }, indent=2))
+        if printed is not None:
+            click.echo(printed.message, err=True)
+        return
+    where = ", ".join(f"{format_pence(amount)} to {tender}" for tender, amount in done.to.items())
+    click.echo(f"Refund {done.reference} of {done.original}: {format_pence(done.total_pence)} ({where}).")
+    if printed is not None:
+        click.echo(printed.message)
+
+
 @cli.group()
 def staff() -> None:
     """The people who sign in at the tills: cashiers and managers."""

@@ -108,6 +108,16 @@ def _price_lines(connection: Connection, quantities: dict[int, int]) -> list[Pri
     ]
 
 
+def basket_total(uow: UnitOfWork, items: Sequence[tuple[int, int]]) -> int:
+    """What `items` (variant_id, quantity) cost at catalogue prices now, inside the caller's unit of work.
+
+    An exchange needs it before it writes, to know how much of the new sale the returned goods pay.
+    """
+    if not items:
+        raise PaymentError(EMPTY_BASKET)
+    return sum(line.total_pence for line in _price_lines(uow.connection, _merge_quantities(items)))
+
+
 def _next_receipt_no(connection: Connection, till_name: str) -> tuple[int, int]:
     """(till id, receipt number) for the next sale on `till_name`; the row lock keeps numbers gapless.
 

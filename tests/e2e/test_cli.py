@@ -270,7 +270,8 @@ def test_sales_report_for_a_day_without_sales_is_zeros(shop: Shop) -> None:
     quiet = (shop.day - timedelta(days=1)).isoformat()
     report = json.loads(ok(shop.report("--date", quiet, "--format", "json")))
     assert report == {
-        "date": quiet, "from": quiet, "to": quiet, "sales_count": 0, "units": 0, "gross_pence": 0,
+        "date": quiet, "from": quiet, "to": quiet, "sales_count": 0, "refunds_count": 0, "refunds_pence": 0,
+        "units": 0, "gross_pence": 0,
         "vat_pence": 0, "net_pence": 0, "by_tender": {}, "by_participant": [], "by_product": [],
     }
     rows = list(csv.reader(io.StringIO(ok(shop.report("--date", quiet, "--format", "csv")))))
