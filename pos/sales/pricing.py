@@ -224,6 +224,11 @@ def approval_needed(lines: Sequence[LinePrice], rules: DiscountRules) -> str | N
     """
     if any(line.terms.override is not None for line in lines):
         return "A price override"
+    return discount_approval_needed(lines, rules)
+
+
+def discount_approval_needed(lines: Sequence[LinePrice], rules: DiscountRules) -> str | None:
+    """The discount part of `approval_needed`: above the threshold of the sale or of a line, before discounts."""
     candidates = [(sum(line.discount_pence for line in lines), sum(line.gross_pence for line in lines))]
     candidates += [(line.discount_pence, line.gross_pence) for line in lines]
     for discount, gross in candidates:

@@ -26,7 +26,7 @@ from common.money import format_pence
 from common.values import Actor, StaffMember, Tender
 from pos.sales.basket import Basket, BasketLine
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_towards, cash_tender, cash_towards
-from pos.sales.pricing import Discount, DiscountRules, LineTerms, PriceOverride, SaleTerms, approval_needed
+from pos.sales.pricing import Discount, DiscountRules, LineTerms, PriceOverride, SaleTerms, discount_approval_needed
 from receipts.model import StoreHeader
 
 if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the printers load
@@ -391,7 +391,7 @@ class TillCore:
         """
         discount_before = self.basket.discount_pence
         change()
-        needed = approval_needed(self.basket.prices(), self.rules)
+        needed = discount_approval_needed(self.basket.prices(), self.rules)  # overrides are asked for up front
         if needed is not None and approved_by is None and self.basket.discount_pence > discount_before:
             undo()
             raise ApprovalNeeded(needed)
