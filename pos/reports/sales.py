@@ -45,6 +45,7 @@ class SalesReport:
     by_tender: dict[str, int]
     by_participant: list[ParticipantFigures]
     by_product: list[ProductFigures]
+    discount_pence: int = 0  # all discounts given on these sales (gross is after them)
 
     @property
     def net_pence(self) -> int:
@@ -61,6 +62,7 @@ class SalesReport:
             "gross_pence": self.gross_pence,
             "vat_pence": self.vat_pence,
             "net_pence": self.net_pence,
+            "discount_pence": self.discount_pence,
             "by_tender": dict(self.by_tender),
             "by_participant": [asdict(row) for row in self.by_participant],
             "by_product": [asdict(row) for row in self.by_product],
@@ -77,8 +79,9 @@ def sales_report(engine: Engine, date_from: date, date_to: date | None = None) -
     """
     last = date_to or date_from
     with read_session(engine) as session:
-        count, gross, vat = session.execute(
-            select(func.count(Sale.id), func.coalesce(func.sum(Sale.total_pence), 0), func.coalesce(func.sum(Sale.vat_pence), 0))
+        count, gross, vat, discount = session.execute(
+            select(func.count(Sale.id), func.coalesce(func.sum(Sale.total_pence), 0), func.coalesce(func.sum(Sale.vat_pence), 0),
+                   func.coalesce(func.sum(Sale.discount_pence), 0))
             .where(Sale.trading_date.between(date_from, last))
         ).one()
         tender_days = session.execute(
@@ -130,7 +133,7 @@ def sales_report(engine: Engine, date_from: date, date_to: date | None = None) -
         date_from=date_from, date_to=last, sales_count=int(count),
         units=sum(row.units for row in by_product), gross_pence=int(gross), vat_pence=int(vat),
         by_tender={tender: amount for (tender,), (amount,) in sorted(tenders.items())},
-        by_participant=by_participant, by_product=by_product,
+        by_participant=by_participant, by_product=by_product, discount_pence=int(discount),
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from common.clock import today
 from pos.staff.audit import audit_trail
 from ledger_helpers import staffed
 from test_cli import base_env
@@ -49,6 +50,17 @@ def test_a_manager_approved_15_percent_discount_paid_half_cash_half_card(
     assert _rows(shop, "SELECT s.code FROM sales JOIN staff s ON s.id = sales.staff_id") == [("AMA",)]
     [entry] = [entry for entry in audit_trail(shop) if entry.action == "discount"]
     assert (entry.staff, entry.approved_by, entry.reference) == ("AMA", "MGR", "till-1/000001")
+    again = sell(ledger_url, tmp_path, "NBH-BLA-M", "--staff", "AMA", "--discount", "2.50", "--reason", "Damaged item",
+                 "--card", pins="1357\n")
+    assert again.returncode == 0, again.stderr
+    day = today().isoformat()
+    report = subprocess.run(
+        [sys.executable, "-m", "pos", "report", "sales", "--from", day, "--to", day, "--format", "json", "--db", ledger_url],
+        cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", env=base_env(), timeout=60,
+    )
+    figures = json.loads(report.stdout)
+    assert (figures["discount_pence"], figures["gross_pence"]) == (2430 + 250, 13770 + 5250)
+    assert figures["by_tender"] == {"card": 6885 + 5250, "cash": 6885}
 
 
 def test_without_a_manager_or_with_a_cashier_as_approver_the_discount_is_refused(
