@@ -303,6 +303,24 @@ class TillCore:
             return
         self.lanes.lookups.submit(self._finder(self.engine, text), then)
 
+    def approve(self, code: str, pin: str, what: str, then: Callable[[StaffMember | Exception], None]) -> None:
+        """A manager's code and PIN for `what`, checked off the screen thread (scrypt takes ~50 ms).
+
+        `then` gets the approving manager, or the refusal (wrong PIN, not a manager, locked), which
+        the service has already written to the audit trail.
+        """
+        if self.engine is None:
+            then(PosError("The ledger is still opening. Try again in a moment."))
+            return
+        engine, actor = self.engine, self.actor
+
+        def check() -> StaffMember:
+            from pos.staff.services import approve, unit_of_work
+
+            return approve(unit_of_work(engine, actor), code, pin, what)
+
+        self.lanes.lookups.submit(check, then)
+
     @staticmethod
     def _finder(engine: LedgerHandle, text: str) -> Callable[[], list[VariantInfo]]:
         """A look-up job for the lanes: what the catalogue has for a barcode, an SKU or part of a name."""

@@ -55,13 +55,16 @@ def base_env(**extra: str) -> dict[str, str]:
 
 
 def pos(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, script: bool = False
+    *args: str, cwd: Path, env: dict[str, str] | None = None, script: bool = False, pins: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m pos ARGS` (or the installed `pos` console script) and return what it did."""
+    """Run `python -m pos ARGS` (or the installed `pos` console script) and return what it did.
+
+    `pins` are piped on standard input, one per line, as a script gives the PINs a command asks for.
+    """
     command: Sequence[str] = [str(CONSOLE_SCRIPT)] if script else [sys.executable, "-m", "pos"]
     return subprocess.run(
         [*command, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-        env=env if env is not None else base_env(), timeout=60,
+        env=env if env is not None else base_env(), timeout=60, input="".join(f"{pin}\n" for pin in pins),
     )
 
 
