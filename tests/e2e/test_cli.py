@@ -273,6 +273,7 @@ def test_sales_report_for_a_day_without_sales_is_zeros(shop: Shop) -> None:
         "date": quiet, "from": quiet, "to": quiet, "sales_count": 0, "refunds_count": 0, "refunds_pence": 0,
         "units": 0, "gross_pence": 0,
         "vat_pence": 0, "net_pence": 0, "by_tender": {}, "by_participant": [], "by_product": [],
+        "discount_pence": 0,
     }
     rows = list(csv.reader(io.StringIO(ok(shop.report("--date", quiet, "--format", "csv")))))
     assert ["total", quiet, "", "0", "0", "0", "0"] in rows
