@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from receipts.model import Receipt
-from receipts.printers import PrinterError, PrinterSettings, print_receipt
+from receipts.printers import PrinterError, PrinterSettings, print_receipt, print_refund_slip
+from receipts.refund_slip import RefundSlip
 
 
 @dataclass(frozen=True)
@@ -23,3 +24,14 @@ def print_sale_receipt(settings: PrinterSettings, receipt: Receipt) -> PrintOutc
     except PrinterError as error:
         return PrintOutcome(False, f"Receipt {receipt.reference} did not print: {error}")
     return PrintOutcome(True, f"Receipt {receipt.reference} printed ({where}).")
+
+
+def print_refund(settings: PrinterSettings, slip: RefundSlip) -> PrintOutcome:
+    """Print a refund slip after its refund committed and say what happened; never raises for a printer fault."""
+    if settings.kind == "none":
+        return PrintOutcome(False, f"Refund slip {slip.reference} not printed: no receipt printer is set up.")
+    try:
+        where = print_refund_slip(settings, slip)
+    except PrinterError as error:
+        return PrintOutcome(False, f"Refund slip {slip.reference} did not print: {error}")
+    return PrintOutcome(True, f"Refund slip {slip.reference} printed ({where}).")

@@ -21,12 +21,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from common.errors import LedgerBusy, PaymentError, PosError
+from common.errors import LedgerBusy, NotAllowed, PaymentError, PosError
 from common.money import format_pence
 from common.values import Actor, StaffMember, Tender
 from pos.sales.basket import Basket, BasketLine
-from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_tender, cash_tender
-from pos.sales.pricing import PricedLine, build_receipt
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_towards, cash_tender, cash_towards
+from pos.sales.pricing import (
+    Discount, DiscountRules, LineTerms, PriceOverride, PricedLine, SaleTerms, build_receipt,
+    discount_approval_needed,
+)
 from receipts.model import StoreHeader
 
 if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the printers load
@@ -151,18 +154,40 @@ Event = (
 )
 
 
+class ApprovalNeeded(NotAllowed):
+    """A discount or price override a manager must approve: the face asks for one, then calls again with them."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"{what} needs a manager's approval: ask a manager to approve it with their code and PIN.")
+
+
 @dataclass(frozen=True)
 class PendingSale:
-    """A paid basket on its way into the ledger."""
+    """A paid basket on its way into the ledger, with its discounts and who approved them."""
 
     number: int  # this till session's count, to tell pending sales apart
     lines: tuple[BasketLine, ...]
-    tender: Tender
+    tenders: tuple[Tender, ...]
+    discount: Discount | None = None  # the basket discount
+    approved_by: StaffMember | None = None
     served_by: Actor | None = None  # who took payment: the till may be locked and someone else signed in meanwhile
 
     @property
     def items(self) -> list[tuple[int, int]]:
         return [(line.variant.variant_id, line.quantity) for line in self.lines]
+
+    @property
+    def total_pence(self) -> int:
+        return sum(tender.amount_pence for tender in self.tenders)
+
+    @property
+    def change_pence(self) -> int:
+        return sum(tender.change_pence for tender in self.tenders)
+
+    def terms(self, rules: DiscountRules) -> SaleTerms:
+        basket = Basket(list(self.lines), self.discount)
+        return SaleTerms(basket.line_terms(), self.discount, self.approved_by, rules)
 
 
 @dataclass(frozen=True)
@@ -199,6 +224,9 @@ class TillCore:
     open_problem: str = ""  # why the ledger did not open, for a sign-in tried meanwhile
     training: bool = False  # practice sales: priced and printed as TRAINING, never written to the ledger
     _training_sales: int = 0
+    rules: DiscountRules = field(default_factory=DiscountRules)  # the configured discount threshold and reasons
+    tenders: list[Tender] = field(default_factory=list)  # paid so far towards the basket (split tender)
+    approved_by: StaffMember | None = None  # the manager who approved the basket's discounts or overrides
     _early_scans: list[str] = field(default_factory=list)
     _sales_taken: int = 0
     _looking_up: int = 0  # scans handed to the look-up lane whose answer has not come back
@@ -352,6 +380,24 @@ class TillCore:
             return
         self.lanes.lookups.submit(self._finder(self.engine, text), then)
 
+    def approve(self, code: str, pin: str, what: str, then: Callable[[StaffMember | Exception], None]) -> None:
+        """A manager's code and PIN for `what`, checked off the screen thread (scrypt takes ~50 ms).
+
+        `then` gets the approving manager, or the refusal (wrong PIN, not a manager, locked), which
+        the service has already written to the audit trail.
+        """
+        if self.engine is None:
+            then(PosError("The ledger is still opening. Try again in a moment."))
+            return
+        engine, actor = self.engine, self.actor
+
+        def check() -> StaffMember:
+            from pos.staff.services import approve, unit_of_work
+
+            return approve(unit_of_work(engine, actor), code, pin, what)
+
+        self.lanes.lookups.submit(check, then)
+
     @staticmethod
     def _finder(engine: LedgerHandle, text: str) -> Callable[[], list[VariantInfo]]:
         """A look-up job for the lanes: what the catalogue has for a barcode, an SKU or part of a name."""
@@ -385,40 +431,164 @@ class TillCore:
         self.basket.remove(index)
         self._say(BasketChanged(f"Removed {label}."))
 
+    # --- discounts and price overrides ---------------------------------------------------------
+
+    def discount_line(self, index: int, discount: Discount | None, approved_by: StaffMember | None = None) -> None:
+        """Give the line its own discount (None takes it off). ApprovalNeeded if above the threshold without a manager."""
+        line = self.basket.lines[index]
+        if discount is not None:
+            discount.check_reason(self.rules)
+        before = line.terms
+        self._change_terms(
+            lambda: self.basket.set_terms(index, LineTerms(before.override, discount)),
+            lambda: self.basket.set_terms(index, before),
+            approved_by,
+        )
+        words = f"{discount.label} on {line.variant.label}" if discount else f"Discount taken off {line.variant.label}"
+        self._say(BasketChanged(f"{words}.", index))
+
+    def discount_basket(self, discount: Discount | None, approved_by: StaffMember | None = None) -> None:
+        """Discount the whole basket (None takes it off), spread over the lines by their amounts."""
+        if self.basket.is_empty():
+            raise NotAllowed(f"{EMPTY_BASKET[:-1]} before giving a discount.")
+        if discount is not None:
+            discount.check_reason(self.rules)
+        before = self.basket.discount
+        self._change_terms(
+            lambda: self.basket.set_discount(discount), lambda: self.basket.set_discount(before), approved_by,
+        )
+        self._say(BasketChanged(f"Basket {discount.label}." if discount else "Basket discount taken off."))
+
+    def override_price(self, index: int, override: PriceOverride | None, approved_by: StaffMember | None = None) -> None:
+        """Charge a new unit price on the line (None: back to the catalogue's); always needs a manager."""
+        line = self.basket.lines[index]
+        if override is not None:
+            override.check(self.rules, line.variant.label)
+            if approved_by is None:
+                raise ApprovalNeeded("A price override")
+        before = line.terms
+        self._change_terms(
+            lambda: self.basket.set_terms(index, LineTerms(override, before.discount)),
+            lambda: self.basket.set_terms(index, before),
+            approved_by,
+        )
+        words = (
+            f"{line.variant.label} now {format_pence(override.unit_price_pence)} ({override.reason})" if override
+            else f"{line.variant.label} back to {format_pence(line.variant.price_pence)}"
+        )
+        self._say(BasketChanged(f"{words}.", index))
+
+    def _change_terms(self, change: Callable[[], None], undo: Callable[[], None], approved_by: StaffMember | None) -> None:
+        """Make a change to the basket's discounts or prices, keeping it only if it needs no approval or has one.
+
+        A change that makes the discounts larger while they need a manager needs one now (taking a
+        discount off never does). The service checks again when the sale is recorded.
+        """
+        discount_before = self.basket.discount_pence
+        change()
+        needed = discount_approval_needed(self.basket.prices(), self.rules)  # overrides are asked for up front
+        if needed is not None and approved_by is None and self.basket.discount_pence > discount_before:
+            undo()
+            raise ApprovalNeeded(needed)
+        if approved_by is not None:
+            self.approved_by = approved_by
+
     # --- paying -------------------------------------------------------------------------------
 
-    def cash(self, tendered_pence: int | None = None) -> Tender:
-        """The cash tender for the basket (None: the exact amount); PaymentError if it cannot pay it."""
-        self._check_payable()
-        return cash_tender(self.basket.total_pence, tendered_pence)
+    @property
+    def paid_pence(self) -> int:
+        return sum(tender.amount_pence for tender in self.tenders)
 
-    def card(self) -> Tender:
+    @property
+    def left_to_pay_pence(self) -> int:
+        return self.basket.total_pence - self.paid_pence
+
+    def cash(self, tendered_pence: int | None = None) -> Tender:
+        """Cash for all that is left to pay (None: the exact amount); PaymentError if it cannot pay it."""
         self._check_payable()
-        return card_tender(self.basket.total_pence)
+        return cash_tender(self.left_to_pay_pence, tendered_pence)
+
+    def cash_part(self, tendered_pence: int) -> Tender:
+        """Cash towards what is left: less pays that much (split tender), more pays the rest with change."""
+        self._check_payable()
+        return cash_towards(self.left_to_pay_pence, tendered_pence)
+
+    def card(self, amount_pence: int | None = None) -> Tender:
+        """A card payment of what is left (or part of it: never more, change is only given from cash)."""
+        self._check_payable()
+        return card_towards(self.left_to_pay_pence, amount_pence)
 
     def _check_payable(self) -> None:
         if self.basket.is_empty():
             raise PaymentError(EMPTY_BASKET)
         if self.engine is None:
             raise PaymentError("The ledger is still opening. Take payment again in a moment.")
+        if self.left_to_pay_pence < 0:
+            raise PaymentError(
+                f"The payments taken ({format_pence(self.paid_pence)}) are more than the total of "
+                f"{format_pence(self.basket.total_pence)}. Remove a payment and take it again."
+            )
 
     def pay(self, tender: Tender) -> PendingSale:
-        """Take the basket as paid by `tender`: it saves in the background while the next sale starts.
+        """Take the rest of the basket as paid by `tender`: it saves in the background while the next sale starts.
 
         The sale is retried for as long as the ledger is busy and is never dropped; if the ledger
         refuses it (a price changed, say), its items come back into the basket.
         """
-        if tender.amount_pence != self.basket.total_pence:
-            raise PaymentError(
-                f"The payment of {format_pence(tender.amount_pence)} does not match the total of "
-                f"{format_pence(self.basket.total_pence)}. Take payment again."
+        if tender.amount_pence != self.left_to_pay_pence:
+            due = f"the {format_pence(self.left_to_pay_pence)} left to pay" if self.tenders else (
+                f"the total of {format_pence(self.basket.total_pence)}"
             )
+            raise PaymentError(
+                f"The payment of {format_pence(tender.amount_pence)} does not match {due}. Take payment again."
+            )
+        pending = self.add_tender(tender)
+        assert pending is not None
+        return pending
+
+    def add_tender(self, tender: Tender) -> PendingSale | None:
+        """Take one payment towards the basket; once the payments cover the total the sale is saved (returned)."""
         self._check_payable()
+        left = self.left_to_pay_pence
+        fits = 0 < tender.amount_pence <= left or tender.amount_pence == left == 0  # a free basket is "paid" by £0
+        if not fits or tender.tendered_pence < tender.amount_pence:
+            raise PaymentError(
+                f"A {tender.tender} payment of {format_pence(tender.amount_pence)} does not fit the "
+                f"{format_pence(left)} left to pay. Take payment again."
+            )
+        if tender.change_pence and tender.tender != "cash":
+            raise PaymentError("Change is only given from cash. Take at most what is left on the card.")
+        self.tenders.append(tender)
+        if tender.amount_pence < left:
+            self._say(BasketChanged(
+                f"Paid {format_pence(tender.amount_pence)} by {tender.tender}; "
+                f"{format_pence(self.left_to_pay_pence)} left to pay (F5 cash, F6 card)."
+            ))
+            return None
+        return self._complete()
+
+    def remove_tender(self, index: int = -1) -> Tender:
+        """Take back a payment not yet completed (the last one by default): hand the cash back or refund the card."""
+        if not self.tenders:
+            raise PaymentError("No payment has been taken for this basket.")
+        removed = self.tenders.pop(index)
+        self._say(BasketChanged(
+            f"Removed the {removed.tender} payment of {format_pence(removed.amount_pence)}; "
+            f"{format_pence(self.left_to_pay_pence)} left to pay."
+        ))
+        return removed
+
+    def _complete(self) -> PendingSale:
         if self.training:
-            return self._practice_sale(tender)
+            return self._practice_sale()
         self._sales_taken += 1
-        pending = PendingSale(self._sales_taken, tuple(self.basket.lines), tender, self.actor)
+        pending = PendingSale(
+            self._sales_taken, tuple(self.basket.lines), tuple(self.tenders), self.basket.discount, self.approved_by,
+            self.actor,
+        )
         self.basket = Basket()
+        self.tenders = []
+        self.approved_by = None
         self.pending.append(pending)
         self._say(SaleSaving(pending))
         self.lanes.sales.submit(lambda: self._save(pending), lambda result: self._saved(pending, result))
@@ -434,7 +604,9 @@ class TillCore:
         told = False
         while True:
             try:
-                return complete_sale(uow, pending.items, [pending.tender], store=self.store)
+                return complete_sale(
+                    uow, pending.items, list(pending.tenders), store=self.store, terms=pending.terms(self.rules),
+                )
             except LedgerBusy:
                 if not told:
                     self.lanes.sales.notify(lambda: self._say(SaleSaving(pending, busy=True)))
@@ -479,24 +651,30 @@ class TillCore:
     def _restore(self, pending: PendingSale, current: dict[int, VariantInfo]) -> None:
         """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans."""
         self.basket.put_back(
-            [BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity) for line in pending.lines]
+            [
+                BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity, line.terms)
+                for line in pending.lines
+            ],
+            pending.discount,
         )
+        self.approved_by = self.approved_by or pending.approved_by
 
     # --- training -----------------------------------------------------------------------------
 
-    def _practice_sale(self, tender: Tender) -> PendingSale:
-        """A sale in training: priced as a real one and printed as TRAINING, but nothing reaches the ledger
-        (no stock, takings, attribution, receipt number or report)."""
+    def _practice_sale(self) -> PendingSale:
+        """A sale in training: priced as a real one (discounts too) and printed as TRAINING, but nothing
+        reaches the ledger (no stock, takings, attribution, receipt number or report)."""
         from common.clock import local_time
 
         self._training_sales += 1
-        lines = tuple(self.basket.lines)
-        pending = PendingSale(0, lines, tender, self.actor)
+        pending = PendingSale(0, tuple(self.basket.lines), tuple(self.tenders), self.basket.discount, None, self.actor)
+        lines = _practice_lines(self.basket)
         self.basket = Basket()
+        self.tenders = []
+        self.approved_by = None
         when = local_time(self.actor.clock())
         receipt = replace(
-            build_receipt(self.store, self.till, self._training_sales, when, self.actor.name,
-                          [_practice_line(line) for line in lines], [tender]),
+            build_receipt(self.store, self.till, self._training_sales, when, self.actor.name, lines, pending.tenders),
             training=True,
         )
         sale = CompletedSale(0, self.till, self._training_sales, when, receipt.total_pence, receipt.vat_pence,
@@ -558,6 +736,11 @@ class TillCore:
         if self.basket.is_empty():
             self._say(Problem("The basket is empty: there is nothing to cancel."))
             return
+        try:
+            self._check_no_payment_taken()
+        except PaymentError as error:
+            self._say(Problem(str(error)))
+            return
         lines = tuple(self.basket.lines)
         summary = "; ".join(f"{line.quantity} x {line.variant.label} {line.variant.sku}" for line in lines)
         summary += f" ({format_pence(self.basket.total_pence)})"
@@ -590,6 +773,12 @@ class TillCore:
 
         self._manager_job(job, self._manager_done("The old parked baskets were not cleared"))
 
+    def _check_no_payment_taken(self) -> None:
+        if self.tenders:
+            raise PaymentError(
+                "Part of this basket is paid already: finish the sale, or remove the payment first (hand it back)."
+            )
+
     def _manager_uow(self) -> Any:
         from pos.staff.services import unit_of_work
 
@@ -619,12 +808,13 @@ class TillCore:
         """
         try:
             self._check_payable()
+            self._check_no_payment_taken()
         except PaymentError as error:
             self._say(Problem(str(error)))
             return
         from pos.sales.parking import ParkedItem
 
-        lines = tuple(self.basket.lines)
+        lines, discount = tuple(self.basket.lines), self.basket.discount
         items = [
             ParkedItem(line.variant.variant_id, line.quantity, line.variant.sku, line.variant.label, line.variant.price_pence)
             for line in lines
@@ -641,7 +831,7 @@ class TillCore:
 
         def done(result: int | Exception) -> None:
             if isinstance(result, Exception):
-                self.basket.put_back(lines)
+                self.basket.put_back(lines, discount)
                 self._say(Problem(_plain(result, "The basket was not parked") + " Its items are back in the basket."))
                 return
             units = sum(line.quantity for line in lines)
@@ -721,14 +911,19 @@ class TillCore:
         self._say(ReceiptPrinted(result))
 
 
-def _practice_line(line: BasketLine) -> PricedLine:
-    """A basket line priced for a training slip, as the ledger would price it (designers are not looked up)."""
-    variant = line.variant
-    return PricedLine(
-        variant_id=variant.variant_id, product_id=0, sku=variant.sku, description=variant.name, size=variant.size,
-        colour=variant.colour, quantity=line.quantity, unit_price_pence=variant.price_pence,
-        vat_rate_bp=variant.vat_rate_bp, designers=(),
-    )
+def _practice_lines(basket: Basket) -> list[PricedLine]:
+    """The basket priced for a training slip as the ledger would price it (designers are not looked up)."""
+    return [
+        PricedLine(
+            variant_id=line.variant.variant_id, product_id=0, sku=line.variant.sku, description=line.variant.name,
+            size=line.variant.size, colour=line.variant.colour, quantity=line.quantity,
+            unit_price_pence=price.unit_price_pence, vat_rate_bp=line.variant.vat_rate_bp, designers=(),
+            discount_pence=price.discount_pence, discount_label=price.discount_label,
+            list_price_pence=price.list_price_pence if price.terms.override else None,
+            price_reason=price.terms.override.reason if price.terms.override else "",
+        )
+        for line, price in zip(basket.lines, basket.prices(), strict=True)
+    ]
 
 
 def _sign_in_job(uow: Any, code: str, pin: str) -> StaffMember:

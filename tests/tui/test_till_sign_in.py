@@ -138,16 +138,16 @@ async def test_a_sale_saving_when_the_till_locks_keeps_who_served_it(
 
 
 async def test_the_till_locks_itself_after_the_idle_time(make_app: Callable[..., TillApp]) -> None:
-    app = make_app(signed_in=None, lock_after_s=0.6)  # the idle time is injectable; the default is 5 minutes
+    app = make_app(signed_in=None, lock_after_s=1.5)  # the idle time is injectable; the default is 5 minutes
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot)
         await sign_in(pilot, DEMO_CASHIER[0], DEMO_CASHIER[3])  # the idle time counts from here
         await scan(pilot, TEE_WHITE_M)
-        for _ in range(4):  # keys keep it open
+        for _ in range(8):  # keys keep it open
             await pilot.pause(0.25)
             await pilot.press("escape")
         assert not isinstance(app.screen, SignInScreen)
-        await pilot.pause(1.0)
+        await pilot.pause(2.5)
         assert isinstance(app.screen, SignInScreen)
         assert app.core.serving is None
         await sign_in(pilot, DEMO_CASHIER[0], DEMO_CASHIER[3])

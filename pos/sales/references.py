@@ -1,0 +1,63 @@
+"""Receipt references as a cashier types or scans them, and finding the sale they name.
+
+A receipt prints its reference (`till-1/000012`) in words and as a Code128 barcode of the same
+text, so typing it and scanning it give the same string.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, bindparam, select
+
+from common.errors import NotAllowed, PosError
+from common.values import ReceiptRef
+from pos.sales.models import Refund, Sale, Till
+
+_REFERENCE = re.compile(r"\s*(?P<till>[A-Za-z0-9_-]{1,20})\s*/\s*(?P<number>[0-9]{1,9})\s*", re.ASCII)
+
+
+class UnknownReceipt(PosError):
+    def __init__(self, ref: ReceiptRef) -> None:
+        super().__init__(f"There is no receipt {ref} in the ledger. Check the till name and the receipt number.")
+
+
+def parse_reference(text: str) -> ReceiptRef:
+    """`till-1/000012` (typed, or read from the receipt's barcode) as a ReceiptRef; else NotAllowed."""
+    match = _REFERENCE.fullmatch(text)
+    if match is None:
+        shown = text if len(text) <= 30 else f"{text[:30]}…"
+        raise NotAllowed(f"'{shown}' is not a receipt reference. Scan the receipt's barcode or type it as till-1/000012.")
+    return ReceiptRef(match["till"], int(match["number"]))
+
+
+_SALE = (
+    select(Sale.id)
+    .join(Till, Till.id == Sale.till_id)
+    .where(Till.name == bindparam("till"), Sale.receipt_no == bindparam("number"))
+)
+_LOCKED_SALE = _SALE.with_for_update(of=Sale.__table__)
+_REFUND = (
+    select(Refund.id).join(Till, Till.id == Refund.till_id)
+    .where(Till.name == bindparam("till"), Refund.receipt_no == bindparam("number"))
+)
+
+
+def find_sale_id(connection: Connection, reference: ReceiptRef, *, lock: bool = False) -> int:
+    """The id of sale `reference`; a refund slip's reference or an unknown one is refused in words.
+
+    `lock` takes the sale's row lock (PostgreSQL), so two tills refunding the same sale at once
+    count each other's returns; SQLite's BEGIN IMMEDIATE serialises them already.
+    """
+    found = connection.execute(_LOCKED_SALE if lock else _SALE, {"till": reference.till, "number": reference.number})
+    sale_id = found.scalar()
+    if sale_id is not None:
+        return int(sale_id)
+    if find_refund_id(connection, reference) is not None:
+        raise NotAllowed(f"{reference} is a refund slip, not a sale. Scan or type the original sale's receipt.")
+    raise UnknownReceipt(reference)
+
+
+def find_refund_id(connection: Connection, reference: ReceiptRef) -> int | None:
+    found = connection.execute(_REFUND, {"till": reference.till, "number": reference.number}).scalar()
+    return None if found is None else int(found)
