@@ -27,6 +27,7 @@ _SALE_COMMANDS = (
     ("Last sale", "Show the last sale's change and receipt (F9)", "last_receipt"),
     ("Park basket", "Put the basket aside for later, on any till (Ctrl+O)", "park"),
     ("Recall basket", "Bring back a parked basket (Ctrl+R)", "recall"),
+    ("Manager menu", "No sale, cancel basket, training, old parked baskets: a manager's PIN (F12)", "manager_menu"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
 )
 # The till's own actions, on every screen: (title, help, action).

@@ -25,11 +25,13 @@ from pos.sales.till_core import (
     LedgerFailed,
     LedgerOpened,
     Problem,
+    ManagerActionDone,
     ReceiptPrinted,
     SaleCompleted,
     SaleRefused,
     SaleSaving,
     TillCore,
+    TrainingChanged,
 )
 from pos.tui.lanes import LaneDone, worker_lanes
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
@@ -42,6 +44,7 @@ from pos.tui.widgets.scan_input import ScanInput
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from common.values import StaffMember
     from inventory.catalog import VariantInfo
     from pos.sales.till_core import LedgerHandle
 
@@ -64,6 +67,7 @@ class SaleScreen(Screen[None]):
         Binding("f9", "last_receipt", "Receipt"),
         Binding("ctrl+o", "park", "Park"),
         Binding("ctrl+r", "recall", "Recall"),
+        Binding("f12", "manager_menu", "Manager"),
         Binding("up", "cursor(-1)", "Line up", key_display="↑", group=_LINE),
         Binding("down", "cursor(1)", "Line down", key_display="↓", group=_LINE),
         Binding("pageup", "scroll_receipt(-1)", "Scroll up", key_display="PgUp", group=_RECEIPT),
@@ -103,6 +107,11 @@ class SaleScreen(Screen[None]):
         if self._ledger_label:
             parts.append(self._ledger_label)
         return " · ".join(parts)
+
+    def _show_training(self, on: bool) -> None:
+        """Training shows plainly: the header turns red and says so."""
+        self.query_one("#header-bar", Horizontal).set_class(on, "training")
+        self.query_one("#app-title", Label).update(f"TRAINING - {self._title}: practice, recorded nowhere" if on else self._title)
 
     def show_serving(self) -> None:
         """Someone signed in: the header shows who is serving now."""
@@ -163,7 +172,10 @@ class SaleScreen(Screen[None]):
                 self.query_one("#last-sale", LastSalePanel).show(sale, RECEIPT_PREVIEW_WIDTH)
                 if basket_empty:
                     self._show_panel("last-sale")
-                self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
+                if sale.receipt.training:
+                    self._say("Training sale: nothing was recorded." + (" Printing the TRAINING slip..." if self.core.printer else ""))
+                else:
+                    self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
             case SaleRefused(message=message):
                 self._ledger_busy = self._ledger_busy and bool(self.core.pending)
                 self._show_panel("basket")
@@ -171,6 +183,11 @@ class SaleScreen(Screen[None]):
                 self._say(message, error=True)
             case ReceiptPrinted(outcome=outcome):
                 self._say(outcome.message, error=not outcome.printed)
+            case TrainingChanged(on=on, message=message):
+                self._show_training(on)
+                self._say(message)
+            case ManagerActionDone(message=message):
+                self._say(message)
 
     @property
     def _table(self) -> BasketTable:
@@ -327,3 +344,32 @@ class SaleScreen(Screen[None]):
                 self.core.recall(parked_id)
 
         self.app.push_screen(ParkedModal(self.core), recall)
+
+    def action_manager_menu(self) -> None:
+        """F12: a manager's code and PIN, then the manager menu; the choice runs with that manager's approval."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        from pos.tui.screens.approval import ApprovalModal
+        from pos.tui.screens.manager_menu import ManagerMenuModal
+
+        def approved(manager: StaffMember | None) -> None:
+            if manager is None:
+                self._focus_scan()
+                return
+            self.app.push_screen(
+                ManagerMenuModal(manager.name, self.core.training), lambda choice: self._manager_choice(choice, manager)
+            )
+
+        self.app.push_screen(ApprovalModal(self.core, "The manager menu"), approved)
+
+    def _manager_choice(self, choice: str | None, manager: StaffMember) -> None:
+        self._focus_scan()
+        if choice == "no_sale":
+            self.core.no_sale(manager)
+        elif choice == "cancel_basket":
+            self.core.cancel_basket(manager)
+        elif choice == "training":
+            self.core.set_training(not self.core.training, manager)
+        elif choice == "clear_parked":
+            self.core.clear_stale_parked(manager)
