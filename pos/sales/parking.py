@@ -67,11 +67,13 @@ class ParkedInfo:
         more = f" and {len(self.items) - 1} more" if len(self.items) > 1 else ""
         return f"{first}{more}"
 
-    def describe(self) -> str:
+    def describe(self, width: int = 64) -> str:
+        """One line for the recall list: when, where, by whom, how much, what (cut to `width`)."""
         units = f"{self.units} item{'s' if self.units != 1 else ''}"
-        who = f" by {self.staff}" if self.staff else ""
-        return (f"{self.parked_at:%H:%M} {self.till}{who}: {units}, {format_pence(self.total_pence)} "
-                f"({self.summary}){' - ' + self.note if self.note else ''}")
+        who = f" {self.staff}" if self.staff else ""
+        text = (f"{self.parked_at:%H:%M} {self.till}{who}: {units} {format_pence(self.total_pence)} "
+                f"{self.summary}{' - ' + self.note if self.note else ''}")
+        return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def park_basket(uow: UnitOfWork, items: Sequence[ParkedItem], note: str = "") -> int:

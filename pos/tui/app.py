@@ -51,7 +51,7 @@ class TillApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+l", "lock", "Lock", priority=True),
-        Binding("f1", "help", "Help"),
+        Binding("f1", "help", "Help"),  # the sale screen shows it first in its footer
     ]
 
     def __init__(

@@ -13,21 +13,19 @@ from pos.tui.widgets.footer import TillFooter
 
 # (key, what it does) in the order a sale goes. Add a row with every new key.
 TILL_KEYS: tuple[tuple[str, str], ...] = (
-    ("scan / type + Enter", "add what was scanned, or search names"),
+    ("scan / type, Enter", "add a barcode or SKU, or search design names"),
     ("F2", "search by name, SKU or colour"),
-    ("↑ / ↓", "choose a basket line"),
-    ("F7 / F8", "change the chosen line's quantity / remove it"),
-    ("F5", "cash: type what was handed over, a note key (1-4), or Enter for exact"),
+    ("Up Down  F7  F8", "choose a line; change its quantity; remove it"),
+    ("F5", "cash: amount handed over, F2-F4 notes, Enter exact"),
     ("F6", "card, taken on the card terminal"),
-    ("F9", "the last sale's change and receipt (PgUp / PgDn scroll)"),
-    ("Ctrl+O", "park the basket (a customer tries another size)"),
-    ("Ctrl+R", "recall a parked basket, from any till"),
-    ("F12", "manager menu: no sale, cancel basket, training, clear old parked baskets"),
-    ("Ctrl+L", "lock the till; the basket is kept for whoever signs in"),
+    ("F9", "last sale's change and receipt (PgUp PgDn scroll)"),
+    ("F12", "manager: no sale, cancel basket, training, ..."),
+    ("Ctrl+O / Ctrl+R", "park the basket / recall a parked one (any till)"),
+    ("Ctrl+L", "lock; the basket is kept for whoever signs in"),
     ("Ctrl+P", "command palette: every action by name"),
     ("Esc", "clear the message, or close a dialog"),
-    ("F1", "this help"),
     ("Ctrl+Q", "quit (asks first if a basket would be left)"),
+    ("F1", "this help"),
 )
 
 
@@ -35,11 +33,11 @@ def keys_table(demo_manager: tuple[str, str, str, str] | None) -> Table:
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column(style="bold", no_wrap=True, width=20)
     table.add_column(ratio=1)
-    for key, does in TILL_KEYS:
-        table.add_row(key, does)
     if demo_manager is not None:
         code, name, _role, pin = demo_manager
-        table.add_row("Demo manager", f"{name}: code {code}, PIN {pin} (approves F12 actions)")
+        table.add_row("Demo manager", f"{name}: code {code}, PIN {pin} (for F12)")
+    for key, does in TILL_KEYS:
+        table.add_row(key, does)
     return table
 
 

@@ -56,7 +56,7 @@ class ParkedModal(ModalScreen["int | None"]):
             return
         self._baskets = result
         listing = self.query_one("#parked-list", OptionList)
-        listing.add_options([Option(Text(basket.describe()[:70])) for basket in result])
+        listing.add_options([Option(Text(basket.describe())) for basket in result])
         if result:
             listing.highlighted = 0
         message.update("" if result else "No basket is parked. Esc goes back.")
