@@ -152,3 +152,24 @@ async def test_the_till_locks_itself_after_the_idle_time(make_app: Callable[...,
         assert app.core.serving is None
         await sign_in(pilot, DEMO_CASHIER[0], DEMO_CASHIER[3])
         assert basket_lines(app) == [("RLT-WHI-M", 1)]
+
+
+async def test_the_demo_help_and_readme_give_the_demo_managers_code_and_pin(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import html
+
+    from pos.demo import demo_till
+
+    code, _name, _role, pin = DEMO_MANAGER
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"code `{code}`, PIN `{pin}`" in readme
+    monkeypatch.chdir(tmp_path)
+    app = demo_till()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        assert app.core.serving is not None and app.core.serving.code == DEMO_CASHIER[0]  # no sign-in in the demo
+        await pilot.press("f1")
+        await pilot.pause()
+        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert f"code {code}, PIN {pin}" in shown
