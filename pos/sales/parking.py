@@ -67,7 +67,7 @@ class ParkedInfo:
         more = f" and {len(self.items) - 1} more" if len(self.items) > 1 else ""
         return f"{first}{more}"
 
-    def describe(self, width: int = 64) -> str:
+    def describe(self, width: int = 60) -> str:
         """One line for the recall list: when, where, by whom, how much, what (cut to `width`)."""
         units = f"{self.units} item{'s' if self.units != 1 else ''}"
         who = f" {self.staff}" if self.staff else ""

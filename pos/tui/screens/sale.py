@@ -59,7 +59,7 @@ class SaleScreen(Screen[None]):
     """One sale at a time. The scan field always has the keyboard; every other action is a key."""
 
     BINDINGS = [
-        Binding("f1", "app.help", "Help"),  # first in the footer: help lists every key
+        Binding("f1", "help", "Help"),  # first in the footer: help lists every key
         Binding("f2", "search", "Search"),
         Binding("f5", "cash", "Cash"),
         Binding("f6", "card", "Card"),
@@ -346,6 +346,9 @@ class SaleScreen(Screen[None]):
                 self.core.recall(parked_id)
 
         self.app.push_screen(ParkedModal(self.core), recall)
+
+    def action_help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]
 
     def action_manager_menu(self) -> None:
         """F12: a manager's code and PIN, then the manager menu; the choice runs with that manager's approval."""
