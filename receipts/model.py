@@ -45,6 +45,8 @@ class Receipt:
     payments: tuple[Tender, ...]
     change_pence: int = 0
     staff: str = ""
+    copy: bool = False  # a reprint: marked COPY at the top and bottom
+    gift: bool = False  # a gift receipt: what was bought and the return proof, no prices or payments
 
     @property
     def reference(self) -> ReceiptRef:

@@ -7,23 +7,47 @@ reprints too.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from dataclasses import replace
 
 from sqlalchemy import Engine, bindparam, func, select
 
 from common.clock import local_time
 from common.errors import PosError
 from common.values import ReceiptRef, Tender
+from inventory.db import UnitOfWork
 from inventory.models import Participant
 from pos.sales.checkout import CompletedSale
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
 from pos.sales.pricing import Designer, PricedLine, build_receipt
-from receipts.model import StoreHeader
+from pos.sales.tills import TILL_NAME_MAX
+from pos.staff.audit import record
+from receipts.model import Receipt, StoreHeader
 
 
 class UnknownReceipt(PosError):
     def __init__(self, ref: ReceiptRef) -> None:
         super().__init__(f"There is no receipt {ref} in the ledger. Check the till name and the receipt number.")
+
+
+class NotAReceiptReference(PosError):
+    def __init__(self, text: str) -> None:
+        shown = text if len(text) <= 30 else text[:29] + "…"
+        super().__init__(
+            f"'{shown}' is not a receipt reference. Scan the receipt's barcode or type it as printed, like till-1/000012."
+        )
+
+
+_REFERENCE = re.compile(rf"(?:([A-Za-z0-9_-]{{1,{TILL_NAME_MAX}}})/)?([0-9]{{1,9}})", re.ASCII)
+
+
+def parse_receipt_ref(text: str, till: str) -> ReceiptRef:
+    """`till-1/000012` as printed (or scanned from its barcode); a bare number is a receipt of `till`."""
+    match = _REFERENCE.fullmatch(text.strip())
+    if match is None:
+        raise NotAReceiptReference(text.strip())
+    return ReceiptRef(match.group(1) or till, int(match.group(2)))
 
 
 _SALE = (
@@ -88,3 +112,20 @@ def last_sale(engine: Engine, till: str, store: StoreHeader) -> CompletedSale | 
     with engine.connect() as connection:
         number = connection.execute(_LAST_NUMBER, {"till": till}).scalar()
     return None if number is None else receipt_for(engine, ReceiptRef(till, number), store)
+
+
+def reprint_receipt(uow: UnitOfWork, ref: ReceiptRef, store: StoreHeader, *, gift: bool = False) -> Receipt:
+    """Receipt `ref` again, rebuilt from the ledger: marked COPY, or as a gift receipt without prices.
+
+    The reprint is recorded in the audit trail ("reprint" or "gift_receipt", with the reference) and
+    committed before the caller prints it, so every copy asked for is on record, printed or not.
+    An unknown reference records nothing.
+    """
+    receipt = receipt_for(uow.engine, ref, store).receipt
+    with uow:
+        if gift:
+            record(uow, "gift_receipt", f"Gift receipt (no prices) for receipt {ref}", reference=str(ref))
+        else:
+            record(uow, "reprint", f"Reprinted receipt {ref}, marked COPY", reference=str(ref))
+        uow.commit()
+    return replace(receipt, gift=True) if gift else replace(receipt, copy=True)
