@@ -17,11 +17,14 @@ from pos.tui.screens.sale import SaleScreen
 # Command-palette entries for the sale screen's actions: (title, help, action).
 _SALE_COMMANDS = (
     ("Search", "Find an item by name, SKU or colour (F2)", "search"),
+    ("Product lookup", "Stock by size and colour, and who designed it (F11)", "lookup"),
     ("Cash", "Take cash for the basket (F5)", "cash"),
     ("Card", "Take a card payment for the basket (F6)", "card"),
     ("Quantity", "Change the quantity of the selected line (F7)", "quantity"),
     ("Remove line", "Remove the selected line from the basket (F8)", "remove"),
     ("Last sale", "Show the last sale's change and receipt (F9)", "last_receipt"),
+    ("Reprint receipt", "Print a receipt again, marked COPY (Ctrl+O)", "reprint_copy"),
+    ("Gift receipt", "Print a gift receipt, without prices (Ctrl+G)", "gift_receipt"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
 )
 

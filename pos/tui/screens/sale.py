@@ -32,7 +32,9 @@ from pos.sales.till_core import (
     TillCore,
 )
 from pos.tui.lanes import LaneDone, worker_lanes
+from pos.tui.screens.lookup import LookupScreen
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
+from pos.tui.screens.reprint import ReprintModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
 from pos.tui.widgets.last_sale import LastSalePanel
@@ -41,7 +43,9 @@ from pos.tui.widgets.scan_input import ScanInput
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from common.values import ReceiptRef
     from inventory.catalog import VariantInfo
+    from pos.printing import PrintOutcome
     from pos.sales.till_core import LedgerHandle
 
 READY = "Scan an item, or type part of a name and press Enter."
@@ -61,6 +65,10 @@ class SaleScreen(Screen[None]):
         Binding("f7", "quantity", "Qty"),
         Binding("f8", "remove", "Remove"),
         Binding("f9", "last_receipt", "Receipt"),
+        Binding("f11", "lookup", "Lookup"),
+        Binding("ctrl+o", "reprint_copy", "Copy", key_display="^o"),  # the receipt on the last-sale panel
+        Binding("ctrl+g", "gift_receipt", "Gift", key_display="^g"),
+        Binding("ctrl+o,ctrl+g", "reprint_earlier", "Reprint", show=False),  # elsewhere: ask which receipt
         Binding("up", "cursor(-1)", "Line up", key_display="↑", group=_LINE),
         Binding("down", "cursor(1)", "Line down", key_display="↓", group=_LINE),
         Binding("pageup", "scroll_receipt(-1)", "Scroll up", key_display="PgUp", group=_RECEIPT),
@@ -202,8 +210,10 @@ class SaleScreen(Screen[None]):
         # The footer shows what the keys do on the panel in view.
         if action in {"cursor", "quantity", "remove"}:
             return not self._showing_last_sale
-        if action == "scroll_receipt":
+        if action in {"scroll_receipt", "reprint_copy", "gift_receipt"}:
             return self._showing_last_sale
+        if action == "reprint_earlier":
+            return not self._showing_last_sale
         return True
 
     # --- keys -------------------------------------------------------------------------------
@@ -300,6 +310,49 @@ class SaleScreen(Screen[None]):
 
     def action_scroll_receipt(self, pages: int) -> None:
         self.query_one("#last-sale", LastSalePanel).scroll_receipt(pages)
+
+    def action_lookup(self) -> None:
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        self.app.push_screen(LookupScreen(self.core), lambda _: self._focus_scan())
+
+    def action_reprint_copy(self) -> None:
+        self._reprint_asked(gift=False)
+
+    def action_gift_receipt(self) -> None:
+        self._reprint_asked(gift=True)
+
+    def action_reprint_earlier(self) -> None:
+        self._reprint_asked(gift=False)
+
+    def _reprint_asked(self, *, gift: bool) -> None:
+        """On the last-sale panel: that receipt at once. Elsewhere: ask which receipt (the last one offered)."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        last = self.core.last_sale
+        if self._showing_last_sale and self.core.pending:
+            self._say("The sale is still saving; reprint it once its receipt number shows.", error=True)
+        elif self._showing_last_sale and last is not None:
+            self._reprint((last.reference, gift))
+        else:
+            self.app.push_screen(ReprintModal(self.core.till, last.reference if last else None), self._reprint)
+
+    def _reprint(self, chosen: tuple[ReceiptRef, bool] | None) -> None:
+        self._focus_scan()
+        if chosen is None:
+            return
+        ref, gift = chosen
+        self._say(f"Printing {'a gift receipt for' if gift else 'a copy of'} receipt {ref}...")
+        self.core.reprint(ref, gift, self._reprinted)
+
+    def _reprinted(self, result: PrintOutcome | Exception) -> None:
+        if isinstance(result, Exception):
+            self._say(str(result) if isinstance(result, PosError) else "The reprint did not go through. Try again.",
+                      error=True)
+            return
+        self._say(result.message, error=not result.printed)
 
     def action_clear_message(self) -> None:
         self._say("")
