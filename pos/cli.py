@@ -190,11 +190,10 @@ def _import_staff(engine, file: Path, by: str, dry_run: bool) -> None:  # type: 
 
 @cli.command()
 @click.option("--till", "till_name", default="till-1", show_default=True, help="This till's name (receipt numbers are per till).")
-@click.option("--staff", default="", help="Who is serving (recorded on each sale and receipt).")
 @click.option("--config", type=click.Path(path_type=Path), help="Configuration file (default: POS_CONFIG, else data/pos.toml).")
 @click.option("--db", help=DB_HELP)
-def till(till_name: str, staff: str, config: Path | None, db: str | None) -> None:
-    """Open the till on the configured ledger."""
+def till(till_name: str, config: Path | None, db: str | None) -> None:
+    """Open the till on the configured ledger, at its sign-in screen (staff code, then PIN)."""
     settings = _settings(str(config) if config else None)
     from pos.tui.app import TillApp
 
@@ -203,7 +202,7 @@ def till(till_name: str, staff: str, config: Path | None, db: str | None) -> Non
 
         return open_ledger(db)
 
-    TillApp(connect, till_name, settings, staff=staff).run()
+    TillApp(connect, till_name, settings).run()
 
 
 @cli.command()
@@ -211,7 +210,7 @@ def till(till_name: str, staff: str, config: Path | None, db: str | None) -> Non
 @click.option("--ledger", type=click.Path(path_type=Path), default=Path("data/demo.sqlite"), show_default=True,
               help="The demo ledger file; created and filled with the demo catalogue on first run.")
 def demo(till_name: str, ledger: Path) -> None:
-    """Open the till on the demo ledger, printing receipts to files beside it."""
+    """Open the till on the demo ledger, signed in as the demo cashier, printing receipts to files beside it."""
     from pos.demo import demo_till
 
     demo_till(ledger, till_name).run()

@@ -16,6 +16,7 @@ from receipts.model import Receipt, ReceiptLine
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
 
+TRAINING_BANNER = "TRAINING - NOT A RECEIPT"
 DEFAULT_WIDTH = 42  # characters per line in font A on an 80 mm printer (Epson TM-T88)
 CODE_PAGE = "CP858"  # has £ and €; python-escpos's automatic code-page switching can turn £ into ?
 
@@ -64,12 +65,14 @@ def receipt_lines(receipt: Receipt, width: int = DEFAULT_WIDTH) -> list[PrintLin
         return _copy_marked(receipt, _gift_lines(receipt, width), width)
     store = receipt.store
     lines = [PrintLine(store.name, align="center", bold=True, large=True)]
+    if receipt.training:
+        lines.append(PrintLine(TRAINING_BANNER[:width], align="center", bold=True))
     lines += [PrintLine(text[:width], align="center") for text in store.address_lines]
     if store.vat_number:
         lines.append(PrintLine(f"VAT no. {store.vat_number}", align="center"))
     lines.append(_rule(width))
     lines.append(PrintLine(_two_columns(receipt.printed_at.strftime("%d/%m/%Y %H:%M"), f"Till {receipt.till}", width)))
-    lines.append(PrintLine(f"Receipt {receipt.reference}"))
+    lines.append(PrintLine(f"Training sale {receipt.receipt_no}" if receipt.training else f"Receipt {receipt.reference}"))
     if receipt.staff:
         lines.append(PrintLine(f"Served by {receipt.staff}"[:width]))
     lines.append(_rule(width))
@@ -88,6 +91,8 @@ def receipt_lines(receipt: Receipt, width: int = DEFAULT_WIDTH) -> list[PrintLin
         lines.append(PrintLine(_two_columns("Change", format_pence(receipt.change_pence), width), bold=True))
     lines.append(_rule(width))
     lines += [PrintLine(text[:width], align="center") for text in store.footer_lines]
+    if receipt.training:
+        lines.append(PrintLine(TRAINING_BANNER[:width], align="center", bold=True))
     return _copy_marked(receipt, lines, width)
 
 

@@ -50,7 +50,7 @@ class TestLookup:
             await pilot.press("f5", "enter")
             await settle(pilot)
             await scan(pilot, TEE_WHITE_M)
-            await pilot.press("ctrl+o")
+            await pilot.press("ctrl+y")
             _steady(pilot)
 
         assert snap_compare(till, terminal_size=SIZE, run_before=reprint)

@@ -122,7 +122,7 @@ async def test_on_the_last_sale_panel_ctrl_o_prints_a_copy_and_ctrl_g_a_gift_rec
         await pilot.pause()  # the lanes start after the first paint
         await settle(pilot)
         await _cash_sale(pilot)
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert message(app) == (f"Copy of receipt T1/000001 printed ({receipts_dir / 'T1-000001-copy.bin'}).", False)
         await pilot.press("ctrl+g")
@@ -144,7 +144,7 @@ async def test_an_earlier_receipt_is_reprinted_by_typing_its_reference(
         await _cash_sale(pilot)
         await _cash_sale(pilot)
         await scan(pilot, BLOCK_TEE_M)  # a basket in progress: the keys ask which receipt
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+y")
         assert isinstance(app.screen, ReprintModal)
         field = app.screen.query_one("#reprint-ref", Input)
         assert field.value == "T1/000002"  # the last sale is offered
@@ -152,7 +152,7 @@ async def test_an_earlier_receipt_is_reprinted_by_typing_its_reference(
         await settle(pilot)
         assert message(app) == (
             "There is no receipt T1/000007 in the ledger. Check the till name and the receipt number.", True)
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+y")
         await pilot.press("ctrl+a", *"T1/1x", "enter")
         assert isinstance(app.screen, ReprintModal)  # not a reference: said in place, the dialog stays
         assert "is not a receipt reference" in str(app.screen.query_one("#reprint-error").content)

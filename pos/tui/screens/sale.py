@@ -25,15 +25,18 @@ from pos.sales.till_core import (
     LedgerFailed,
     LedgerOpened,
     Problem,
+    ManagerActionDone,
     ReceiptPrinted,
     SaleCompleted,
     SaleRefused,
     SaleSaving,
     TillCore,
+    TrainingChanged,
 )
 from pos.tui.lanes import LaneDone, worker_lanes
 from pos.tui.screens.lookup import LookupScreen
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
+from pos.tui.screens.parked import ParkedModal
 from pos.tui.screens.reprint import ReprintModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
@@ -43,7 +46,7 @@ from pos.tui.widgets.scan_input import ScanInput
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from common.values import ReceiptRef
+    from common.values import ReceiptRef, StaffMember
     from inventory.catalog import VariantInfo
     from pos.printing import PrintOutcome
     from pos.sales.till_core import LedgerHandle
@@ -59,21 +62,26 @@ class SaleScreen(Screen[None]):
     """One sale at a time. The scan field always has the keyboard; every other action is a key."""
 
     BINDINGS = [
+        Binding("f1", "app.help", "Help"),  # first in the footer: help lists every key
         Binding("f2", "search", "Search"),
         Binding("f5", "cash", "Cash"),
         Binding("f6", "card", "Card"),
         Binding("f7", "quantity", "Qty"),
         Binding("f8", "remove", "Remove"),
         Binding("f9", "last_receipt", "Receipt"),
-        Binding("f11", "lookup", "Lookup"),
-        Binding("ctrl+o", "reprint_copy", "Copy", key_display="^o"),  # the receipt on the last-sale panel
-        Binding("ctrl+g", "gift_receipt", "Gift", key_display="^g"),
-        Binding("ctrl+o,ctrl+g", "reprint_earlier", "Reprint", show=False),  # elsewhere: ask which receipt
-        Binding("up", "cursor(-1)", "Line up", key_display="↑", group=_LINE),
-        Binding("down", "cursor(1)", "Line down", key_display="↓", group=_LINE),
+        Binding("f12", "manager_menu", "Mgr"),
+        Binding("ctrl+o", "park", "Park"),
+        Binding("ctrl+r", "recall", "Recall"),  # past 80 columns; the park message and help (F1) name it
+        # At 80 columns the footer has no room for these; help (F1) and the command palette list them.
+        Binding("f11", "lookup", "Lookup", show=False),
+        Binding("ctrl+y", "reprint_copy", "Copy", key_display="^y", show=False),  # the receipt on the last-sale panel
+        Binding("ctrl+g", "gift_receipt", "Gift", key_display="^g", show=False),
+        Binding("ctrl+y,ctrl+g", "reprint_earlier", "Reprint", show=False),  # elsewhere: ask which receipt
+        Binding("up", "cursor(-1)", "Line up", key_display="↑", group=_LINE, show=False),
+        Binding("down", "cursor(1)", "Line down", key_display="↓", group=_LINE, show=False),
         Binding("pageup", "scroll_receipt(-1)", "Scroll up", key_display="PgUp", group=_RECEIPT),
         Binding("pagedown", "scroll_receipt(1)", "Scroll down", key_display="PgDn", group=_RECEIPT),
-        Binding("escape", "clear_message", "Clear"),
+        Binding("escape", "clear_message", "Clear", show=False),
     ]
 
     def __init__(self, core: TillCore, connect: Callable[[], LedgerHandle], title: str) -> None:
@@ -82,6 +90,7 @@ class SaleScreen(Screen[None]):
         self._connect = connect
         self._title = title
         self._ledger_busy = False  # a sale is waiting for another till or an import to finish writing
+        self._ledger_label = ""
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -100,13 +109,22 @@ class SaleScreen(Screen[None]):
         yield Static(READY, id="message", classes="info", markup=False)
         yield TillFooter(compact=True, show_command_palette=False)
 
-    def _where(self, ledger: str = "") -> str:
+    def _where(self) -> str:
         parts = [self.core.store.name, f"Till {self.core.till}"]
         if self.core.actor.name:
             parts.append(self.core.actor.name)
-        if ledger:
-            parts.append(ledger)
+        if self._ledger_label:
+            parts.append(self._ledger_label)
         return " · ".join(parts)
+
+    def _show_training(self, on: bool) -> None:
+        """Training shows plainly: the header turns red and says so."""
+        self.query_one("#header-bar", Horizontal).set_class(on, "training")
+        self.query_one("#app-title", Label).update("TRAINING: practice only" if on else self._title)
+
+    def show_serving(self) -> None:
+        """Someone signed in: the header shows who is serving now."""
+        self.query_one("#till-name", Label).update(self._where())
 
     def on_mount(self) -> None:
         self.core.listener = self._show_event
@@ -133,7 +151,8 @@ class SaleScreen(Screen[None]):
     def _show_event(self, event: Event) -> None:
         match event:
             case LedgerOpened(label=label):
-                self.query_one("#till-name", Label).update(self._where(label))
+                self._ledger_label = label
+                self.show_serving()
                 if self.core.last_sale is not None:  # F9 after a restart shows the till's last sale
                     self.query_one("#last-sale", LastSalePanel).show(self.core.last_sale, RECEIPT_PREVIEW_WIDTH)
             case LedgerFailed(message=message) | Problem(message=message):
@@ -162,7 +181,10 @@ class SaleScreen(Screen[None]):
                 self.query_one("#last-sale", LastSalePanel).show(sale, RECEIPT_PREVIEW_WIDTH)
                 if basket_empty:
                     self._show_panel("last-sale")
-                self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
+                if sale.receipt.training:
+                    self._say("Training sale: nothing was recorded." + (" Printing the TRAINING slip..." if self.core.printer else ""))
+                else:
+                    self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
             case SaleRefused(message=message):
                 self._ledger_busy = self._ledger_busy and bool(self.core.pending)
                 self._show_panel("basket")
@@ -170,6 +192,11 @@ class SaleScreen(Screen[None]):
                 self._say(message, error=True)
             case ReceiptPrinted(outcome=outcome):
                 self._say(outcome.message, error=not outcome.printed)
+            case TrainingChanged(on=on, message=message):
+                self._show_training(on)
+                self._say(message)
+            case ManagerActionDone(message=message):
+                self._say(message)
 
     @property
     def _table(self) -> BasketTable:
@@ -356,3 +383,47 @@ class SaleScreen(Screen[None]):
 
     def action_clear_message(self) -> None:
         self._say("")
+
+    def action_park(self) -> None:
+        self.core.after_lookups(self.core.park)  # a scan just made is parked with the rest
+
+    def action_recall(self) -> None:
+        if not self.core.basket.is_empty():
+            self._say("Finish or park this basket first (Ctrl+O), then recall the parked one.", error=True)
+            return
+
+        def recall(parked_id: int | None) -> None:
+            self._focus_scan()
+            if parked_id is not None:
+                self.core.recall(parked_id)
+
+        self.app.push_screen(ParkedModal(self.core), recall)
+
+    def action_manager_menu(self) -> None:
+        """F12: a manager's code and PIN, then the manager menu; the choice runs with that manager's approval."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        from pos.tui.screens.approval import ApprovalModal
+        from pos.tui.screens.manager_menu import ManagerMenuModal
+
+        def approved(manager: StaffMember | None) -> None:
+            if manager is None:
+                self._focus_scan()
+                return
+            self.app.push_screen(
+                ManagerMenuModal(manager.name, self.core.training), lambda choice: self._manager_choice(choice, manager)
+            )
+
+        self.app.push_screen(ApprovalModal(self.core, "The manager menu"), approved)
+
+    def _manager_choice(self, choice: str | None, manager: StaffMember) -> None:
+        self._focus_scan()
+        if choice == "no_sale":
+            self.core.no_sale(manager)
+        elif choice == "cancel_basket":
+            self.core.cancel_basket(manager)
+        elif choice == "training":
+            self.core.set_training(not self.core.training, manager)
+        elif choice == "clear_parked":
+            self.core.clear_stale_parked(manager)
