@@ -425,7 +425,7 @@ async def test_every_footer_action_is_also_in_the_command_palette(make_app: AppF
         screen = sale_screen(app)
         titles = {command.title for command in app.get_system_commands(screen)}
         assert {"Search", "Cash", "Card", "Quantity", "Remove line", "Last sale", "Clear message"} <= titles
-        shown = {binding.action.split("(")[0] for binding in screen.BINDINGS if binding.show}  # type: ignore[union-attr]
+        shown = {binding.action.split("(")[0].removeprefix("app.") for binding in screen.BINDINGS if binding.show}  # type: ignore[union-attr]
         palette = {command.callback.__name__.removeprefix("action_") for command in app.get_system_commands(screen)}
         assert shown - {"cursor", "scroll_receipt"} <= palette
 
