@@ -90,6 +90,8 @@ def receipt_lines(receipt: Receipt, width: int = DEFAULT_WIDTH) -> list[PrintLin
     if receipt.change_pence:
         lines.append(PrintLine(_two_columns("Change", format_pence(receipt.change_pence), width), bold=True))
     lines.append(_rule(width))
+    if not receipt.training:  # a return scans it: the reference as a CODE128 barcode
+        lines.append(PrintLine(str(receipt.reference), align="center", barcode=True))
     lines += [PrintLine(text[:width], align="center") for text in store.footer_lines]
     if receipt.training:
         lines.append(PrintLine(TRAINING_BANNER[:width], align="center", bold=True))
