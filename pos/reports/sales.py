@@ -56,6 +56,7 @@ class SalesReport:
     by_product: list[ProductFigures]
     refunds_count: int = 0
     refunds_pence: int = 0  # paid back on these days, already taken off the figures above
+    discount_pence: int = 0  # all discounts given on these sales (gross is after them)
 
     @property
     def net_pence(self) -> int:
@@ -74,6 +75,7 @@ class SalesReport:
             "gross_pence": self.gross_pence,
             "vat_pence": self.vat_pence,
             "net_pence": self.net_pence,
+            "discount_pence": self.discount_pence,
             "by_tender": dict(self.by_tender),
             "by_participant": [asdict(row) for row in self.by_participant],
             "by_product": [asdict(row) for row in self.by_product],
@@ -91,8 +93,9 @@ def sales_report(engine: Engine, date_from: date, date_to: date | None = None) -
     """
     last = date_to or date_from
     with read_session(engine) as session:
-        count, gross, vat = session.execute(
-            select(func.count(Sale.id), func.coalesce(func.sum(Sale.total_pence), 0), func.coalesce(func.sum(Sale.vat_pence), 0))
+        count, gross, vat, discount = session.execute(
+            select(func.count(Sale.id), func.coalesce(func.sum(Sale.total_pence), 0), func.coalesce(func.sum(Sale.vat_pence), 0),
+                   func.coalesce(func.sum(Sale.discount_pence), 0))
             .where(Sale.trading_date.between(date_from, last))
         ).one()
         tender_days = session.execute(
@@ -152,7 +155,7 @@ def sales_report(engine: Engine, date_from: date, date_to: date | None = None) -
         units=sum(row.units for row in by_product), gross_pence=int(gross) - refunds.total_pence,
         vat_pence=int(vat) - refunds.vat_pence, refunds_count=refunds.count, refunds_pence=refunds.total_pence,
         by_tender={tender: amount for (tender,), (amount,) in sorted(tenders.items())},
-        by_participant=by_participant, by_product=by_product,
+        by_participant=by_participant, by_product=by_product, discount_pence=int(discount),
     )
 
 

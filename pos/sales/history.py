@@ -70,7 +70,9 @@ def receipt_for(engine: Engine, ref: ReceiptRef, store: StoreHeader) -> Complete
                 variant_id=line.variant_id, product_id=line.product_id, sku=line.sku,
                 description=line.description, size=line.size, colour=line.colour, quantity=line.quantity,
                 unit_price_pence=line.unit_price_pence, vat_rate_bp=line.vat_rate_bp,
-                designers=tuple(designers[line.id]),
+                designers=tuple(designers[line.id]), discount_pence=line.discount_pence,
+                discount_label=line.discount_reason or "", list_price_pence=line.list_price_pence,
+                price_reason=line.price_reason or "",
             )
             for line in connection.execute(_LINES, {"sale_id": sale.id})
         ]

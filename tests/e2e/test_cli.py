@@ -55,13 +55,16 @@ def base_env(**extra: str) -> dict[str, str]:
 
 
 def pos(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, script: bool = False
+    *args: str, cwd: Path, env: dict[str, str] | None = None, script: bool = False, pins: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m pos ARGS` (or the installed `pos` console script) and return what it did."""
+    """Run `python -m pos ARGS` (or the installed `pos` console script) and return what it did.
+
+    `pins` are piped on standard input, one per line, as a script gives the PINs a command asks for.
+    """
     command: Sequence[str] = [str(CONSOLE_SCRIPT)] if script else [sys.executable, "-m", "pos"]
     return subprocess.run(
         [*command, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-        env=env if env is not None else base_env(), timeout=60,
+        env=env if env is not None else base_env(), timeout=60, input="".join(f"{pin}\n" for pin in pins),
     )
 
 
@@ -270,6 +273,7 @@ def test_sales_report_for_a_day_without_sales_is_zeros(shop: Shop) -> None:
         "date": quiet, "from": quiet, "to": quiet, "sales_count": 0, "refunds_count": 0, "refunds_pence": 0,
         "units": 0, "gross_pence": 0,
         "vat_pence": 0, "net_pence": 0, "by_tender": {}, "by_participant": [], "by_product": [],
+        "discount_pence": 0,
     }
     rows = list(csv.reader(io.StringIO(ok(shop.report("--date", quiet, "--format", "csv")))))
     assert ["total", quiet, "", "0", "0", "0", "0"] in rows
