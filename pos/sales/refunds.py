@@ -280,8 +280,12 @@ def _plan(connection: Connection, reference: ReceiptRef, returned: Sequence[Retu
                 line, units, bool(damaged), amount, vat,
                 tuple((part[0], gross, part_vat) for part, gross, part_vat in zip(shares, gross_parts, vat_parts, strict=True)),
             ))
-    card_left = connection.execute(_CARD_LEFT, {"sale_id": sale_id}).scalar_one()
-    return _Plan(sale_id, tuple(parts), int(card_left))
+    return _Plan(sale_id, tuple(parts), card_left_pence(connection, sale_id))
+
+
+def card_left_pence(connection: Connection, sale_id: int) -> int:
+    """What card paid towards the sale less what its refunds already put back on card."""
+    return int(connection.execute(_CARD_LEFT, {"sale_id": sale_id}).scalar_one())
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,7 +23,18 @@ _SALE_COMMANDS = (
     ("Quantity", "Change the quantity of the selected line (F7)", "quantity"),
     ("Remove line", "Remove the selected line from the basket (F8)", "remove"),
     ("Last sale", "Show the last sale's change and receipt (F9)", "last_receipt"),
+    ("Returns", "Refund or exchange against a receipt (F10)", "returns"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
+)
+# And the returns screen's (F10 on the sale screen): (title, help, action, its arguments).
+_RETURNS_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Return: how many", "How many of the selected line come back (F7)", "units", ()),
+    ("Return: damaged", "Mark the selected line's returned units damaged, or not (F8)", "damaged", ()),
+    ("Refund", "Refund to the original tender, card first, after a manager's approval (F10)", "refund", ()),
+    ("Refund to cash", "Refund all of it in cash, as the manager chooses (F5)", "refund", ("cash",)),
+    ("Refund to card", "Refund all of it to card, as the manager chooses (F6)", "refund", ("card",)),
+    ("Exchange", "Scan new items paid for with the goods returned (F4)", "exchange", ()),
+    ("Back to the sale", "Leave returns (Esc)", "back", ()),
 )
 
 
@@ -59,3 +71,9 @@ class TillApp(App[None]):
         if isinstance(screen, SaleScreen):
             for title, help_text, action in _SALE_COMMANDS:
                 yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+            return
+        from pos.tui.screens.returns import ReturnsScreen  # loaded on first use, not at start-up
+
+        if isinstance(screen, ReturnsScreen):
+            for title, help_text, action, arguments in _RETURNS_COMMANDS:
+                yield SystemCommand(title, help_text, partial(getattr(screen, f"action_{action}"), *arguments))

@@ -61,6 +61,7 @@ class SaleScreen(Screen[None]):
         Binding("f7", "quantity", "Qty"),
         Binding("f8", "remove", "Remove"),
         Binding("f9", "last_receipt", "Receipt"),
+        Binding("f10", "returns", "Returns"),
         Binding("up", "cursor(-1)", "Line up", key_display="↑", group=_LINE),
         Binding("down", "cursor(1)", "Line down", key_display="↓", group=_LINE),
         Binding("pageup", "scroll_receipt(-1)", "Scroll up", key_display="PgUp", group=_RECEIPT),
@@ -297,6 +298,15 @@ class SaleScreen(Screen[None]):
             self._show_panel("basket")
             return
         self._show_panel("last-sale")
+
+    def action_returns(self) -> None:
+        """F10: returns and exchanges against a receipt, over the sale (the basket is kept)."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        from pos.tui.screens.returns import ReturnsScreen  # loaded when first used (start-up)
+
+        self.app.push_screen(ReturnsScreen(self.core))
 
     def action_scroll_receipt(self, pages: int) -> None:
         self.query_one("#last-sale", LastSalePanel).scroll_receipt(pages)
