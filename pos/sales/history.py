@@ -22,7 +22,7 @@ from pos.sales.checkout import CompletedSale
 from pos.sales.models import LineAttribution, Payment, Refund, RefundLine, RefundPayment, Sale, SaleLine, Till
 from pos.sales.pricing import Designer, PricedLine, build_receipt
 from pos.sales.references import UnknownReceipt, find_refund_id, find_sale_id
-from pos.sales.refunds import CompletedRefund, RefundedLine, refund_slip, refund_value
+from pos.sales.refunds import CompletedRefund, RefundedLine, card_left_pence, refund_slip, refund_value
 from pos.staff.models import Staff
 from pos.staff.audit import record
 from receipts.model import Receipt, StoreHeader
@@ -127,6 +127,7 @@ class SaleForReturn:
     payments: tuple[tuple[str, int], ...]  # (tender, amount paid)
     lines: tuple[ReturnableLine, ...]
     refunds: tuple[ReceiptRef, ...]  # earlier refunds against it, oldest first
+    card_left_pence: int = 0  # what a refund can still put back on card (card paid less card refunded)
 
     @property
     def fully_returned(self) -> bool:
@@ -165,7 +166,9 @@ def sale_for_return(engine: Engine, ref: ReceiptRef) -> SaleForReturn:
         )
         payments = tuple((tender, int(amount)) for tender, amount in connection.execute(_PAID, {"sale_id": sale_id}))
         refunds = tuple(ReceiptRef(till, number) for till, number in connection.execute(_REFUNDS_OF, {"sale_id": sale_id}))
-    return SaleForReturn(ref, local_time(header.created_at), header.staff, header.total_pence, payments, lines, refunds)
+        card_left = card_left_pence(connection, sale_id)
+    return SaleForReturn(ref, local_time(header.created_at), header.staff, header.total_pence, payments, lines, refunds,
+                         card_left)
 
 
 _REFUND_HEADER = (

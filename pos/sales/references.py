@@ -49,20 +49,15 @@ _SALE = (
     .join(Till, Till.id == Sale.till_id)
     .where(Till.name == bindparam("till"), Sale.receipt_no == bindparam("number"))
 )
-_LOCKED_SALE = _SALE.with_for_update(of=Sale.__table__)
 _REFUND = (
     select(Refund.id).join(Till, Till.id == Refund.till_id)
     .where(Till.name == bindparam("till"), Refund.receipt_no == bindparam("number"))
 )
 
 
-def find_sale_id(connection: Connection, reference: ReceiptRef, *, lock: bool = False) -> int:
-    """The id of sale `reference`; a refund slip's reference or an unknown one is refused in words.
-
-    `lock` takes the sale's row lock (PostgreSQL), so two tills refunding the same sale at once
-    count each other's returns; SQLite's BEGIN IMMEDIATE serialises them already.
-    """
-    found = connection.execute(_LOCKED_SALE if lock else _SALE, {"till": reference.till, "number": reference.number})
+def find_sale_id(connection: Connection, reference: ReceiptRef) -> int:
+    """The id of sale `reference`; a refund slip's reference or an unknown one is refused in words."""
+    found = connection.execute(_SALE, {"till": reference.till, "number": reference.number})
     sale_id = found.scalar()
     if sale_id is not None:
         return int(sale_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -31,12 +32,23 @@ _SALE_COMMANDS = (
     ("Park basket", "Put the basket aside for later, on any till (Ctrl+O)", "park"),
     ("Recall basket", "Bring back a parked basket (Ctrl+R)", "recall"),
     ("Manager menu", "No sale, cancel basket, training, old parked baskets: a manager's PIN (F12)", "manager_menu"),
+    ("Returns", "Refund or exchange against a receipt (F10)", "returns"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
 )
 # The till's own actions, on every screen: (title, help, action).
 _TILL_COMMANDS = (
     ("Help", "Every key and action at the till (F1)", "help"),
     ("Lock the till", "Back to the sign-in screen; the basket is kept (Ctrl+L)", "lock"),
+)
+# And the returns screen's (F10 on the sale screen): (title, help, action, its arguments).
+_RETURNS_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Return: how many", "How many of the selected line come back (F7)", "units", ()),
+    ("Return: damaged", "Mark the selected line's returned units damaged, or not (F8)", "damaged", ()),
+    ("Refund", "Refund to the original tender, card first, after a manager's approval (F10)", "refund", ()),
+    ("Refund to cash", "Refund all of it in cash, as the manager chooses (F5)", "refund", ("cash",)),
+    ("Refund to card", "Refund all of it to card, as the manager chooses (F6)", "refund", ("card",)),
+    ("Exchange", "Scan new items paid for with the goods returned (F4)", "exchange", ()),
+    ("Back to the sale", "Leave returns (Esc)", "back", ()),
 )
 IDLE_CHECK_MAX_S = 5.0
 
@@ -176,3 +188,9 @@ class TillApp(App[None]):
         if isinstance(screen, SaleScreen):
             for title, help_text, action in _SALE_COMMANDS:
                 yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+            return
+        from pos.tui.screens.returns import ReturnsScreen  # loaded on first use, not at start-up
+
+        if isinstance(screen, ReturnsScreen):
+            for title, help_text, action, arguments in _RETURNS_COMMANDS:
+                yield SystemCommand(title, help_text, partial(getattr(screen, f"action_{action}"), *arguments))

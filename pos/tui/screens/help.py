@@ -20,6 +20,7 @@ TILL_KEYS: tuple[tuple[str, str], ...] = (
     ("F6", "card, taken on the card terminal"),
     ("F9", "last sale's change and receipt (PgUp PgDn scroll)"),
     ("Ctrl+Y / Ctrl+G", "reprint a receipt marked COPY / a gift receipt"),
+    ("F10", "returns: refund or exchange against a receipt"),
     ("F11", "look up a design: stock by size, colour; story"),
     ("F12", "manager: no sale, cancel basket, training, ..."),
     ("Ctrl+O / Ctrl+R", "park the basket / recall a parked one (any till)"),

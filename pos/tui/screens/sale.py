@@ -73,6 +73,7 @@ class SaleScreen(Screen[None]):
         Binding("ctrl+o", "park", "Park"),
         Binding("ctrl+r", "recall", "Recall"),  # past 80 columns; the park message and help (F1) name it
         # At 80 columns the footer has no room for these; help (F1) and the command palette list them.
+        Binding("f10", "returns", "Returns", show=False),
         Binding("f11", "lookup", "Lookup", show=False),
         Binding("ctrl+y", "reprint_copy", "Copy", key_display="^y", show=False),  # the receipt on the last-sale panel
         Binding("ctrl+g", "gift_receipt", "Gift", key_display="^g", show=False),
@@ -334,6 +335,15 @@ class SaleScreen(Screen[None]):
             self._show_panel("basket")
             return
         self._show_panel("last-sale")
+
+    def action_returns(self) -> None:
+        """F10: returns and exchanges against a receipt, over the sale (the basket is kept)."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        from pos.tui.screens.returns import ReturnsScreen  # loaded when first used (start-up)
+
+        self.app.push_screen(ReturnsScreen(self.core))
 
     def action_scroll_receipt(self, pages: int) -> None:
         self.query_one("#last-sale", LastSalePanel).scroll_receipt(pages)
