@@ -17,6 +17,9 @@ from pos.tui.screens.sale import SaleScreen
 # Command-palette entries for the sale screen's actions: (title, help, action).
 _SALE_COMMANDS = (
     ("Search", "Find an item by name, SKU or colour (F2)", "search"),
+    ("Discount", "A discount on the selected line or the whole basket (F3)", "discount"),
+    ("Price override", "Charge a new price on the selected line; a manager approves (F4)", "override_price"),
+    ("Remove payment", "Take back the last part payment before the sale completes (Ctrl+T)", "remove_payment"),
     ("Cash", "Take cash for the basket (F5)", "cash"),
     ("Card", "Take a card payment for the basket (F6)", "card"),
     ("Quantity", "Change the quantity of the selected line (F7)", "quantity"),
@@ -49,7 +52,9 @@ class TillApp(App[None]):
         super().__init__()
         self.title = title
         self._connect = connect
-        self.core = TillCore(Actor(staff, till_name, clock or utc_now), settings.store, settings.printer)
+        self.core = TillCore(
+            Actor(staff, till_name, clock or utc_now), settings.store, settings.printer, rules=settings.discounts,
+        )
 
     def on_mount(self) -> None:
         self.push_screen(SaleScreen(self.core, self._connect, self.title))

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from common.errors import PosError
 from common.money import MoneyFormatError, format_pence, parse_pounds
-from pos.sales.checkout import cash_tender
+from pos.sales.checkout import cash_tender, cash_towards
 from pos.tui.widgets.dialog_input import DialogInput
 from pos.tui.widgets.footer import TillFooter
 
@@ -154,8 +154,12 @@ class QuantityModal(ModalScreen[int | None]):
 
 
 class CashModal(ModalScreen["Tender | None"]):
-    """Take cash: returns the pence handed over (at least the total), or None when cancelled."""
-    """Take cash: returns the cash Tender (at least the total handed over), or None when cancelled."""
+    """Take cash: returns the cash Tender, or None when cancelled.
+
+    Less than is due pays that much (a split payment: the rest is left to pay); more pays it all
+    with change; Enter alone is the exact amount.
+    """
+
     BINDINGS = [
         Binding("enter", "take", "Take cash"),
         Binding("escape", "cancel", "Cancel"),
@@ -169,7 +173,7 @@ class CashModal(ModalScreen["Tender | None"]):
         with Vertical(id="cash-dialog", classes="dialog"):
             yield Label("Cash payment: total due", classes="dialog-title")
             yield Digits(format_pence(self._total_pence), id="cash-due")
-            yield DialogInput(placeholder="Amount handed over, e.g. 20 (Enter alone: exact)", id="tendered")
+            yield DialogInput(placeholder="Amount handed over, e.g. 20 (Enter alone: exact; less: part)", id="tendered")
             with Horizontal(id="quick-cash"):
                 for pounds in QUICK_CASH_POUNDS:
                     button = Button(f"£{pounds}", id=f"cash-{pounds}", disabled=pounds * 100 < self._total_pence)
@@ -199,8 +203,9 @@ class CashModal(ModalScreen["Tender | None"]):
         self._tender(tendered)
 
     def _tender(self, tendered_pence: int | None) -> None:
-        try:
-            tender = cash_tender(self._total_pence, tendered_pence)
+        try:  # less than is due is part of a split payment: the rest is left to pay
+            tender = (cash_tender(self._total_pence) if tendered_pence is None
+                      else cash_towards(self._total_pence, tendered_pence))
         except PosError as error:
             self._error(str(error))
             return
