@@ -246,7 +246,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
     from pos.staff.services import list_staff
 
     if sum((card, cash is not None, split is not None)) > 1:
-        _fail(PosError("Choose one of --cash, --card and --split."))
+        _fail(PosError("Choose --cash or --card, not both (--split takes part cash, part card)."))
     if cash is not None and not cash.strip():
         _fail(PosError("--cash needs the amount handed over, such as --cash 50; leave --cash out for the exact amount."))
     if (discount is None) != (reason is None):

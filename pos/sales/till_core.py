@@ -443,7 +443,11 @@ class TillCore:
 
     def remove(self, index: int) -> None:
         label = self.basket.lines[index].variant.label
-        self.basket.remove(index)
+        try:
+            self.basket.remove(index)  # refused if a basket discount amount would be more than what is left
+        except PosError as error:
+            self._say(Problem(str(error)))
+            return
         self._say(BasketChanged(f"Removed {label}."))
 
     # --- discounts and price overrides ---------------------------------------------------------

@@ -22,6 +22,9 @@ from pos.tui.screens.sign_in import SignInScreen
 _SALE_COMMANDS = (
     ("Search", "Find an item by name, SKU or colour (F2)", "search"),
     ("Product lookup", "Stock by size and colour, and who designed it (F11)", "lookup"),
+    ("Discount", "A discount on the selected line or the whole basket (F3)", "discount"),
+    ("Price override", "Charge a new price on the selected line; a manager approves (F4)", "override_price"),
+    ("Remove payment", "Take back the last part payment before the sale completes (Ctrl+T)", "remove_payment"),
     ("Cash", "Take cash for the basket (F5)", "cash"),
     ("Card", "Take a card payment for the basket (F6)", "card"),
     ("Quantity", "Change the quantity of the selected line (F7)", "quantity"),
@@ -87,7 +90,7 @@ class TillApp(App[None]):
         actor = Actor("", till_name, clock or utc_now)
         if isinstance(signed_in, StaffMember):
             actor = Actor.signed_in(signed_in, till_name, clock or utc_now)
-        self.core = TillCore(actor, settings.store, settings.printer)
+        self.core = TillCore(actor, settings.store, settings.printer, rules=settings.discounts)
         if isinstance(signed_in, str):
             self.core.sign_in_as = signed_in
         self.lock_after_s = lock_after_s if lock_after_s is not None else settings.lock_after_minutes * 60.0
