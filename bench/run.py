@@ -59,7 +59,7 @@ SECTIONS = ("scan", "checkout", "reports", "stock", "startup", "import", "memory
 EXPECTED = {
     "scan": ("scan_to_basket_p95", "scan_to_basket_p50", "scan_to_basket_p95_signed_in_discount",
              "scan_to_basket_p95_ledger_locked", "scan_burst_last_line"),
-    "checkout": ("checkout_commit", "checkout_commit_cpu"),
+    "checkout": ("checkout_commit", "checkout_commit_cpu", "refund_commit"),
     "reports": ("report_busy_day", "report_event_stress", "report_event_stress_vs_best_sql",
                 "report_event_stress_vs_joined_group_by", "report_day_in_stress_ledger", "report_event_growth"),
     "stock": ("stock_on_hand_one_sku", "stock_on_hand_one_sku_sql", "stock_levels_all_skus"),
@@ -75,11 +75,11 @@ def _skipped(section: str, why: str) -> list[Result]:
 
 
 def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> dict[str, Callable[[], list[Result]]]:
-    from bench import checkout, processes, reports, stock, tui
+    from bench import checkout, processes, refunds, reports, stock, tui
 
     return {
         "scan": lambda: tui.run_scans(work, sizes, log),
-        "checkout": lambda: checkout.run(work, sizes, log),
+        "checkout": lambda: [*checkout.run(work, sizes, log), *refunds.run(work, sizes, log)],
         "reports": lambda: reports.run(work, sizes, log),
         "stock": lambda: stock.run(work, sizes, log),
         "startup": lambda: tui.run_startup(work, sizes, log),

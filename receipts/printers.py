@@ -35,7 +35,10 @@ class PrinterSettings:
 
 
 def receipt_file_name(receipt: Receipt) -> str:
-    return f"{'training-' if receipt.training else ''}{receipt.reference.file_stem}.bin"
+    """`till-1-000012.bin`; a reprint, gift receipt or training slip gets its own file beside the original's."""
+    kind = "-gift" if receipt.gift else ""
+    kind += "-copy" if receipt.copy else ""
+    return f"{'training-' if receipt.training else ''}{receipt.reference.file_stem}{kind}.bin"
 
 
 def print_receipt(settings: PrinterSettings, receipt: Receipt) -> str:

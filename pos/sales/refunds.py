@@ -35,7 +35,9 @@ from common.values import ReceiptRef, StaffMember, Tender
 from inventory.db import UnitOfWork
 from inventory.models import StockMovement
 from pos.sales.checkout import CompletedSale
-from pos.sales.models import LineAttribution, Payment, Refund, RefundAttribution, RefundLine, RefundPayment, SaleLine
+from pos.sales.models import (
+    LineAttribution, Payment, Refund, RefundAttribution, RefundLine, RefundPayment, Sale, SaleLine, Till,
+)
 from pos.sales.references import find_sale_id
 from pos.sales.services import _next_receipt_no, basket_total, record_sale
 from pos.staff.audit import record
@@ -129,42 +131,57 @@ def refund_tenders(amount_pence: int, card_left_pence: int, to: str | None) -> d
 
 # --- reading the sale ----------------------------------------------------------------------------
 
+# Few statements, built once: each line with the units returned already, each designer's part with
+# what was reversed already (correlated sums on the refund tables' sale-line index), and card in and out.
+_RETURNED = (
+    select(func.coalesce(func.sum(RefundLine.quantity), 0))
+    .where(RefundLine.sale_line_id == SaleLine.id)
+    .correlate(SaleLine)
+    .scalar_subquery()
+)
+# The sale's lines found by its reference; the sale's row lock (PostgreSQL) makes two tills refunding
+# the same sale at once count each other's returns (SQLite's BEGIN IMMEDIATE serialises them already).
 _LINES = (
     select(
-        SaleLine.id, SaleLine.variant_id, SaleLine.sku, SaleLine.description, SaleLine.size, SaleLine.colour,
-        SaleLine.quantity, SaleLine.line_total_pence, SaleLine.vat_rate_bp, SaleLine.vat_pence,
+        SaleLine.sale_id, SaleLine.id, SaleLine.variant_id, SaleLine.sku, SaleLine.description, SaleLine.size,
+        SaleLine.colour, SaleLine.quantity, SaleLine.line_total_pence, SaleLine.vat_rate_bp, SaleLine.vat_pence,
+        _RETURNED.label("returned"),
     )
-    .where(SaleLine.sale_id == bindparam("sale_id"))
+    .join(Sale, Sale.id == SaleLine.sale_id)
+    .join(Till, Till.id == Sale.till_id)
+    .where(Till.name == bindparam("till"), Sale.receipt_no == bindparam("number"))
     .order_by(SaleLine.id)
+    .with_for_update(of=Sale.__table__)
 )
-_RETURNED = (
-    select(RefundLine.sale_line_id, func.sum(RefundLine.quantity))
-    .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
-    .where(SaleLine.sale_id == bindparam("sale_id"))
-    .group_by(RefundLine.sale_line_id)
-)
+
+
+def _reversed(column: Any) -> Any:
+    return (
+        select(func.coalesce(func.sum(column), 0))
+        .join(RefundLine, RefundLine.id == RefundAttribution.refund_line_id)
+        .where(RefundLine.sale_line_id == LineAttribution.sale_line_id,
+               RefundAttribution.participant_id == LineAttribution.participant_id)
+        .correlate(LineAttribution)
+        .scalar_subquery()
+    )
+
+
 _ATTRIBUTIONS = (
-    select(LineAttribution.sale_line_id, LineAttribution.participant_id, LineAttribution.gross_pence,
-           LineAttribution.vat_pence)
+    select(LineAttribution.sale_line_id, LineAttribution.participant_id,
+           LineAttribution.gross_pence - _reversed(RefundAttribution.gross_pence),
+           LineAttribution.vat_pence - _reversed(RefundAttribution.vat_pence))
     .join(SaleLine, SaleLine.id == LineAttribution.sale_line_id)
     .where(SaleLine.sale_id == bindparam("sale_id"))
     .order_by(LineAttribution.sale_line_id, LineAttribution.participant_id)
 )
-_ATTRIBUTIONS_REVERSED = (
-    select(RefundLine.sale_line_id, RefundAttribution.participant_id, func.sum(RefundAttribution.gross_pence),
-           func.sum(RefundAttribution.vat_pence))
-    .join(RefundLine, RefundLine.id == RefundAttribution.refund_line_id)
-    .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
-    .where(SaleLine.sale_id == bindparam("sale_id"))
-    .group_by(RefundLine.sale_line_id, RefundAttribution.participant_id)
-)
-_CARD_PAID = select(func.coalesce(func.sum(Payment.amount_pence), 0)).where(
-    Payment.sale_id == bindparam("sale_id"), Payment.tender == "card"
-)
-_CARD_REFUNDED = (
-    select(func.coalesce(func.sum(RefundPayment.amount_pence), 0))
+_CARD_LEFT = select(
+    select(func.coalesce(func.sum(Payment.amount_pence), 0))
+    .where(Payment.sale_id == bindparam("sale_id"), Payment.tender == "card")
+    .scalar_subquery()
+    - select(func.coalesce(func.sum(RefundPayment.amount_pence), 0))
     .join(Refund, Refund.id == RefundPayment.refund_id)
     .where(Refund.sale_id == bindparam("sale_id"), RefundPayment.tender == "card")
+    .scalar_subquery()
 )
 _INSERT_REFUND = insert(Refund.__table__).returning(Refund.__table__.c.id)
 _INSERT_LINES = insert(RefundLine.__table__).returning(RefundLine.__table__.c.id, sort_by_parameter_order=True)
@@ -236,17 +253,14 @@ def _plan(connection: Connection, reference: ReceiptRef, returned: Sequence[Retu
     """Check the returns against the sale and what earlier refunds took back; work out every penny."""
     if not returned:
         raise NotAllowed("Choose at least one line to return.")
-    sale_id = find_sale_id(connection, reference, lock=True)
-    lines = connection.execute(_LINES, {"sale_id": sale_id}).all()
-    returned_before = {line_id: int(units) for line_id, units in connection.execute(_RETURNED, {"sale_id": sale_id})}
+    lines = connection.execute(_LINES, {"till": reference.till, "number": reference.number}).all()
+    if not lines:
+        find_sale_id(connection, reference)  # says why: a refund slip's reference, or no such receipt
+    sale_id = lines[0].sale_id
+    returned_before = {line.id: int(line.returned) for line in lines}
     designers: dict[int, list[list[int]]] = defaultdict(list)  # line -> [participant, gross left, vat left]
-    for line_id, participant_id, gross, vat in connection.execute(_ATTRIBUTIONS, {"sale_id": sale_id}):
-        designers[line_id].append([participant_id, gross, vat])
-    for line_id, participant_id, gross, vat in connection.execute(_ATTRIBUTIONS_REVERSED, {"sale_id": sale_id}):
-        for part in designers[line_id]:
-            if part[0] == participant_id:
-                part[1] -= int(gross)
-                part[2] -= int(vat)
+    for line_id, participant_id, gross_left, vat_left in connection.execute(_ATTRIBUTIONS, {"sale_id": sale_id}):
+        designers[line_id].append([participant_id, int(gross_left), int(vat_left)])
     left = {line.id: line.quantity - returned_before.get(line.id, 0) for line in lines}
     done = dict(returned_before)
     parts: list[_Part] = []
@@ -266,9 +280,12 @@ def _plan(connection: Connection, reference: ReceiptRef, returned: Sequence[Retu
                 line, units, bool(damaged), amount, vat,
                 tuple((part[0], gross, part_vat) for part, gross, part_vat in zip(shares, gross_parts, vat_parts, strict=True)),
             ))
-    card_left = (connection.execute(_CARD_PAID, {"sale_id": sale_id}).scalar_one()
-                 - connection.execute(_CARD_REFUNDED, {"sale_id": sale_id}).scalar_one())
-    return _Plan(sale_id, tuple(parts), int(card_left))
+    return _Plan(sale_id, tuple(parts), card_left_pence(connection, sale_id))
+
+
+def card_left_pence(connection: Connection, sale_id: int) -> int:
+    """What card paid towards the sale less what its refunds already put back on card."""
+    return int(connection.execute(_CARD_LEFT, {"sale_id": sale_id}).scalar_one())
 
 
 # --- writing ------------------------------------------------------------------------------------

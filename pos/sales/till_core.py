@@ -23,17 +23,18 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from common.errors import LedgerBusy, NotAllowed, PaymentError, PosError
 from common.money import format_pence
-from common.values import Actor, StaffMember, Tender
+from common.values import Actor, ReceiptRef, StaffMember, Tender
 from pos.sales.basket import Basket, BasketLine
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_towards, cash_tender, cash_towards
 from pos.sales.pricing import (
     Discount, DiscountRules, LineTerms, PriceOverride, PricedLine, SaleTerms, build_receipt,
     discount_approval_needed,
 )
-from receipts.model import StoreHeader
+from receipts.model import Receipt, StoreHeader
 
 if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the printers load
     from inventory.catalog import VariantInfo
+    from inventory.lookup import DesignMatch
     from pos.sales.parking import ParkedInfo
     from pos.printing import PrintOutcome
     from receipts.printers import PrinterSettings
@@ -398,6 +399,20 @@ class TillCore:
 
         self.lanes.lookups.submit(check, then)
 
+    def look_up(self, text: str, then: Callable[[list[DesignMatch] | Exception], None]) -> None:
+        """Designs with their stock and consented designers, for the look-up screen; `then` gets them in order."""
+        if self.engine is None:
+            then(PosError("The ledger is still opening. Try again in a moment."))
+            return
+        engine = self.engine
+
+        def find() -> list[DesignMatch]:
+            from inventory.lookup import look_up_products
+
+            return look_up_products(engine, text)
+
+        self.lanes.lookups.submit(find, then)
+
     @staticmethod
     def _finder(engine: LedgerHandle, text: str) -> Callable[[], list[VariantInfo]]:
         """A look-up job for the lanes: what the catalogue has for a barcode, an SKU or part of a name."""
@@ -428,7 +443,11 @@ class TillCore:
 
     def remove(self, index: int) -> None:
         label = self.basket.lines[index].variant.label
-        self.basket.remove(index)
+        try:
+            self.basket.remove(index)  # refused if a basket discount amount would be more than what is left
+        except PosError as error:
+            self._say(Problem(str(error)))
+            return
         self._say(BasketChanged(f"Removed {label}."))
 
     # --- discounts and price overrides ---------------------------------------------------------
@@ -890,6 +909,43 @@ class TillCore:
         self._say(BasketChanged(message, 0 if lines else None))
 
     # --- printing -----------------------------------------------------------------------------
+
+    def reprint(self, ref: ReceiptRef, gift: bool, then: Callable[[PrintOutcome | Exception], None]) -> None:
+        """Receipt `ref` again, marked COPY (or as a gift receipt without prices): rebuilt from the ledger and
+        audited on the sales lane, then printed on the printing lane; `then` gets what happened.
+        """
+        if self.engine is None:
+            then(PosError("The ledger is still opening. Try again in a moment."))
+            return
+        engine, printer = self.engine, self.printer
+
+        def record() -> Receipt:
+            from inventory.db import UnitOfWork
+            from pos.sales.history import reprint_receipt
+
+            try:
+                return reprint_receipt(UnitOfWork(engine, self.actor), ref, self.store, gift=gift)
+            except LedgerBusy:
+                raise PosError("The ledger is busy with another till or an import; nothing was printed. "
+                               "Try the reprint again in a moment.") from None
+
+        def recorded(result: Receipt | Exception) -> None:
+            if isinstance(result, Exception):
+                then(result)
+                return
+            receipt = result
+
+            def print_it() -> PrintOutcome:
+                from pos.printing import PrintOutcome, print_sale_receipt
+
+                if printer is None:
+                    return PrintOutcome(False, f"Receipt {ref} not printed: this till prints no receipts.")
+                return print_sale_receipt(printer, receipt)
+
+            self.lanes.printing.submit(print_it, then)
+
+        self.lanes.sales.submit(record, recorded)
+
 
     def _print(self, sale: CompletedSale) -> None:
         if self.printer is None:

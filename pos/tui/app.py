@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -20,20 +21,37 @@ from pos.tui.screens.sign_in import SignInScreen
 # Command-palette entries for the sale screen's actions: (title, help, action).
 _SALE_COMMANDS = (
     ("Search", "Find an item by name, SKU or colour (F2)", "search"),
+    ("Product lookup", "Stock by size and colour, and who designed it (F11)", "lookup"),
+    ("Discount", "A discount on the selected line or the whole basket (F3)", "discount"),
+    ("Price override", "Charge a new price on the selected line; a manager approves (F4)", "override_price"),
+    ("Remove payment", "Take back the last part payment before the sale completes (Ctrl+T)", "remove_payment"),
     ("Cash", "Take cash for the basket (F5)", "cash"),
     ("Card", "Take a card payment for the basket (F6)", "card"),
     ("Quantity", "Change the quantity of the selected line (F7)", "quantity"),
     ("Remove line", "Remove the selected line from the basket (F8)", "remove"),
     ("Last sale", "Show the last sale's change and receipt (F9)", "last_receipt"),
+    ("Reprint receipt", "Print a receipt again, marked COPY (Ctrl+Y)", "reprint_copy"),
+    ("Gift receipt", "Print a gift receipt, without prices (Ctrl+G)", "gift_receipt"),
     ("Park basket", "Put the basket aside for later, on any till (Ctrl+O)", "park"),
     ("Recall basket", "Bring back a parked basket (Ctrl+R)", "recall"),
     ("Manager menu", "No sale, cancel basket, training, old parked baskets: a manager's PIN (F12)", "manager_menu"),
+    ("Returns", "Refund or exchange against a receipt (F10)", "returns"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
 )
 # The till's own actions, on every screen: (title, help, action).
 _TILL_COMMANDS = (
     ("Help", "Every key and action at the till (F1)", "help"),
     ("Lock the till", "Back to the sign-in screen; the basket is kept (Ctrl+L)", "lock"),
+)
+# And the returns screen's (F10 on the sale screen): (title, help, action, its arguments).
+_RETURNS_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Return: how many", "How many of the selected line come back (F7)", "units", ()),
+    ("Return: damaged", "Mark the selected line's returned units damaged, or not (F8)", "damaged", ()),
+    ("Refund", "Refund to the original tender, card first, after a manager's approval (F10)", "refund", ()),
+    ("Refund to cash", "Refund all of it in cash, as the manager chooses (F5)", "refund", ("cash",)),
+    ("Refund to card", "Refund all of it to card, as the manager chooses (F6)", "refund", ("card",)),
+    ("Exchange", "Scan new items paid for with the goods returned (F4)", "exchange", ()),
+    ("Back to the sale", "Leave returns (Esc)", "back", ()),
 )
 IDLE_CHECK_MAX_S = 5.0
 
@@ -72,7 +90,7 @@ class TillApp(App[None]):
         actor = Actor("", till_name, clock or utc_now)
         if isinstance(signed_in, StaffMember):
             actor = Actor.signed_in(signed_in, till_name, clock or utc_now)
-        self.core = TillCore(actor, settings.store, settings.printer)
+        self.core = TillCore(actor, settings.store, settings.printer, rules=settings.discounts)
         if isinstance(signed_in, str):
             self.core.sign_in_as = signed_in
         self.lock_after_s = lock_after_s if lock_after_s is not None else settings.lock_after_minutes * 60.0
@@ -173,3 +191,9 @@ class TillApp(App[None]):
         if isinstance(screen, SaleScreen):
             for title, help_text, action in _SALE_COMMANDS:
                 yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+            return
+        from pos.tui.screens.returns import ReturnsScreen  # loaded on first use, not at start-up
+
+        if isinstance(screen, ReturnsScreen):
+            for title, help_text, action, arguments in _RETURNS_COMMANDS:
+                yield SystemCommand(title, help_text, partial(getattr(screen, f"action_{action}"), *arguments))

@@ -89,8 +89,9 @@ def check_report(engine: Engine, first: datetime, last: datetime, *, everything:
         sold, refunded = _query(engine, "SELECT (SELECT coalesce(sum(total_pence), 0) FROM sales), "
                                         "(SELECT coalesce(sum(total_pence), 0) FROM refunds)")[0]
         assert (report.gross_pence, report.refunds_pence) == (sold - refunded, refunded)
-    assert all(row.gross_pence >= 0 and row.units >= 0 for row in report.by_participant)
-    assert report.units >= 0
+        # Over every day, no designer is ever owed less than nothing (one day alone may show a refund of an earlier sale).
+        assert all(row.gross_pence >= 0 and row.units >= 0 for row in report.by_participant)
+        assert report.units >= 0
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from common.errors import PosError
 from common.money import MoneyFormatError, format_pence, parse_pounds
-from pos.sales.checkout import cash_tender
+from pos.sales.checkout import cash_tender, cash_towards
 from pos.sales.quick_cash import likely_cash
 from pos.tui.widgets.dialog_input import DialogInput
 from pos.tui.widgets.footer import TillFooter
@@ -155,8 +155,12 @@ class QuantityModal(ModalScreen[int | None]):
 
 
 class CashModal(ModalScreen["Tender | None"]):
-    """Take cash: returns the pence handed over (at least the total), or None when cancelled."""
-    """Take cash: returns the cash Tender (at least the total handed over), or None when cancelled."""
+    """Take cash: returns the cash Tender, or None when cancelled.
+
+    Less than is due pays that much (a split payment: the rest is left to pay); more pays it all
+    with change; Enter alone is the exact amount.
+    """
+
     BINDINGS = [
         Binding("enter", "take", "Take cash"),
         *(Binding(key, f"quick_cash({index})", "Quick cash", show=False) for index, key in enumerate(QUICK_CASH_KEYS)),
@@ -172,7 +176,7 @@ class CashModal(ModalScreen["Tender | None"]):
         with Vertical(id="cash-dialog", classes="dialog"):
             yield Label("Cash payment: total due", classes="dialog-title")
             yield Digits(format_pence(self._total_pence), id="cash-due")
-            yield DialogInput(placeholder="Amount handed over, e.g. 20 (Enter alone: exact)", id="tendered")
+            yield DialogInput(placeholder="Amount handed over, e.g. 20 (Enter alone: exact; less: part)", id="tendered")
             with Horizontal(id="quick-cash"):
                 for key, pence in zip(QUICK_CASH_KEYS, self._quick_cash, strict=False):
                     button = Button(f"{key.upper()} {format_pence(pence)}", id=f"cash-{pence}")
@@ -210,8 +214,9 @@ class CashModal(ModalScreen["Tender | None"]):
         self._tender(tendered)
 
     def _tender(self, tendered_pence: int | None) -> None:
-        try:
-            tender = cash_tender(self._total_pence, tendered_pence)
+        try:  # less than is due is part of a split payment: the rest is left to pay
+            tender = (cash_tender(self._total_pence) if tendered_pence is None
+                      else cash_towards(self._total_pence, tendered_pence))
         except PosError as error:
             self._error(str(error))
             return
