@@ -109,11 +109,15 @@ class SettableClock:
 
 
 def staffed(engine: Engine, *people: tuple[str, str, str, str]) -> dict[str, StaffMember]:
-    """Add staff (code, name, role, PIN) as a manager would, the first a manager; each has chosen their PIN."""
-    from pos.staff.services import add_staff, set_first_pin, staff_member
+    """Add staff (code, name, role, PIN) as a manager would, the first a manager; each has chosen their PIN.
+
+    On a ledger that has a manager already (the demo ledger's MANAGER), that manager adds them.
+    """
+    from pos.staff.services import add_staff, list_staff, set_first_pin, staff_member
 
     members: dict[str, StaffMember] = {}
-    manager: StaffMember | None = None
+    present = [person.code for person in list_staff(engine) if person.role == "manager" and person.active]
+    manager: StaffMember | None = staff_member(engine, present[0]) if present else None
     for code, name, role, pin in people:
         add_staff(by(engine), code, name, role, by=manager)
         members[code] = set_first_pin(by(engine), code, pin)

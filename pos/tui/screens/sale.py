@@ -65,18 +65,18 @@ class SaleScreen(Screen[None]):
     """One sale at a time. The scan field always has the keyboard; every other action is a key."""
 
     BINDINGS = [
-        Binding("f1", "help", "Help"),  # first in the footer: help lists every key
+        Binding("f1", "app.help", "Help"),  # first in the footer: help lists every key
         Binding("f2", "search", "Search"),
-        Binding("f3", "discount", "Discount"),
-        Binding("f4", "override_price", "Price"),
+        Binding("f3", "discount", "Disc"),
+        Binding("f4", "override_price", "Price", show=False),  # no room at 80 columns: help and the palette list it
         Binding("f5", "cash", "Cash"),
         Binding("f6", "card", "Card"),
         Binding("f7", "quantity", "Qty"),
-        Binding("f8", "remove", "Remove"),
-        Binding("f9", "last_receipt", "Receipt"),
+        Binding("f8", "remove", "Del"),
+        Binding("f9", "last_receipt", "Last"),
         Binding("f12", "manager_menu", "Mgr"),
         Binding("ctrl+o", "park", "Park"),
-        Binding("ctrl+r", "recall", "Recall"),  # past 80 columns; the park message and help (F1) name it
+        Binding("ctrl+r", "recall", "Recall", show=False),  # no room at 80 columns; the park message and help (F1) name it
         # At 80 columns the footer has no room for these; help (F1) and the command palette list them.
         Binding("ctrl+t", "remove_payment", "Undo pay"),  # shown only while a split payment is under way
         Binding("f10", "returns", "Returns", show=False),
@@ -464,10 +464,9 @@ class SaleScreen(Screen[None]):
         self._say(f"Printing {'a gift receipt for' if gift else 'a copy of'} receipt {ref}...")
         self.core.reprint(ref, gift, self._reprinted)
 
-    def _reprinted(self, result: PrintOutcome | Exception) -> None:
-        if isinstance(result, Exception):
-            self._say(str(result) if isinstance(result, PosError) else "The reprint did not go through. Try again.",
-                      error=True)
+    def _reprinted(self, result: PrintOutcome | PosError) -> None:
+        if isinstance(result, PosError):
+            self._say(str(result), error=True)
             return
         self._say(result.message, error=not result.printed)
 
@@ -488,9 +487,6 @@ class SaleScreen(Screen[None]):
                 self.core.recall(parked_id)
 
         self.app.push_screen(ParkedModal(self.core), recall)
-
-    def action_help(self) -> None:
-        self.app.action_help()  # type: ignore[attr-defined]
 
     def action_manager_menu(self) -> None:
         """F12: a manager's code and PIN, then the manager menu; the choice runs with that manager's approval."""
