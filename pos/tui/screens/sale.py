@@ -67,13 +67,13 @@ class SaleScreen(Screen[None]):
     BINDINGS = [
         Binding("f1", "app.help", "Help"),  # first in the footer: help lists every key
         Binding("f2", "search", "Search"),
-        Binding("f3", "discount", "Discount"),
-        Binding("f4", "override_price", "Price"),
+        Binding("f3", "discount", "Disc"),
+        Binding("f4", "override_price", "Price", show=False),  # no room at 80 columns: help and the palette list it
         Binding("f5", "cash", "Cash"),
         Binding("f6", "card", "Card"),
         Binding("f7", "quantity", "Qty"),
-        Binding("f8", "remove", "Remove"),
-        Binding("f9", "last_receipt", "Receipt"),
+        Binding("f8", "remove", "Del"),
+        Binding("f9", "last_receipt", "Last"),
         Binding("f12", "manager_menu", "Mgr"),
         Binding("ctrl+o", "park", "Park"),
         Binding("ctrl+r", "recall", "Recall"),  # past 80 columns; the park message and help (F1) name it
