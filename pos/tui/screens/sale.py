@@ -76,7 +76,7 @@ class SaleScreen(Screen[None]):
         Binding("f9", "last_receipt", "Last"),
         Binding("f12", "manager_menu", "Mgr"),
         Binding("ctrl+o", "park", "Park"),
-        Binding("ctrl+r", "recall", "Recall"),  # past 80 columns; the park message and help (F1) name it
+        Binding("ctrl+r", "recall", "Recall", show=False),  # no room at 80 columns; the park message and help (F1) name it
         # At 80 columns the footer has no room for these; help (F1) and the command palette list them.
         Binding("ctrl+t", "remove_payment", "Undo pay"),  # shown only while a split payment is under way
         Binding("f10", "returns", "Returns", show=False),
