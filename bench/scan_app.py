@@ -1,6 +1,10 @@
 """A till (or the baseline app) with a probe inside, run in a real terminal by bench/tui.py.
 
-    python -m bench.scan_app {till|minimal} OUT.json EXPECTED_SCANS [LEDGER [--drain]]
+    python -m bench.scan_app {till|till-discount|minimal} OUT.json EXPECTED_SCANS [LEDGER [--drain]]
+
+`till-discount` is the till with a signed-in staff member (a staff row of the bench ledger) and a
+10% basket discount put on each basket before its first line is added, as F3 would: every scan
+then prices the basket with its discount spread over the lines (scan_to_basket_p95_signed_in_discount).
 
 The probe wraps two methods of the app instance, nothing else:
 - App.post_message: the moment each key event reaches the app from the terminal driver. An Enter
@@ -204,14 +208,41 @@ def build(kind: str, ledger: str | None) -> App[Any]:
 
     settings = Settings(printer=PrinterSettings(kind="none"))
     engine = open_ledger(f"sqlite:///{ledger}")
-    return TillApp(lambda: engine, TILL, settings)
+    app = TillApp(lambda: engine, TILL, settings)
+    if kind == "till-discount":
+        _sign_in_with_a_basket_discount(app, engine)
+    return app
+
+
+def _sign_in_with_a_basket_discount(app: Any, engine: Any) -> None:
+    """The bench's staff member signed in at the till core, and a 10% basket discount on every new basket."""
+    from common.values import Actor
+    from pos.sales.pricing import Discount
+    from pos.staff.services import add_staff, staff_member, unit_of_work
+
+    try:
+        member = staff_member(engine, "BENCH")
+    except Exception:  # noqa: BLE001 - first run on this ledger: the bench's manager is added
+        add_staff(unit_of_work(engine, Actor("bench")), "BENCH", "Bench", "manager")
+        member = staff_member(engine, "BENCH")
+    core = app.core
+    core.actor = Actor.signed_in(member, TILL, core.actor.clock)
+    discount = Discount.percent(1000, core.rules.discount_reasons[0])
+    add = core.add
+
+    def add_to_a_discounted_basket(variant: Any) -> None:
+        if core.basket.discount is None:
+            core.basket.set_discount(discount)
+        add(variant)
+
+    core.add = add_to_a_discounted_basket
 
 
 def main() -> None:
     args = [arg for arg in sys.argv[1:] if arg != "--drain"]
     drain = len(args) < len(sys.argv) - 1
     kind, out, expected = args[0], Path(args[1]), int(args[2])
-    if drain and kind != "till":
+    if drain and kind == "minimal":
         raise SystemExit("--drain is for the till (it waits for the till core's sales)")
     app = build(kind, args[3] if len(args) > 3 else None)
     Probe(app, out, expected, drain)

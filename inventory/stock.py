@@ -50,3 +50,15 @@ def stock_levels(engine: Engine) -> list[StockLevel]:
     )
     with read_session(engine) as session:
         return [StockLevel(sku, name, size, colour, int(level)) for sku, name, size, colour, level in session.execute(query)]
+
+
+_DAMAGED = select(func.coalesce(-func.sum(StockMovement.quantity), 0)).where(
+    StockMovement.variant_id == bindparam("variant_id"), StockMovement.kind == "damaged"
+)
+
+
+def damaged_stock(engine: Engine, variant_id: int) -> int:
+    """Units of one SKU moved out of saleable stock as damaged (returned damaged, for one): never on hand."""
+    with engine.connect() as connection:
+        total = connection.execute(_DAMAGED, {"variant_id": variant_id}).scalar_one()
+    return int(total)

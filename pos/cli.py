@@ -221,36 +221,62 @@ def demo(till_name: str, ledger: Path) -> None:
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--cash", "cash", help="Cash tendered in pounds (e.g. 50); omit for the exact amount.")
 @click.option("--card", is_flag=True, help="Paid by card on the card terminal.")
+@click.option("--split", help="Part cash, part card, in order: cash:20,card (a part with no amount pays the rest).")
+@click.option("--discount", help="A discount on the whole basket: 15% or 12.5% for a percentage, 5.00 for pounds.")
+@click.option("--reason", help="Why the discount is given: one of the configured reasons ([till] discount_reasons).")
+@click.option("--approved-by", "approved_by", help="The manager approving a discount above the threshold (PIN asked).")
 @click.option("--till", "till_name", default="till-1", show_default=True)
-@click.option("--staff", default="", help="Who served.")
+@click.option("--staff", default="", help="Who served: their staff code (PIN asked); needed once the ledger has staff.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--print/--no-print", "do_print", default=True, show_default=True, help="Print the receipt.")
 @click.option("--config", type=click.Path(path_type=Path))
 @click.option("--db", help=DB_HELP)
-def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, staff: str,
+def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None, discount: str | None,
+         reason: str | None, approved_by: str | None, till_name: str, staff: str, output: str,
          do_print: bool, config: Path | None, db: str | None) -> None:
     """Sell the items with these barcodes or SKUs (one code per item) without opening the till.
 
     The same till core as the till's screen, run in this process: the same checks, the same sale.
+    PINs are asked in order: the staff member's, then the approving manager's.
     """
     from common.limits import check_staff_name
     from common.money import format_pence, parse_pounds
     from common.values import Actor
     from pos.sales import till_core as core_events
     from pos.sales.till_core import TillCore
+    from pos.staff.services import list_staff
 
-    if card and cash is not None:
-        _fail(PosError("Choose --cash or --card, not both."))
+    if sum((card, cash is not None, split is not None)) > 1:
+        _fail(PosError("Choose one of --cash, --card and --split."))
     if cash is not None and not cash.strip():
         _fail(PosError("--cash needs the amount handed over, such as --cash 50; leave --cash out for the exact amount."))
+    if (discount is None) != (reason is None):
+        _fail(PosError("A discount needs both --discount (such as 15% or 5.00) and --reason."))
     try:
-        check_staff_name(staff)
         tendered = parse_pounds(cash) if cash is not None else None
+        basket_discount = _discount(discount, reason) if discount is not None and reason is not None else None
+        parts = _split_parts(split) if split is not None else None
     except (PosError, ValueError) as error:
         _fail(error)
     engine = _open(db)
     settings = _settings(str(config) if config else None)
+    if list_staff(engine):  # once the ledger has staff, every sale records who served it
+        if not staff:
+            _fail(PosError("Who served? Add --staff and your staff code (your PIN is asked)."))
+        actor = Actor.signed_in(_sign_in(engine, staff, till_name), till_name)
+    else:
+        try:
+            check_staff_name(staff)
+        except PosError as error:
+            _fail(error)
+        actor = Actor(staff, till_name)
+    approver = None
+    if approved_by:
+        what = f"A {basket_discount.size} discount" if basket_discount else "This sale"
+        approver = _approval(engine, approved_by, what, till_name)
     events: list[core_events.Event] = []
-    core = TillCore(Actor(staff, till_name), settings.store, settings.printer if do_print else None, listener=events.append)
+    core = TillCore(actor, settings.store, settings.printer if do_print else None, listener=events.append,
+                    rules=settings.discounts)
     core.open(lambda: engine)
     for code in codes:
         core.enter(code)
@@ -261,8 +287,14 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
             case core_events.ChooseItem(text=text, matches=matches):
                 _fail(PosError(f"'{text}' matches {len(matches)} items: give each item's barcode or SKU."))
     try:
-        tender = core.card() if card else core.cash(tendered)
-        core.pay(tender)
+        if basket_discount is not None:
+            core.discount_basket(basket_discount, approved_by=approver)
+        if parts is not None:
+            _pay_in_parts(core, parts)
+        else:
+            core.pay(core.card() if card else core.cash(tendered))
+    except core_events.ApprovalNeeded as needed:
+        _fail(PosError(f"{needed.what} needs a manager's approval: add --approved-by and a manager's code (their PIN is asked)."))
     except (PosError, ValueError) as error:
         _fail(error)
     for event in events:
@@ -270,12 +302,119 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, till_name: str, s
             case core_events.SaleRefused(message=message):
                 _fail(PosError(message))
             case core_events.SaleCompleted(sale=sale):
+                if output == "json":
+                    click.echo(json.dumps({
+                        "receipt": str(sale.reference), "total_pence": sale.total_pence,
+                        "discount_pence": sale.receipt.discount_pence, "vat_pence": sale.vat_pence,
+                        "change_pence": sale.change_pence,
+                    }))
+                    continue
+                discounted = f", discount {format_pence(sale.receipt.discount_pence)}" if sale.receipt.discount_pence else ""
                 click.echo(
-                    f"Sale {sale.reference}: total {format_pence(sale.total_pence)}, "
+                    f"Sale {sale.reference}: total {format_pence(sale.total_pence)}{discounted}, "
                     f"change {format_pence(sale.change_pence)}"
                 )
             case core_events.ReceiptPrinted(outcome=outcome):
-                click.echo(outcome.message)
+                click.echo(outcome.message, err=output == "json")
+
+
+def _discount(text: str, reason: str):  # type: ignore[no-untyped-def]
+    """--discount: "15%" or "12.5%" is a percentage, anything else an amount in pounds."""
+    from common.money import parse_percent_bp, parse_pounds
+    from pos.sales.pricing import Discount
+
+    if text.strip().endswith("%"):
+        return Discount.percent(parse_percent_bp(text), reason)
+    return Discount.amount(parse_pounds(text), reason)
+
+
+def _split_parts(text: str) -> list[tuple[str, int | None]]:
+    """--split "cash:20,card" -> [("cash", 2000), ("card", None)]; None pays what is left."""
+    from common.money import parse_pounds
+
+    parts: list[tuple[str, int | None]] = []
+    for part in text.split(","):
+        kind, _, amount = part.strip().partition(":")
+        if kind not in ("cash", "card"):
+            raise PosError(f"--split takes cash and card parts, such as cash:20,card; '{part.strip()[:20]}' is neither.")
+        parts.append((kind, parse_pounds(amount) if amount else None))
+    return parts
+
+
+def _pay_in_parts(core, parts: list[tuple[str, int | None]]) -> None:  # type: ignore[no-untyped-def]
+    """Take each part in order; the sale completes when they cover the total."""
+    from common.money import format_pence
+
+    for kind, amount in parts:
+        if core.basket.is_empty():
+            raise PosError("The sale was paid before the last part of --split: leave that part out.")
+        if kind == "card":
+            tender = core.card(amount)
+        else:
+            tender = core.cash() if amount is None else core.cash_part(amount)
+        core.add_tender(tender)
+    if not core.basket.is_empty():
+        raise PosError(
+            f"--split pays {format_pence(core.paid_pence)} of {format_pence(core.basket.total_pence)}: "
+            "end it with a part that pays the rest, such as ,card. Nothing was sold."
+        )
+
+
+@cli.command()
+@click.argument("receipt")
+@click.option("--sku", required=True, help="The SKU to return, as on the receipt.")
+@click.option("--quantity", type=int, default=1, show_default=True, help="How many of that SKU come back.")
+@click.option("--damaged", is_flag=True, help="They go to damaged stock, not back on the shelf.")
+@click.option("--staff", "staff_code", required=True, help="Who is serving (their PIN is asked first).")
+@click.option("--approved-by", "approver_code", required=True, help="The manager approving (their PIN is asked next).")
+@click.option("--to", "to", type=click.Choice(["cash", "card"]),
+              help="Where the money goes (default: card first, up to what the sale paid by card, then cash).")
+@click.option("--reason", default="", help="Why, for the audit trail.")
+@click.option("--till", "till_name", default="till-1", show_default=True, help="The till the refund is made at.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--print/--no-print", "do_print", default=True, show_default=True, help="Print the refund slip.")
+@click.option("--config", type=click.Path(path_type=Path))
+@click.option("--db", help=DB_HELP)
+def refund(receipt: str, sku: str, quantity: int, damaged: bool, staff_code: str, approver_code: str, to: str | None,
+           reason: str, till_name: str, output: str, do_print: bool, config: Path | None, db: str | None) -> None:
+    """Refund QUANTITY of SKU from RECEIPT (such as till-1/000012, typed or scanned), with a manager's approval.
+
+    The refund gets its own receipt number at --till; the slip prints after it is saved.
+    """
+    from common.money import format_pence
+    from common.values import Actor
+    from pos.printing import print_refund
+    from pos.sales.references import parse_reference
+    from pos.sales.refunds import refund_sale
+
+    try:
+        reference = parse_reference(receipt)
+    except PosError as error:
+        _fail(error)
+    engine = _open(db)
+    settings = _settings(str(config) if config else None)
+    member = _sign_in(engine, staff_code, till_name)
+    approver = _approval(engine, approver_code, "A refund", till_name)
+    try:
+        done = refund_sale(
+            _unit_of_work(engine, Actor.signed_in(member, till_name)), reference, [(sku, quantity, damaged)],
+            approved_by=approver, to=to, reason=reason, store=settings.store,
+        )
+    except PosError as error:
+        _fail(error)
+    printed = print_refund(settings.printer, done.slip) if do_print else None
+    if output == "json":
+        click.echo(json.dumps({
+            "refund": str(done.reference), "original": str(done.original), "refunded_pence": done.total_pence,
+            "vat_pence": done.vat_pence, "to": done.to, "printed": printed.printed if printed else False,
+        }, indent=2))
+        if printed is not None:
+            click.echo(printed.message, err=True)
+        return
+    where = ", ".join(f"{format_pence(amount)} to {tender}" for tender, amount in done.to.items())
+    click.echo(f"Refund {done.reference} of {done.original}: {format_pence(done.total_pence)} ({where}).")
+    if printed is not None:
+        click.echo(printed.message)
 
 
 @cli.command()
@@ -293,13 +432,14 @@ def reprint(receipt: str, gift: bool, till_name: str, staff_code: str | None, co
     """
     from common.values import Actor
     from pos.printing import print_sale_receipt
-    from pos.sales.history import parse_receipt_ref, reprint_receipt
+    from pos.sales.history import reprint_receipt
+    from pos.sales.references import parse_reference
     from pos.sales.tills import require_till
 
     settings = _settings(str(config) if config else None)
     engine = _open(db)
     try:
-        ref = parse_receipt_ref(receipt, till_name)
+        ref = parse_reference(receipt, till_name)
         require_till(engine, till_name)
     except PosError as error:
         _fail(error)

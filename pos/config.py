@@ -1,4 +1,5 @@
-"""The configuration file (TOML): store header and receipt printer. Every setting has a default.
+"""The configuration file (TOML): store header, receipt printer and the till's discount rules.
+Every setting has a default.
 
 Looked up from --config, else POS_CONFIG, else data/pos.toml when it exists. See README.
 """
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from common.errors import PosError
+from common.money import MoneyFormatError, parse_percent_bp
+from pos.sales.pricing import REASON_MAX, DiscountRules
 from receipts.model import StoreHeader
 from receipts.printers import PRINTER_KINDS, PrinterSettings
 
@@ -26,6 +29,7 @@ class ConfigError(PosError):
 class Settings:
     store: StoreHeader = field(default_factory=StoreHeader)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    discounts: DiscountRules = field(default_factory=DiscountRules)
 
     def with_receipts_in(self, directory: Path) -> Settings:
         """The same settings printing to files in `directory` (the demo till does this)."""
@@ -69,6 +73,35 @@ def _printer(table: dict[str, Any]) -> PrinterSettings:
         raise ConfigError(f"a [printer] setting has the wrong type: {error}") from error
 
 
+def _reasons(value: Any, key: str) -> tuple[str, ...]:
+    reasons = _strings(value, key)
+    if not reasons or any(not reason.strip() or len(reason) > REASON_MAX or not reason.isprintable() for reason in reasons):
+        raise ConfigError(f"'{key}' must list at least one reason, each 1 to {REASON_MAX} printable characters")
+    return reasons
+
+
+def _discount_rules(table: dict[str, Any]) -> DiscountRules:
+    """[till] discount_approval_percent, discount_reasons and price_override_reasons."""
+    default = DiscountRules()
+    key = "till.discount_approval_percent"
+    threshold = table.get("discount_approval_percent")
+    try:
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str, type(None))):
+            raise MoneyFormatError(str(threshold))
+        approval_bp = default.approval_bp if threshold is None else parse_percent_bp(str(threshold))
+    except MoneyFormatError:
+        raise ConfigError(f"'{key}' must be a percentage from 0 to 100, such as 10 or 12.5") from None
+    if approval_bp > 10_000:
+        raise ConfigError(f"'{key}' must be a percentage from 0 to 100, such as 10 or 12.5")
+    return DiscountRules(
+        approval_bp=approval_bp,
+        discount_reasons=_reasons(table.get("discount_reasons", list(default.discount_reasons)), "till.discount_reasons"),
+        override_reasons=_reasons(
+            table.get("price_override_reasons", list(default.override_reasons)), "till.price_override_reasons"
+        ),
+    )
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Settings from the configuration file, or the defaults when there is none."""
     chosen = path or os.environ.get("POS_CONFIG")
@@ -81,4 +114,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         document = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{config_path} is not valid TOML: {error}") from error
-    return Settings(store=_store(document.get("store", {})), printer=_printer(document.get("printer", {})))
+    return Settings(
+        store=_store(document.get("store", {})), printer=_printer(document.get("printer", {})),
+        discounts=_discount_rules(document.get("till", {})),
+    )

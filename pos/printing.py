@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from receipts.model import Receipt
-from receipts.printers import PrinterError, PrinterSettings, print_receipt
+from receipts.printers import PrinterError, PrinterSettings, print_receipt, print_refund_slip
+from receipts.refund_slip import RefundSlip
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,14 @@ def _what(receipt: Receipt) -> str:
     if receipt.gift:
         return f"Gift receipt for {receipt.reference}"
     return f"{'Copy of receipt' if receipt.copy else 'Receipt'} {receipt.reference}"
+
+
+def print_refund(settings: PrinterSettings, slip: RefundSlip) -> PrintOutcome:
+    """Print a refund slip after its refund committed and say what happened; never raises for a printer fault."""
+    if settings.kind == "none":
+        return PrintOutcome(False, f"Refund slip {slip.reference} not printed: no receipt printer is set up.")
+    try:
+        where = print_refund_slip(settings, slip)
+    except PrinterError as error:
+        return PrintOutcome(False, f"Refund slip {slip.reference} did not print: {error}")
+    return PrintOutcome(True, f"Refund slip {slip.reference} printed ({where}).")

@@ -43,6 +43,12 @@ def _item_lines(line: ReceiptLine, width: int) -> list[PrintLine]:
     detail = " / ".join(part for part in (line.size, line.colour) if part)
     price = f"{line.quantity} x {format_pence(line.unit_price_pence)}"
     lines.append(PrintLine(_two_columns(f"  {detail}  {price}", format_pence(line.line_total_pence), width)))
+    if line.list_price_pence is not None:
+        lines.append(PrintLine(f"  Price was {format_pence(line.list_price_pence)} ({line.price_reason})"[:width]))
+    if line.discount_pence:  # one discount a line ("15% off (Loyal customer)"), the line's amount off on the last
+        *first, last = line.discount_label.split("; ")
+        lines += [PrintLine(f"  {part}"[:width]) for part in first]
+        lines.append(PrintLine(_two_columns(f"  {last}", format_pence(-line.discount_pence), width)))
     if line.designed_by:
         lines.append(PrintLine(f"  Designed by {' & '.join(line.designed_by)}"[:width]))
     return lines
@@ -70,6 +76,8 @@ def receipt_lines(receipt: Receipt, width: int = DEFAULT_WIDTH) -> list[PrintLin
     for line in receipt.lines:
         lines += _item_lines(line, width)
     lines.append(_rule(width))
+    if receipt.discount_pence:
+        lines.append(PrintLine(_two_columns("Discounts", format_pence(-receipt.discount_pence), width)))
     lines.append(PrintLine(_two_columns("TOTAL", format_pence(receipt.total_pence), width // 2), bold=True, large=True))
     for vat in receipt.vat:
         rate = f"{vat.rate_bp // 100}" + (f".{vat.rate_bp % 100:02d}".rstrip("0") if vat.rate_bp % 100 else "")

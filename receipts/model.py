@@ -14,9 +14,13 @@ class ReceiptLine:
     size: str
     colour: str
     quantity: int
-    unit_price_pence: int
-    line_total_pence: int
+    unit_price_pence: int  # the price charged
+    line_total_pence: int  # quantity × the price charged, before discounts
     designed_by: tuple[str, ...] = ()  # only designers who consented to be named
+    discount_pence: int = 0  # the line's discounts: its own and its part of a basket discount
+    discount_label: str = ""  # those discounts in words: "15% off (Loyal customer)"
+    list_price_pence: int | None = None  # the catalogue price, when the price was overridden
+    price_reason: str = ""  # why it was overridden
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Receipt:
     payments: tuple[Tender, ...]
     change_pence: int = 0
     staff: str = ""
+    discount_pence: int = 0  # all the sale's discounts; total_pence is after them
     copy: bool = False  # a reprint: marked COPY at the top and bottom
     gift: bool = False  # a gift receipt: what was bought and the return proof, no prices or payments
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from receipts.escpos_receipt import DEFAULT_WIDTH, render_receipt
 from receipts.model import Receipt
+from receipts.refund_slip import RefundSlip, render_refund_slip
+
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos
+
+Render = Callable[["Escpos"], None]
 
 PRINTER_KINDS = ("file", "network", "none")
 
@@ -35,24 +43,34 @@ def receipt_file_name(receipt: Receipt) -> str:
 
 def print_receipt(settings: PrinterSettings, receipt: Receipt) -> str:
     """Print one receipt; returns where it went. Raises PrinterError with advice when it cannot."""
+    return _print(settings, receipt_file_name(receipt), lambda printer: render_receipt(printer, receipt, settings.width))
+
+
+def print_refund_slip(settings: PrinterSettings, slip: RefundSlip) -> str:
+    """Print one refund slip (a file printer names it by the refund's own reference); as print_receipt."""
+    return _print(settings, f"{slip.reference.file_stem}.bin",
+                  lambda printer: render_refund_slip(printer, slip, settings.width))
+
+
+def _print(settings: PrinterSettings, file_name: str, render: Render) -> str:
     if settings.kind == "none":
         return "not printed (no printer configured)"
     if settings.kind == "file":
-        return _print_to_file(settings, receipt)
+        return _print_to_file(settings, file_name, render)
     if settings.kind == "network":
-        return _print_to_network(settings, receipt)
+        return _print_to_network(settings, render)
     raise PrinterError(f"Unknown printer kind '{settings.kind}'. Use one of: {', '.join(PRINTER_KINDS)}.")
 
 
-def _print_to_file(settings: PrinterSettings, receipt: Receipt) -> str:
+def _print_to_file(settings: PrinterSettings, file_name: str, render: Render) -> str:
     from escpos.printer import File
 
-    path = settings.directory / receipt_file_name(receipt)
+    path = settings.directory / file_name
     try:
         settings.directory.mkdir(parents=True, exist_ok=True)
         printer = File(devfile=str(path), profile=settings.profile)
         try:
-            render_receipt(printer, receipt, settings.width)
+            render(printer)
         finally:
             printer.close()
     except OSError as error:
@@ -60,13 +78,13 @@ def _print_to_file(settings: PrinterSettings, receipt: Receipt) -> str:
     return str(path)
 
 
-def _print_to_network(settings: PrinterSettings, receipt: Receipt) -> str:
+def _print_to_network(settings: PrinterSettings, render: Render) -> str:
     from escpos.exceptions import DeviceNotFoundError
     from escpos.printer import Dummy, Network
 
     # Render to bytes first so a layout problem never leaves half a receipt on paper.
     dummy = Dummy(profile=settings.profile)
-    render_receipt(dummy, receipt, settings.width)
+    render(dummy)
     printer = Network(host=settings.host, port=settings.port, timeout=settings.timeout_s, profile=settings.profile)
     try:
         printer.open()

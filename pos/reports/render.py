@@ -39,6 +39,11 @@ def report_table(report: SalesReport) -> str:
         f"Takings: {format_pence(report.gross_pence)}   VAT included: {format_pence(report.vat_pence)}   "
         f"Net of VAT: {format_pence(report.net_pence)}",
     ]
+    if report.refunds_count:
+        summary.append(
+            f"Refunds: {report.refunds_count} for {format_pence(report.refunds_pence)}, already taken off the "
+            "takings, tenders, designers and products"
+        )
     tenders = text_table(
         ["Tender", "Amount"], [[tender.title(), format_pence(amount)] for tender, amount in report.by_tender.items()], {1}
     )
@@ -63,6 +68,7 @@ def report_csv(report: SalesReport) -> str:
     writer.writerow(CSV_COLUMNS)
     writer.writerow(["total", _period(report), "", report.units, report.gross_pence, report.vat_pence, report.net_pence])
     writer.writerow(["sales_count", _period(report), "", report.sales_count, "", "", ""])
+    writer.writerow(["refunds", _period(report), "", report.refunds_count, report.refunds_pence, "", ""])
     for tender, amount in report.by_tender.items():
         writer.writerow(["tender", tender, tender.title(), "", amount, "", ""])
     for row in report.by_participant:

@@ -38,6 +38,28 @@ def card_tender(total_pence: int) -> Tender:
     return Tender("card", total_pence, total_pence)
 
 
+def cash_towards(left_pence: int, tendered_pence: int) -> Tender:
+    """Cash towards what is left to pay: less pays that much, more pays the rest with change (split tender)."""
+    if tendered_pence <= 0:
+        raise PaymentError("Enter the amount of cash handed over, such as 20.")
+    if tendered_pence >= left_pence:
+        return cash_tender(left_pence, tendered_pence)
+    return Tender("cash", tendered_pence, tendered_pence)
+
+
+def card_towards(left_pence: int, amount_pence: int | None = None) -> Tender:
+    """A card payment of part of what is left (None: all of it); a card never pays more than is left."""
+    amount = left_pence if amount_pence is None else amount_pence
+    if amount <= 0:
+        raise PaymentError("A card payment needs an amount of at least 1p.")
+    if amount > left_pence:
+        raise PaymentError(
+            f"A card payment of {format_pence(amount)} is more than the {format_pence(left_pence)} left to pay. "
+            "Change is only given from cash: take at most what is left on the card."
+        )
+    return card_tender(amount)
+
+
 @dataclass(frozen=True)
 class CompletedSale:
     sale_id: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,11 @@ from inventory.db import UnitOfWork
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
-from pos.sales.pricing import Designer, PricedLine, attribute, build_receipt
+from pos.sales.pricing import (
+    NO_SALE_TERMS, NO_TERMS, Designer, PricedLine, SaleTerms, approval_needed, attribute, build_receipt, price_lines,
+)
+from pos.staff.audit import record
+from pos.staff.services import require_manager
 from pos.sales.tills import till_names
 from receipts.model import StoreHeader
 
@@ -108,6 +113,16 @@ def _price_lines(connection: Connection, quantities: dict[int, int]) -> list[Pri
     ]
 
 
+def basket_total(uow: UnitOfWork, items: Sequence[tuple[int, int]]) -> int:
+    """What `items` (variant_id, quantity) cost at catalogue prices now, inside the caller's unit of work.
+
+    An exchange needs it before it writes, to know how much of the new sale the returned goods pay.
+    """
+    if not items:
+        raise PaymentError(EMPTY_BASKET)
+    return sum(line.total_pence for line in _price_lines(uow.connection, _merge_quantities(items)))
+
+
 def _next_receipt_no(connection: Connection, till_name: str) -> tuple[int, int]:
     """(till id, receipt number) for the next sale on `till_name`; the row lock keeps numbers gapless.
 
@@ -130,20 +145,63 @@ def _attribution_rows(line_id: int, line: PricedLine, day: date) -> list[dict[st
     ]
 
 
+def _apply_terms(lines: list[PricedLine], terms: SaleTerms) -> tuple[list[PricedLine], str | None]:
+    """The catalogue-priced lines with the sale's overrides and discounts (see pos.sales.pricing for the rules)."""
+    unknown = set(terms.lines) - {line.variant_id for line in lines}
+    if unknown:
+        raise NotAllowed("A discount or price override is for an item that is not in the sale. Take payment again.")
+    terms.check_reasons({line.variant_id: line.description for line in lines})
+    prices = price_lines(
+        [(line.unit_price_pence, line.quantity, terms.lines.get(line.variant_id, NO_TERMS)) for line in lines],
+        terms.basket,
+    )
+    return [
+        replace(
+            line, unit_price_pence=price.unit_price_pence, discount_pence=price.discount_pence,
+            discount_label=price.discount_label,
+            list_price_pence=price.list_price_pence if price.terms.override else None,
+            price_reason=price.terms.override.reason if price.terms.override else "",
+        )
+        for line, price in zip(lines, prices, strict=True)
+    ], approval_needed(prices, terms.rules)
+
+
+def _audit_terms(uow: UnitOfWork, lines: Sequence[PricedLine], terms: SaleTerms, reference: str) -> None:
+    """Every discount and override in the audit trail, in the sale's transaction, with its receipt."""
+    approver = terms.approved_by.id if terms.approved_by else None
+    basket_off = 0
+    for line in lines:
+        line_terms = terms.lines.get(line.variant_id, NO_TERMS)
+        if line_terms.override is not None:
+            record(uow, "price_override", f"{line.sku} {format_pence(line.list_price_pence or 0)} -> "
+                   f"{format_pence(line.unit_price_pence)} ({line_terms.override.reason})",
+                   approved_by_id=approver, reference=reference)
+        own = line_terms.discount.off(line.gross_pence, line.sku) if line_terms.discount else 0
+        if line_terms.discount is not None:
+            record(uow, "discount", f"{line.sku} {line_terms.discount.label}: {format_pence(-own)}",
+                   approved_by_id=approver, reference=reference)
+        basket_off += line.discount_pence - own
+    if terms.basket is not None:
+        record(uow, "discount", f"basket {terms.basket.label}: {format_pence(-basket_off)}",
+               approved_by_id=approver, reference=reference)
+
+
 def complete_sale(
     uow: UnitOfWork,
     items: Sequence[tuple[int, int]],
     tenders: Sequence[Tender],
     *,
     store: StoreHeader | None = None,
+    terms: SaleTerms = NO_SALE_TERMS,
 ) -> CompletedSale:
     """Record a paid sale at the acting till, served by the acting person: all of it in one transaction, or nothing.
 
-    `items` are (variant_id, quantity); prices come from the catalogue at this moment, and the
-    tenders must pay exactly that total (cash change is the tendered surplus).
+    `items` are (variant_id, quantity); prices come from the catalogue at this moment, then the
+    `terms` (discounts and price overrides, with the approving manager) apply, and the tenders must
+    pay exactly that total (cash change is the tendered surplus).
     """
     with uow:
-        sale = record_sale(uow, items, tenders, store=store)
+        sale = record_sale(uow, items, tenders, store=store, terms=terms)
         uow.commit()
     return sale
 
@@ -154,8 +212,13 @@ def record_sale(
     tenders: Sequence[Tender],
     *,
     store: StoreHeader | None = None,
+    terms: SaleTerms = NO_SALE_TERMS,
 ) -> CompletedSale:
-    """Write a sale inside the caller's open unit of work, without committing (an exchange adds a refund to it)."""
+    """Write a sale inside the caller's open unit of work, without committing (an exchange adds a refund to it).
+
+    A price override, or discounts above the configured threshold, need `terms.approved_by` to be
+    an active manager (checked here, in the ledger); each discount and override is audited.
+    """
     if not items:
         raise PaymentError(EMPTY_BASKET)
     till = uow.actor.till
@@ -169,6 +232,11 @@ def record_sale(
     day = trading_date(moment)
     connection = uow.connection
     lines = _price_lines(connection, quantities)
+    needs_approval: str | None = None
+    if terms is not NO_SALE_TERMS:
+        lines, needs_approval = _apply_terms(lines, terms)
+    if needs_approval is not None or terms.approved_by is not None:
+        require_manager(uow, terms.approved_by, needs_approval or "A discount")
     total = sum(line.total_pence for line in lines)
     _check_limits(lines, total, tenders)
     paid = sum(t.amount_pence for t in tenders)
@@ -184,7 +252,7 @@ def record_sale(
         {
             "till_id": till_id, "receipt_no": receipt_no, "created_at": stored_at,
             "trading_date": day, "staff": staff, "staff_id": uow.actor.staff.id if uow.actor.staff else None,
-            "total_pence": total, "vat_pence": vat, "discount_pence": 0,
+            "total_pence": total, "vat_pence": vat, "discount_pence": sum(line.discount_pence for line in lines),
         },
     ).scalar_one()
     line_ids = connection.execute(
@@ -196,7 +264,8 @@ def record_sale(
                 "colour": line.colour, "quantity": line.quantity,
                 "unit_price_pence": line.unit_price_pence, "line_total_pence": line.total_pence,
                 "vat_rate_bp": line.vat_rate_bp, "vat_pence": line.vat_pence, "trading_date": day,
-                "discount_pence": 0,
+                "discount_pence": line.discount_pence, "discount_reason": line.discount_label or None,
+                "list_price_pence": line.list_price_pence, "price_reason": line.price_reason or None,
             }
             for line in lines
         ],
@@ -225,6 +294,8 @@ def record_sale(
             for line in lines
         ],
     )
+    if terms is not NO_SALE_TERMS:
+        _audit_terms(uow, lines, terms, str(ReceiptRef(till, receipt_no)))
     when = local_time(moment)
     receipt = build_receipt(store or StoreHeader(), till, receipt_no, when, staff, lines, tenders)
     return CompletedSale(

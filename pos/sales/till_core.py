@@ -21,11 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from common.errors import LedgerBusy, PaymentError, PosError
+from common.errors import LedgerBusy, NotAllowed, PaymentError, PosError
 from common.money import format_pence
-from common.values import Actor, ReceiptRef, Tender
+from common.values import Actor, ReceiptRef, StaffMember, Tender
 from pos.sales.basket import Basket, BasketLine
-from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_tender, cash_tender
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_towards, cash_tender, cash_towards
+from pos.sales.pricing import Discount, DiscountRules, LineTerms, PriceOverride, SaleTerms, discount_approval_needed
 from receipts.model import Receipt, StoreHeader
 
 if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the printers load
@@ -135,17 +136,39 @@ Event = (
 )
 
 
+class ApprovalNeeded(NotAllowed):
+    """A discount or price override a manager must approve: the face asks for one, then calls again with them."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"{what} needs a manager's approval: ask a manager to approve it with their code and PIN.")
+
+
 @dataclass(frozen=True)
 class PendingSale:
-    """A paid basket on its way into the ledger."""
+    """A paid basket on its way into the ledger, with its discounts and who approved them."""
 
     number: int  # this till session's count, to tell pending sales apart
     lines: tuple[BasketLine, ...]
-    tender: Tender
+    tenders: tuple[Tender, ...]
+    discount: Discount | None = None  # the basket discount
+    approved_by: StaffMember | None = None
 
     @property
     def items(self) -> list[tuple[int, int]]:
         return [(line.variant.variant_id, line.quantity) for line in self.lines]
+
+    @property
+    def total_pence(self) -> int:
+        return sum(tender.amount_pence for tender in self.tenders)
+
+    @property
+    def change_pence(self) -> int:
+        return sum(tender.change_pence for tender in self.tenders)
+
+    def terms(self, rules: DiscountRules) -> SaleTerms:
+        basket = Basket(list(self.lines), self.discount)
+        return SaleTerms(basket.line_terms(), self.discount, self.approved_by, rules)
 
 
 @dataclass(frozen=True)
@@ -177,6 +200,9 @@ class TillCore:
     pending: list[PendingSale] = field(default_factory=list)
     last_sale: CompletedSale | None = None
     engine: LedgerHandle | None = None
+    rules: DiscountRules = field(default_factory=DiscountRules)  # the configured discount threshold and reasons
+    tenders: list[Tender] = field(default_factory=list)  # paid so far towards the basket (split tender)
+    approved_by: StaffMember | None = None  # the manager who approved the basket's discounts or overrides
     _early_scans: list[str] = field(default_factory=list)
     _sales_taken: int = 0
     _looking_up: int = 0  # scans handed to the look-up lane whose answer has not come back
@@ -278,6 +304,24 @@ class TillCore:
             return
         self.lanes.lookups.submit(self._finder(self.engine, text), then)
 
+    def approve(self, code: str, pin: str, what: str, then: Callable[[StaffMember | Exception], None]) -> None:
+        """A manager's code and PIN for `what`, checked off the screen thread (scrypt takes ~50 ms).
+
+        `then` gets the approving manager, or the refusal (wrong PIN, not a manager, locked), which
+        the service has already written to the audit trail.
+        """
+        if self.engine is None:
+            then(PosError("The ledger is still opening. Try again in a moment."))
+            return
+        engine, actor = self.engine, self.actor
+
+        def check() -> StaffMember:
+            from pos.staff.services import approve, unit_of_work
+
+            return approve(unit_of_work(engine, actor), code, pin, what)
+
+        self.lanes.lookups.submit(check, then)
+
     def look_up(self, text: str, then: Callable[[list[DesignMatch] | Exception], None]) -> None:
         """Designs with their stock and consented designers, for the look-up screen; `then` gets them in order."""
         if self.engine is None:
@@ -325,38 +369,161 @@ class TillCore:
         self.basket.remove(index)
         self._say(BasketChanged(f"Removed {label}."))
 
+    # --- discounts and price overrides ---------------------------------------------------------
+
+    def discount_line(self, index: int, discount: Discount | None, approved_by: StaffMember | None = None) -> None:
+        """Give the line its own discount (None takes it off). ApprovalNeeded if above the threshold without a manager."""
+        line = self.basket.lines[index]
+        if discount is not None:
+            discount.check_reason(self.rules)
+        before = line.terms
+        self._change_terms(
+            lambda: self.basket.set_terms(index, LineTerms(before.override, discount)),
+            lambda: self.basket.set_terms(index, before),
+            approved_by,
+        )
+        words = f"{discount.label} on {line.variant.label}" if discount else f"Discount taken off {line.variant.label}"
+        self._say(BasketChanged(f"{words}.", index))
+
+    def discount_basket(self, discount: Discount | None, approved_by: StaffMember | None = None) -> None:
+        """Discount the whole basket (None takes it off), spread over the lines by their amounts."""
+        if self.basket.is_empty():
+            raise NotAllowed(f"{EMPTY_BASKET[:-1]} before giving a discount.")
+        if discount is not None:
+            discount.check_reason(self.rules)
+        before = self.basket.discount
+        self._change_terms(
+            lambda: self.basket.set_discount(discount), lambda: self.basket.set_discount(before), approved_by,
+        )
+        self._say(BasketChanged(f"Basket {discount.label}." if discount else "Basket discount taken off."))
+
+    def override_price(self, index: int, override: PriceOverride | None, approved_by: StaffMember | None = None) -> None:
+        """Charge a new unit price on the line (None: back to the catalogue's); always needs a manager."""
+        line = self.basket.lines[index]
+        if override is not None:
+            override.check(self.rules, line.variant.label)
+            if approved_by is None:
+                raise ApprovalNeeded("A price override")
+        before = line.terms
+        self._change_terms(
+            lambda: self.basket.set_terms(index, LineTerms(override, before.discount)),
+            lambda: self.basket.set_terms(index, before),
+            approved_by,
+        )
+        words = (
+            f"{line.variant.label} now {format_pence(override.unit_price_pence)} ({override.reason})" if override
+            else f"{line.variant.label} back to {format_pence(line.variant.price_pence)}"
+        )
+        self._say(BasketChanged(f"{words}.", index))
+
+    def _change_terms(self, change: Callable[[], None], undo: Callable[[], None], approved_by: StaffMember | None) -> None:
+        """Make a change to the basket's discounts or prices, keeping it only if it needs no approval or has one.
+
+        A change that makes the discounts larger while they need a manager needs one now (taking a
+        discount off never does). The service checks again when the sale is recorded.
+        """
+        discount_before = self.basket.discount_pence
+        change()
+        needed = discount_approval_needed(self.basket.prices(), self.rules)  # overrides are asked for up front
+        if needed is not None and approved_by is None and self.basket.discount_pence > discount_before:
+            undo()
+            raise ApprovalNeeded(needed)
+        if approved_by is not None:
+            self.approved_by = approved_by
+
     # --- paying -------------------------------------------------------------------------------
 
-    def cash(self, tendered_pence: int | None = None) -> Tender:
-        """The cash tender for the basket (None: the exact amount); PaymentError if it cannot pay it."""
-        self._check_payable()
-        return cash_tender(self.basket.total_pence, tendered_pence)
+    @property
+    def paid_pence(self) -> int:
+        return sum(tender.amount_pence for tender in self.tenders)
 
-    def card(self) -> Tender:
+    @property
+    def left_to_pay_pence(self) -> int:
+        return self.basket.total_pence - self.paid_pence
+
+    def cash(self, tendered_pence: int | None = None) -> Tender:
+        """Cash for all that is left to pay (None: the exact amount); PaymentError if it cannot pay it."""
         self._check_payable()
-        return card_tender(self.basket.total_pence)
+        return cash_tender(self.left_to_pay_pence, tendered_pence)
+
+    def cash_part(self, tendered_pence: int) -> Tender:
+        """Cash towards what is left: less pays that much (split tender), more pays the rest with change."""
+        self._check_payable()
+        return cash_towards(self.left_to_pay_pence, tendered_pence)
+
+    def card(self, amount_pence: int | None = None) -> Tender:
+        """A card payment of what is left (or part of it: never more, change is only given from cash)."""
+        self._check_payable()
+        return card_towards(self.left_to_pay_pence, amount_pence)
 
     def _check_payable(self) -> None:
         if self.basket.is_empty():
             raise PaymentError(EMPTY_BASKET)
         if self.engine is None:
             raise PaymentError("The ledger is still opening. Take payment again in a moment.")
+        if self.left_to_pay_pence < 0:
+            raise PaymentError(
+                f"The payments taken ({format_pence(self.paid_pence)}) are more than the total of "
+                f"{format_pence(self.basket.total_pence)}. Remove a payment and take it again."
+            )
 
     def pay(self, tender: Tender) -> PendingSale:
-        """Take the basket as paid by `tender`: it saves in the background while the next sale starts.
+        """Take the rest of the basket as paid by `tender`: it saves in the background while the next sale starts.
 
         The sale is retried for as long as the ledger is busy and is never dropped; if the ledger
         refuses it (a price changed, say), its items come back into the basket.
         """
-        if tender.amount_pence != self.basket.total_pence:
-            raise PaymentError(
-                f"The payment of {format_pence(tender.amount_pence)} does not match the total of "
-                f"{format_pence(self.basket.total_pence)}. Take payment again."
+        if tender.amount_pence != self.left_to_pay_pence:
+            due = f"the {format_pence(self.left_to_pay_pence)} left to pay" if self.tenders else (
+                f"the total of {format_pence(self.basket.total_pence)}"
             )
+            raise PaymentError(
+                f"The payment of {format_pence(tender.amount_pence)} does not match {due}. Take payment again."
+            )
+        pending = self.add_tender(tender)
+        assert pending is not None
+        return pending
+
+    def add_tender(self, tender: Tender) -> PendingSale | None:
+        """Take one payment towards the basket; once the payments cover the total the sale is saved (returned)."""
         self._check_payable()
+        left = self.left_to_pay_pence
+        fits = 0 < tender.amount_pence <= left or tender.amount_pence == left == 0  # a free basket is "paid" by £0
+        if not fits or tender.tendered_pence < tender.amount_pence:
+            raise PaymentError(
+                f"A {tender.tender} payment of {format_pence(tender.amount_pence)} does not fit the "
+                f"{format_pence(left)} left to pay. Take payment again."
+            )
+        if tender.change_pence and tender.tender != "cash":
+            raise PaymentError("Change is only given from cash. Take at most what is left on the card.")
+        self.tenders.append(tender)
+        if tender.amount_pence < left:
+            self._say(BasketChanged(
+                f"Paid {format_pence(tender.amount_pence)} by {tender.tender}; "
+                f"{format_pence(self.left_to_pay_pence)} left to pay (F5 cash, F6 card)."
+            ))
+            return None
+        return self._complete()
+
+    def remove_tender(self, index: int = -1) -> Tender:
+        """Take back a payment not yet completed (the last one by default): hand the cash back or refund the card."""
+        if not self.tenders:
+            raise PaymentError("No payment has been taken for this basket.")
+        removed = self.tenders.pop(index)
+        self._say(BasketChanged(
+            f"Removed the {removed.tender} payment of {format_pence(removed.amount_pence)}; "
+            f"{format_pence(self.left_to_pay_pence)} left to pay."
+        ))
+        return removed
+
+    def _complete(self) -> PendingSale:
         self._sales_taken += 1
-        pending = PendingSale(self._sales_taken, tuple(self.basket.lines), tender)
+        pending = PendingSale(
+            self._sales_taken, tuple(self.basket.lines), tuple(self.tenders), self.basket.discount, self.approved_by,
+        )
         self.basket = Basket()
+        self.tenders = []
+        self.approved_by = None
         self.pending.append(pending)
         self._say(SaleSaving(pending))
         self.lanes.sales.submit(lambda: self._save(pending), lambda result: self._saved(pending, result))
@@ -372,7 +539,9 @@ class TillCore:
         told = False
         while True:
             try:
-                return complete_sale(uow, pending.items, [pending.tender], store=self.store)
+                return complete_sale(
+                    uow, pending.items, list(pending.tenders), store=self.store, terms=pending.terms(self.rules),
+                )
             except LedgerBusy:
                 if not told:
                     self.lanes.sales.notify(lambda: self._say(SaleSaving(pending, busy=True)))
@@ -417,8 +586,13 @@ class TillCore:
     def _restore(self, pending: PendingSale, current: dict[int, VariantInfo]) -> None:
         """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans."""
         self.basket.put_back(
-            [BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity) for line in pending.lines]
+            [
+                BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity, line.terms)
+                for line in pending.lines
+            ],
+            pending.discount,
         )
+        self.approved_by = self.approved_by or pending.approved_by
 
     # --- printing -----------------------------------------------------------------------------
 

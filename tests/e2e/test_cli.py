@@ -55,13 +55,16 @@ def base_env(**extra: str) -> dict[str, str]:
 
 
 def pos(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, script: bool = False
+    *args: str, cwd: Path, env: dict[str, str] | None = None, script: bool = False, pins: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m pos ARGS` (or the installed `pos` console script) and return what it did."""
+    """Run `python -m pos ARGS` (or the installed `pos` console script) and return what it did.
+
+    `pins` are piped on standard input, one per line, as a script gives the PINs a command asks for.
+    """
     command: Sequence[str] = [str(CONSOLE_SCRIPT)] if script else [sys.executable, "-m", "pos"]
     return subprocess.run(
         [*command, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-        env=env if env is not None else base_env(), timeout=60,
+        env=env if env is not None else base_env(), timeout=60, input="".join(f"{pin}\n" for pin in pins),
     )
 
 
@@ -267,8 +270,10 @@ def test_sales_report_for_a_day_without_sales_is_zeros(shop: Shop) -> None:
     quiet = (shop.day - timedelta(days=1)).isoformat()
     report = json.loads(ok(shop.report("--date", quiet, "--format", "json")))
     assert report == {
-        "date": quiet, "from": quiet, "to": quiet, "sales_count": 0, "units": 0, "gross_pence": 0,
+        "date": quiet, "from": quiet, "to": quiet, "sales_count": 0, "refunds_count": 0, "refunds_pence": 0,
+        "units": 0, "gross_pence": 0,
         "vat_pence": 0, "net_pence": 0, "by_tender": {}, "by_participant": [], "by_product": [],
+        "discount_pence": 0,
     }
     rows = list(csv.reader(io.StringIO(ok(shop.report("--date", quiet, "--format", "csv")))))
     assert ["total", quiet, "", "0", "0", "0", "0"] in rows
@@ -314,7 +319,7 @@ def test_selling_an_unknown_barcode_fails_and_writes_nothing(shop: Shop) -> None
         (("--cash", "５５"), "'５５' is not an amount in pounds"),
         (("--cash", "٥٥"), "is not an amount in pounds"),
         (("--cash", "55", "--staff", "S" * 81), "The staff name is 81 characters long; the most is 80"),
-        (("--card", "--cash", ""), "Choose --cash or --card, not both"),
+        (("--card", "--cash", ""), "Choose one of --cash, --card and --split."),
     ],
 )
 def test_sell_refuses_empty_or_non_ascii_cash_and_a_long_staff_name(shop: Shop, args: tuple[str, ...], says: str) -> None:

@@ -8,7 +8,8 @@ from sqlalchemy import Engine
 from common.values import ReceiptRef
 from inventory.catalog import look_up_code
 from pos.sales.checkout import card_tender
-from pos.sales.history import NotAReceiptReference, UnknownReceipt, parse_receipt_ref, receipt_for, reprint_receipt
+from pos.sales.history import receipt_for, reprint_receipt
+from pos.sales.references import NotAReceiptReference, UnknownReceipt, parse_reference
 from pos.sales.services import complete_sale
 from pos.staff.audit import AuditEntry, audit_trail
 from pos.staff.services import staff_member
@@ -65,10 +66,10 @@ def test_an_unknown_receipt_is_refused_and_records_nothing(demo_engine: Engine, 
     [("till-1/000012", ReceiptRef("till-1", 12)), (" T2/7 ", ReceiptRef("T2", 7)), ("12", ReceiptRef("till-9", 12))],
 )
 def test_references_as_printed_scanned_or_a_bare_number(typed: str, ref: ReceiptRef) -> None:
-    assert parse_receipt_ref(typed, "till-9") == ref
+    assert parse_reference(typed, "till-9") == ref
 
 
 @pytest.mark.parametrize("typed", ["", "till-1/", "till 1/12", "till-1/１２", "/12", "x" * 21 + "/1", "till-1/-3"])
 def test_anything_else_is_not_a_reference(typed: str) -> None:
     with pytest.raises(NotAReceiptReference, match="like till-1/000012"):
-        parse_receipt_ref(typed, "till-1")
+        parse_reference(typed, "till-1")

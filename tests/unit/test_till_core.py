@@ -382,7 +382,7 @@ def test_paying_completes_the_sale_on_the_ledger_and_starts_a_new_basket(demo_en
     assert [type(event) for event in events] == [SaleSaving, SaleCompleted]
     saving, completed = events
     assert saving == SaleSaving(pending, busy=False)
-    assert pending.number == 1 and pending.tender == Tender("cash", 19500, 20000)
+    assert pending.number == 1 and pending.tenders == (Tender("cash", 19500, 20000),)
     assert pending.items == [(hoodie.variant_id, 2), (collab.variant_id, 1)]
     sale = completed.sale
     assert completed.basket_empty is True

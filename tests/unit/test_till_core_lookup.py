@@ -12,7 +12,7 @@ from common.errors import PosError
 from common.values import Actor, ReceiptRef
 from inventory.lookup import DesignMatch
 from pos.printing import PrintOutcome
-from pos.sales.history import UnknownReceipt
+from pos.sales.references import UnknownReceipt
 from pos.sales.till_core import Event, SaleCompleted, TillCore
 from pos.staff.audit import audit_trail
 from receipts.model import StoreHeader

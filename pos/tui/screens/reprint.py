@@ -56,11 +56,11 @@ class ReprintModal(ModalScreen["tuple[ReceiptRef, bool] | None"]):
         self._chosen(gift=True)
 
     def _chosen(self, *, gift: bool) -> None:
-        from pos.sales.history import parse_receipt_ref  # the ledger is open by now: this loads nothing new
+        from pos.sales.references import parse_reference  # the ledger is open by now: this loads nothing new
 
         field = self.query_one("#reprint-ref", Input)
         try:
-            ref = parse_receipt_ref(field.value, self._till)
+            ref = parse_reference(field.value, self._till)
         except PosError as error:
             self.query_one("#reprint-error", Label).update(str(error))
             field.action_select_all()  # the next scan or typing replaces it

@@ -30,14 +30,13 @@ class LastSalePanel(Horizontal):
 
     def show_pending(self, pending: PendingSale, width: int) -> None:
         """A sale paid and on its way into the ledger: the change is known, the receipt number not yet."""
-        tender = pending.tender
         self.query_one("#last-sale-title", Label).update("Saving the sale...")
         self.query_one("#last-sale-receipt-no", Label).update("")
-        self.query_one("#change", Digits).update(format_pence(tender.change_pence))
-        self.query_one("#last-sale-paid", Label).update(
-            f"Total {format_pence(tender.amount_pence)}\n{_TENDER_WORDS.get(tender.tender, tender.tender)} "
-            f"{format_pence(tender.tendered_pence)}"
-        )
+        self.query_one("#change", Digits).update(format_pence(pending.change_pence))
+        paid = [
+            f"{_TENDER_WORDS.get(t.tender, t.tender.title())} {format_pence(t.tendered_pence)}" for t in pending.tenders
+        ]
+        self.query_one("#last-sale-paid", Label).update("\n".join([f"Total {format_pence(pending.total_pence)}", *paid]))
         self.query_one("#receipt-preview", Static).update("The receipt shows here once the sale is saved.")
 
     def show(self, sale: CompletedSale, width: int) -> None:

@@ -1,0 +1,60 @@
+"""A manager approves over the cashier's screen with their code and PIN; nobody signs out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.widgets import Input, Label
+
+from common.values import StaffMember
+from pos.staff.audit import audit_trail
+from pos.tui.app import TillApp
+from pos.tui.screens.approval import ApprovalModal
+from ledger_helpers import staffed
+from tui_helpers import settle
+
+PEOPLE = (("MGR", "Sam", "manager", "2468"), ("AMA", "Ama", "cashier", "1357"))
+
+
+async def _type(pilot: Any, field: str, text: str) -> None:
+    pilot.app.screen.query_one(field, Input).value = text
+    await pilot.press("enter")
+    await settle(pilot, ("lookups",))
+
+
+def _error(app: TillApp) -> str:
+    return str(app.screen.query_one("#approval-error", Label).render())
+
+
+async def test_a_manager_approves_with_code_and_pin_after_a_wrong_try(ledger: Any, make_app: Callable[..., TillApp]) -> None:
+    staffed(ledger, *PEOPLE)
+    app = make_app()
+    answers: list[StaffMember | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ApprovalModal(app.core, "A refund"), answers.append)
+        await pilot.pause()
+        await _type(pilot, "#approval-code", "MGR")
+        await _type(pilot, "#approval-pin", "1111")
+        assert "Wrong PIN" in _error(app) and app.screen.query_one("#approval-pin", Input).value == ""
+        assert answers == []
+        await _type(pilot, "#approval-pin", "2468")
+        assert [member.code if member else None for member in answers] == ["MGR"]
+    assert ("failed_sign_in", "MGR", "T1") in [(e.action, e.staff, e.till) for e in audit_trail(ledger)]
+
+
+async def test_a_cashier_cannot_approve_and_escape_cancels(ledger: Any, make_app: Callable[..., TillApp]) -> None:
+    staffed(ledger, *PEOPLE)
+    app = make_app()
+    answers: list[StaffMember | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ApprovalModal(app.core, "Cancelling the basket"), answers.append)
+        await pilot.pause()
+        await _type(pilot, "#approval-code", "AMA")
+        await _type(pilot, "#approval-pin", "1357")
+        assert "Ama is not a manager" in _error(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert answers == [None]
