@@ -464,10 +464,9 @@ class SaleScreen(Screen[None]):
         self._say(f"Printing {'a gift receipt for' if gift else 'a copy of'} receipt {ref}...")
         self.core.reprint(ref, gift, self._reprinted)
 
-    def _reprinted(self, result: PrintOutcome | Exception) -> None:
-        if isinstance(result, Exception):
-            self._say(str(result) if isinstance(result, PosError) else "The reprint did not go through. Try again.",
-                      error=True)
+    def _reprinted(self, result: PrintOutcome | PosError) -> None:
+        if isinstance(result, PosError):
+            self._say(str(result), error=True)
             return
         self._say(result.message, error=not result.printed)
 
