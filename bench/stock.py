@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from bench import lookup as product_lookup
 from bench.common import Result, interleaved, median, p95
 from bench.ledgers import movements_ledger
 
@@ -81,9 +82,10 @@ def run(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore
         ).fetchall(),
     }, repeat=sizes["stock_levels_repeat"], warmup=1)
     raw.close()
-    engine.dispose()
     size = f"{movements:,} movements, {skus:,} SKUs"
-    return [
+    looked_up = product_lookup.run(engine, sizes, size)
+    engine.dispose()
+    return looked_up + [
         Result(
             "stock_on_hand_one_sku", median(one["on_hand"]) * 1e6, "µs", median(one["pk same path"]) * 1e6,
             "PK lookup in a maintained table, same SQLAlchemy path", "< 10× lookup",

@@ -910,28 +910,31 @@ class TillCore:
 
     # --- printing -----------------------------------------------------------------------------
 
-    def reprint(self, ref: ReceiptRef, gift: bool, then: Callable[[PrintOutcome | Exception], None]) -> None:
+    def reprint(self, ref: ReceiptRef, gift: bool, then: Callable[[PrintOutcome | PosError], None]) -> None:
         """Receipt `ref` again, marked COPY (or as a gift receipt without prices): rebuilt from the ledger and
         audited on the sales lane, then printed on the printing lane; `then` gets what happened.
         """
         if self.engine is None:
             then(PosError("The ledger is still opening. Try again in a moment."))
             return
-        engine, printer = self.engine, self.printer
+        engine, printer, actor, store = self.engine, self.printer, self.actor, self.store
 
         def record() -> Receipt:
             from inventory.db import UnitOfWork
             from pos.sales.history import reprint_receipt
 
             try:
-                return reprint_receipt(UnitOfWork(engine, self.actor), ref, self.store, gift=gift)
+                return reprint_receipt(UnitOfWork(engine, actor), ref, store, gift=gift)
             except LedgerBusy:
                 raise PosError("The ledger is busy with another till or an import; nothing was printed. "
                                "Try the reprint again in a moment.") from None
 
+        def plain(error: Exception) -> PosError:
+            return error if isinstance(error, PosError) else PosError(_plain(error, f"Could not reprint {ref}"))
+
         def recorded(result: Receipt | Exception) -> None:
             if isinstance(result, Exception):
-                then(result)
+                then(plain(result))
                 return
             receipt = result
 
@@ -942,10 +945,9 @@ class TillCore:
                     return PrintOutcome(False, f"Receipt {ref} not printed: this till prints no receipts.")
                 return print_sale_receipt(printer, receipt)
 
-            self.lanes.printing.submit(print_it, then)
+            self.lanes.printing.submit(print_it, lambda done: then(plain(done) if isinstance(done, Exception) else done))
 
         self.lanes.sales.submit(record, recorded)
-
 
     def _print(self, sale: CompletedSale) -> None:
         if self.printer is None:

@@ -58,3 +58,25 @@ async def test_a_cashier_cannot_approve_and_escape_cancels(ledger: Any, make_app
         await pilot.press("escape")
         await pilot.pause()
         assert answers == [None]
+
+
+async def test_code_enter_pin_enter_typed_straight_on_approves_and_never_shows_the_pin(
+    ledger: Any, make_app: Callable[..., TillApp]
+) -> None:
+    from tui_helpers import post_burst
+
+    app = make_app()
+    answers: list[StaffMember | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ApprovalModal(app.core, "A refund"), answers.append)
+        await pilot.pause()
+        post_burst(app, f"{MGR}\r{MGR_PIN}")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#approval-code", Input).value == MGR
+        assert answers == []  # nothing is checked before the Enter after the PIN
+        post_burst(app, "\r")
+        await settle(pilot, ("lookups",))
+        await pilot.pause()
+        assert [member.code if member else None for member in answers] == [MGR]

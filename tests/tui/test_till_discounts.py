@@ -17,10 +17,10 @@ from pos.tui.app import TillApp
 from pos.tui.screens.approval import ApprovalModal
 from pos.tui.screens.discount import DiscountModal, PriceOverrideModal
 from pos.tui.screens.modals import CashModal
-from ledger_helpers import staffed
+from pos.demo import DEMO_MANAGER
 from tui_helpers import BLOCK_TEE_M, HOODIE_XS, TEE_WHITE_M, count, message, query, scan, settle
 
-PEOPLE = (("MGR", "Sam", "manager", "2468"), ("AMA", "Ama", "cashier", "1357"))
+MGR, MGR_PIN = DEMO_MANAGER[0], DEMO_MANAGER[3]  # the demo ledger's manager
 
 
 async def _type(pilot: Pilot[Any], field: str, text: str) -> None:
@@ -36,7 +36,6 @@ def _units(app: TillApp) -> str:
 async def test_a_basket_discount_over_the_threshold_is_approved_by_a_manager_then_paid(
     ledger: Any, ledger_path: Path, make_app: Callable[..., TillApp],
 ) -> None:
-    staffed(ledger, *PEOPLE)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         for code in (TEE_WHITE_M, BLOCK_TEE_M, HOODIE_XS):  # £25 + £24 + £55 = £104
@@ -48,8 +47,8 @@ async def test_a_basket_discount_over_the_threshold_is_approved_by_a_manager_the
         await pilot.press("down", "down", "up")  # the second reason: "Damaged item"
         await _type(pilot, "#discount-value", "15%")
         assert isinstance(app.screen, ApprovalModal)  # 15% is above the 10% a cashier may give alone
-        await _type(pilot, "#approval-code", "MGR")
-        await _type(pilot, "#approval-pin", "2468")
+        await _type(pilot, "#approval-code", MGR)
+        await _type(pilot, "#approval-pin", MGR_PIN)
         assert not isinstance(app.screen, ApprovalModal)
         assert app.core.basket.total_pence == 8840
         assert "Discount -£15.60" in _units(app)
@@ -57,13 +56,12 @@ async def test_a_basket_discount_over_the_threshold_is_approved_by_a_manager_the
         await settle(pilot)
     assert query(ledger_path, "SELECT total_pence, discount_pence FROM sales") == [(8840, 1560)]
     [entry] = [entry for entry in audit_trail(ledger) if entry.action == "discount"]
-    assert (entry.approved_by, entry.detail) == ("MGR", "basket 15% off (Damaged item): -£15.60")
+    assert (entry.approved_by, entry.detail) == (MGR, "basket 15% off (Damaged item): -£15.60")
 
 
 async def test_a_cancelled_approval_changes_nothing_and_a_small_line_discount_needs_nobody(
     ledger: Any, ledger_path: Path, make_app: Callable[..., TillApp],
 ) -> None:
-    staffed(ledger, *PEOPLE)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, HOODIE_XS)
@@ -81,8 +79,8 @@ async def test_a_cancelled_approval_changes_nothing_and_a_small_line_discount_ne
         assert isinstance(app.screen, PriceOverrideModal)
         await _type(pilot, "#override-price", "50")
         assert isinstance(app.screen, ApprovalModal)  # every override needs a manager
-        await _type(pilot, "#approval-code", "MGR")
-        await _type(pilot, "#approval-pin", "2468")
+        await _type(pilot, "#approval-code", MGR)
+        await _type(pilot, "#approval-pin", MGR_PIN)
         assert app.core.basket.total_pence == 4500  # £50 less the £5 line discount
         await pilot.press("f5", "enter")
         await settle(pilot)

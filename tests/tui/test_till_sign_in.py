@@ -173,3 +173,24 @@ async def test_the_demo_help_and_readme_give_the_demo_managers_code_and_pin(
         await pilot.pause()
         shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
         assert f"code {code}, PIN {pin}" in shown
+
+
+async def test_code_enter_pin_enter_typed_without_a_pause_signs_in_and_never_shows_the_pin(
+    make_app: Callable[..., TillApp], ledger_path: Path
+) -> None:
+    """A cashier who knows their code types straight on: the PIN must reach the PIN field, not the code's."""
+    from tui_helpers import post_burst
+
+    app = make_app(signed_in=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        code, name, _role, pin = DEMO_CASHIER
+        post_burst(app, f"{code}\r{pin}")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#sign-in-code", Input).value == code  # the PIN is not in plain sight
+        assert app.screen.query_one("#sign-in-pin", Input).value == pin, sign_in_error(app)
+        post_burst(app, "\r")
+        await settle(pilot, ("lookups",))
+        await pilot.pause()
+        assert name in str(sale_screen(app).query_one("#till-name", Label).content)

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from common.errors import PosError
-from pos.tui.widgets.dialog_input import DialogInput
+from pos.tui.widgets.dialog_input import ChainedInput, DialogInput
 from pos.tui.widgets.footer import TillFooter
 
 if TYPE_CHECKING:
@@ -36,13 +36,14 @@ class ApprovalModal(ModalScreen["StaffMember | None"]):
         self._core = core
         self._what = what
         self._checking = False
+        self._stage = "code"  # then "pin": Enter after the code moves on, Enter after the PIN checks it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="approval-dialog", classes="dialog"):
             yield Label("Manager approval", classes="dialog-title")
             yield Label(f"{self._what} needs a manager. Manager: type your code and PIN.", id="approval-what",
                         markup=False)
-            yield DialogInput(placeholder="Manager code", id="approval-code")
+            yield ChainedInput(placeholder="Manager code", id="approval-code", then="#approval-pin")
             yield DialogInput(placeholder="PIN", password=True, id="approval-pin")
             yield Label("", id="approval-error", classes="dialog-error", markup=False)
         yield TillFooter()
@@ -58,7 +59,8 @@ class ApprovalModal(ModalScreen["StaffMember | None"]):
         if not code.value.strip():
             self._error("Type the manager's staff code first.", code)
             return
-        if self.focused is code or not pin.value:
+        if self._stage == "code" or not pin.value:  # a PIN typed straight on is in the PIN field already
+            self._stage = "pin"
             pin.focus()
             return
         self._checking = True

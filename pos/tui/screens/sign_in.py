@@ -19,7 +19,7 @@ from common.errors import PosError
 from common.money import format_pence
 from common.values import StaffMember
 from pos.sales.till_core import TillCore
-from pos.tui.widgets.dialog_input import DialogInput
+from pos.tui.widgets.dialog_input import ChainedInput, DialogInput
 from pos.tui.widgets.footer import TillFooter
 
 _PROMPTS = {
@@ -56,7 +56,7 @@ class SignInScreen(Screen[StaffMember]):
             with Vertical(id="sign-in-box", classes="dialog"):
                 yield Label("Sign in", classes="dialog-title")
                 yield Label("Staff code", classes="sign-in-label")
-                yield DialogInput(placeholder="e.g. AMA", id="sign-in-code", max_length=16)
+                yield ChainedInput(placeholder="e.g. AMA", id="sign-in-code", max_length=16, then="#sign-in-pin")
                 yield Label("PIN", id="sign-in-pin-label", classes="sign-in-label")
                 yield DialogInput(placeholder="4 to 8 digits", id="sign-in-pin", password=True, max_length=8)
                 yield Label(_PROMPTS["code"], id="sign-in-prompt", markup=False)
@@ -81,7 +81,7 @@ class SignInScreen(Screen[StaffMember]):
     def _field(self) -> Input:
         return self.query_one("#sign-in-code" if self._stage == "code" else "#sign-in-pin", Input)
 
-    def _show_stage(self, stage: str, error: str = "") -> None:
+    def _show_stage(self, stage: str, error: str = "", *, keep_typed: bool = False) -> None:
         self._stage = stage
         self.query_one("#sign-in-pin-label", Label).update(
             {"new": "New PIN", "confirm": "New PIN again"}.get(stage, "PIN")
@@ -89,7 +89,8 @@ class SignInScreen(Screen[StaffMember]):
         self.query_one("#sign-in-prompt", Label).update(_PROMPTS[stage].format(name=self._name))
         self.query_one("#sign-in-error", Label).update(error)
         pin = self.query_one("#sign-in-pin", Input)
-        pin.value = ""
+        if not keep_typed:
+            pin.value = ""
         if stage == "code":
             self.query_one("#sign-in-code", Input).value = ""
         self._field().focus()
@@ -101,7 +102,7 @@ class SignInScreen(Screen[StaffMember]):
         if self._stage == "code":
             if text:
                 self._code = text
-                self._show_stage("pin")
+                self._show_stage("pin", keep_typed=True)  # a PIN typed straight on is there already
             return
         if not text:
             return
