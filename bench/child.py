@@ -169,7 +169,11 @@ def _memory_app(args: dict[str, Any]) -> dict[str, Any]:
     from receipts.printers import PrinterSettings
 
     engine = open_ledger(f"sqlite:///{args['ledger']}")
-    app = TillApp(lambda: engine, "bench-memory-app", Settings(printer=PrinterSettings(kind="none")))
+    from bench.ledgers import bench_cashier
+
+    app = TillApp(
+        lambda: engine, "bench-memory-app", Settings(printer=PrinterSettings(kind="none")), signed_in=bench_cashier(engine)
+    )
     barcodes: list[str] = args["barcodes"]
     checkpoint, sales = args["checkpoint"], args["sales"]
     marks: dict[str, Any] = {}

@@ -339,3 +339,17 @@ def catalogue_ledger(path: Path, skus: int, stock_each: int = 10_000) -> Catalog
     finally:
         _finish(connection)
     return cat
+
+
+def bench_cashier(engine: object) -> object:
+    """The cashier the till benchmarks are signed in as (added once, with a manager; the bench types no PIN)."""
+    from common.values import Actor
+    from pos.staff.services import add_staff, list_staff, staff_member, unit_of_work
+
+    present = {person.code for person in list_staff(engine)}  # type: ignore[arg-type]
+    if "BENCH-MGR" not in present:
+        add_staff(unit_of_work(engine, Actor("bench")), "BENCH-MGR", "Bench Manager", "manager")  # type: ignore[arg-type]
+    if "BENCH" not in present:
+        manager = staff_member(engine, "BENCH-MGR")  # type: ignore[arg-type]
+        add_staff(unit_of_work(engine, Actor("bench")), "BENCH", "Bench Cashier", "cashier", by=manager)  # type: ignore[arg-type]
+    return staff_member(engine, "BENCH")  # type: ignore[arg-type]

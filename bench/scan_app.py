@@ -208,7 +208,9 @@ def build(kind: str, ledger: str | None) -> App[Any]:
 
     settings = Settings(printer=PrinterSettings(kind="none"))
     engine = open_ledger(f"sqlite:///{ledger}")
-    app = TillApp(lambda: engine, TILL, settings)
+    from bench.ledgers import bench_cashier
+
+    app = TillApp(lambda: engine, TILL, settings, signed_in=bench_cashier(engine))
     if kind == "till-discount":
         _sign_in_with_a_basket_discount(app, engine)
     return app

@@ -34,6 +34,7 @@ from bench.ledgers import catalogue_ledger
 
 REPO = Path(__file__).resolve().parent.parent
 READY_TEXT = "Scan an item"
+SIGN_IN_READY_TEXT = "Type your staff code"  # `pos till` opens on its sign-in screen, ready for a code
 
 
 def have_tmux() -> bool:
@@ -366,7 +367,7 @@ def _start_once(tmux: Tmux, kind: str, work: Path) -> float:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             screen = tmux.screen(session)
-            if READY_TEXT in screen:
+            if (SIGN_IN_READY_TEXT if kind == "pos till" else READY_TEXT) in screen:
                 return time.perf_counter() - started
         raise TimeoutError(f"{kind} did not show its first screen; the screen was:\n{tmux.screen(session)}")
     finally:
@@ -401,7 +402,8 @@ def run_startup(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type
             f"startup_{kind.replace('pos ', 'pos_')}", median(samples[kind]), "s", baseline,
             "minimal Textual app started the same way", "≤ 1.2× minimal app",
             median(samples[kind]) <= 1.2 * baseline,
-            detail=f"`{kind}` to the first screen ready to scan, tmux 80×24; median of {runs}",
+            detail=f"`{kind}` to the first screen ready to {'sign in' if kind == 'pos till' else 'scan'}, "
+                   f"tmux 80×24; median of {runs}",
             extra={"p95_s": p95(samples[kind]), "samples_s": samples[kind], "baseline_samples_s": samples["minimal"]},
         )
         for kind in ("pos demo", "pos till")

@@ -190,11 +190,10 @@ def _import_staff(engine, file: Path, by: str, dry_run: bool) -> None:  # type: 
 
 @cli.command()
 @click.option("--till", "till_name", default="till-1", show_default=True, help="This till's name (receipt numbers are per till).")
-@click.option("--staff", default="", help="Who is serving (recorded on each sale and receipt).")
 @click.option("--config", type=click.Path(path_type=Path), help="Configuration file (default: POS_CONFIG, else data/pos.toml).")
 @click.option("--db", help=DB_HELP)
-def till(till_name: str, staff: str, config: Path | None, db: str | None) -> None:
-    """Open the till on the configured ledger."""
+def till(till_name: str, config: Path | None, db: str | None) -> None:
+    """Open the till on the configured ledger, at its sign-in screen (staff code, then PIN)."""
     settings = _settings(str(config) if config else None)
     from pos.tui.app import TillApp
 
@@ -203,7 +202,7 @@ def till(till_name: str, staff: str, config: Path | None, db: str | None) -> Non
 
         return open_ledger(db)
 
-    TillApp(connect, till_name, settings, staff=staff).run()
+    TillApp(connect, till_name, settings).run()
 
 
 @cli.command()
@@ -211,7 +210,7 @@ def till(till_name: str, staff: str, config: Path | None, db: str | None) -> Non
 @click.option("--ledger", type=click.Path(path_type=Path), default=Path("data/demo.sqlite"), show_default=True,
               help="The demo ledger file; created and filled with the demo catalogue on first run.")
 def demo(till_name: str, ledger: Path) -> None:
-    """Open the till on the demo ledger, printing receipts to files beside it."""
+    """Open the till on the demo ledger, signed in as the demo cashier, printing receipts to files beside it."""
     from pos.demo import demo_till
 
     demo_till(ledger, till_name).run()
@@ -247,7 +246,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
     from pos.staff.services import list_staff
 
     if sum((card, cash is not None, split is not None)) > 1:
-        _fail(PosError("Choose one of --cash, --card and --split."))
+        _fail(PosError("Choose --cash or --card, not both (--split takes part cash, part card)."))
     if cash is not None and not cash.strip():
         _fail(PosError("--cash needs the amount handed over, such as --cash 50; leave --cash out for the exact amount."))
     if (discount is None) != (reason is None):
@@ -415,6 +414,44 @@ def refund(receipt: str, sku: str, quantity: int, damaged: bool, staff_code: str
     click.echo(f"Refund {done.reference} of {done.original}: {format_pence(done.total_pence)} ({where}).")
     if printed is not None:
         click.echo(printed.message)
+
+
+@cli.command()
+@click.argument("receipt")
+@click.option("--gift", is_flag=True, help="A gift receipt: the items and the return barcode, no prices.")
+@click.option("--till", "till_name", default="till-1", show_default=True,
+              help="The till reprinting it (recorded in the audit trail); a bare receipt number is one of its receipts.")
+@click.option("--staff", "staff_code", help="Who is reprinting, by staff code (their PIN is asked); recorded in the audit trail.")
+@click.option("--config", type=click.Path(path_type=Path))
+@click.option("--db", help=DB_HELP)
+def reprint(receipt: str, gift: bool, till_name: str, staff_code: str | None, config: Path | None, db: str | None) -> None:
+    """Print receipt RECEIPT (e.g. till-1/000012) again, marked COPY, or as a gift receipt without prices.
+
+    Rebuilt from the ledger and recorded in the audit trail, then printed on the configured printer.
+    """
+    from common.values import Actor
+    from pos.printing import print_sale_receipt
+    from pos.sales.history import reprint_receipt
+    from pos.sales.references import parse_reference
+    from pos.sales.tills import require_till
+
+    settings = _settings(str(config) if config else None)
+    engine = _open(db)
+    try:
+        ref = parse_reference(receipt, till_name)
+        require_till(engine, till_name)
+    except PosError as error:
+        _fail(error)
+    member = _sign_in(engine, staff_code, till_name) if staff_code else None
+    actor = Actor.signed_in(member, till_name) if member else Actor("pos reprint", till_name)
+    try:
+        copy = reprint_receipt(_unit_of_work(engine, actor), ref, settings.store, gift=gift)
+    except PosError as error:
+        _fail(error)
+    outcome = print_sale_receipt(settings.printer, copy)
+    if not outcome.printed:
+        _fail(outcome.message)
+    click.echo(outcome.message)
 
 
 @cli.group()

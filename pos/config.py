@@ -1,4 +1,4 @@
-"""The configuration file (TOML): store header, receipt printer and the till's discount rules.
+"""The configuration file (TOML): store header, receipt printer and the till (idle lock, discount rules).
 Every setting has a default.
 
 Looked up from --config, else POS_CONFIG, else data/pos.toml when it exists. See README.
@@ -19,6 +19,8 @@ from receipts.model import StoreHeader
 from receipts.printers import PRINTER_KINDS, PrinterSettings
 
 DEFAULT_CONFIG_PATH = Path("data/pos.toml")
+LOCK_AFTER_MINUTES = 5
+LOCK_AFTER_MAX_MINUTES = 240
 
 
 class ConfigError(PosError):
@@ -29,6 +31,7 @@ class ConfigError(PosError):
 class Settings:
     store: StoreHeader = field(default_factory=StoreHeader)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    lock_after_minutes: int = LOCK_AFTER_MINUTES  # the till locks after this long with no key pressed
     discounts: DiscountRules = field(default_factory=DiscountRules)
 
     def with_receipts_in(self, directory: Path) -> Settings:
@@ -71,6 +74,16 @@ def _printer(table: dict[str, Any]) -> PrinterSettings:
         )
     except (TypeError, ValueError) as error:
         raise ConfigError(f"a [printer] setting has the wrong type: {error}") from error
+
+
+def _lock_after_minutes(table: dict[str, Any]) -> int:
+    value = table.get("lock_after_minutes", LOCK_AFTER_MINUTES)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= LOCK_AFTER_MAX_MINUTES:
+        raise ConfigError(
+            f"till.lock_after_minutes must be a whole number of minutes from 1 to {LOCK_AFTER_MAX_MINUTES} "
+            f"(it is {value!r}); the till locks after that long with no key pressed."
+        )
+    return value
 
 
 def _reasons(value: Any, key: str) -> tuple[str, ...]:
@@ -117,4 +130,5 @@ def load_settings(path: str | Path | None = None) -> Settings:
     return Settings(
         store=_store(document.get("store", {})), printer=_printer(document.get("printer", {})),
         discounts=_discount_rules(document.get("till", {})),
+        lock_after_minutes=_lock_after_minutes(document.get("till", {})),
     )

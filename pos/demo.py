@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_LEDGER = Path("data/demo.sqlite")
 DEMO_TILL = "demo"
+# Fictional demo staff with known PINs (README, help screen): the demo opens signed in as the cashier;
+# the manager approves at the till (F12: no sale, cancel basket, training).
+DEMO_CASHIER = ("CASHIER", "Robin Demo", "cashier", "1111")
+DEMO_MANAGER = ("MANAGER", "Morgan Demo", "manager", "9999")
 
 
 def demo_receipts_dir(ledger_path: Path) -> Path:
@@ -29,11 +33,15 @@ def demo_till(ledger_path: Path = DEMO_LEDGER, till_name: str = DEMO_TILL) -> Ti
     from pos.tui.app import TillApp
 
     settings = Settings().with_receipts_in(demo_receipts_dir(ledger_path))
-    return TillApp(lambda: prepare_demo_ledger(ledger_path), till_name, settings, title="Makers' Till (demo)")
+    return TillApp(
+        lambda: prepare_demo_ledger(ledger_path), till_name, settings, title="Makers' Till (demo)",
+        signed_in=DEMO_CASHIER[0], demo_manager=DEMO_MANAGER,
+    )
 
 
 def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = DATA_DIR) -> Engine:
-    """Create or upgrade the demo ledger, with its own `demo` till, importing the demo catalogue if it is empty."""
+    """Create or upgrade the demo ledger, with its own `demo` till, importing the demo catalogue if it is empty
+    and adding the demo cashier and manager if they are not there."""
     from sqlalchemy import func, select
 
     from common.values import Actor
@@ -50,4 +58,19 @@ def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = D
         import_participants(set_up, catalogue_dir / "participants.csv")
         import_products(set_up, catalogue_dir / "products.csv")
         import_stock(set_up, catalogue_dir / "stock.csv")
+    _add_demo_staff(engine)
     return engine
+
+
+def _add_demo_staff(engine: Engine) -> None:
+    from common.values import Actor
+    from pos.staff.services import add_staff, list_staff, set_first_pin, staff_member, unit_of_work
+
+    present = {person.code for person in list_staff(engine)}
+    manager = None
+    for code, name, role, pin in (DEMO_MANAGER, DEMO_CASHIER):
+        if code not in present:
+            add_staff(unit_of_work(engine, Actor("demo set-up")), code, name, role, by=manager)
+            set_first_pin(unit_of_work(engine, Actor("demo set-up")), code, pin)
+        if role == "manager":
+            manager = staff_member(engine, code)

@@ -17,13 +17,21 @@ class PrintOutcome:
 
 def print_sale_receipt(settings: PrinterSettings, receipt: Receipt) -> PrintOutcome:
     """Print and say what happened, in words for the cashier. Never raises for a printer fault."""
+    what = _what(receipt)
     if settings.kind == "none":
-        return PrintOutcome(False, f"Receipt {receipt.reference} not printed: no receipt printer is set up.")
+        return PrintOutcome(False, f"{what} not printed: no receipt printer is set up.")
     try:
         where = print_receipt(settings, receipt)
     except PrinterError as error:
-        return PrintOutcome(False, f"Receipt {receipt.reference} did not print: {error}")
-    return PrintOutcome(True, f"Receipt {receipt.reference} printed ({where}).")
+        return PrintOutcome(False, f"{what} did not print: {error}")
+    return PrintOutcome(True, f"{what} printed ({where}).")
+
+
+def _what(receipt: Receipt) -> str:
+    """`Receipt till-1/000012`, or which kind of reprint of it."""
+    if receipt.gift:
+        return f"Gift receipt for {receipt.reference}"
+    return f"{'Copy of receipt' if receipt.copy else 'Receipt'} {receipt.reference}"
 
 
 def print_refund(settings: PrinterSettings, slip: RefundSlip) -> PrintOutcome:

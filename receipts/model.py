@@ -50,6 +50,9 @@ class Receipt:
     change_pence: int = 0
     staff: str = ""
     discount_pence: int = 0  # all the sale's discounts; total_pence is after them
+    copy: bool = False  # a reprint: marked COPY at the top and bottom
+    gift: bool = False  # a gift receipt: what was bought and the return proof, no prices or payments
+    training: bool = False  # a practice sale at a till in training: not a receipt, recorded nowhere
 
     @property
     def reference(self) -> ReceiptRef:

@@ -35,7 +35,10 @@ class PrinterSettings:
 
 
 def receipt_file_name(receipt: Receipt) -> str:
-    return f"{receipt.reference.file_stem}.bin"
+    """`till-1-000012.bin`; a reprint, gift receipt or training slip gets its own file beside the original's."""
+    kind = "-gift" if receipt.gift else ""
+    kind += "-copy" if receipt.copy else ""
+    return f"{'training-' if receipt.training else ''}{receipt.reference.file_stem}{kind}.bin"
 
 
 def print_receipt(settings: PrinterSettings, receipt: Receipt) -> str:
@@ -90,6 +93,44 @@ def _print_to_network(settings: PrinterSettings, render: Render) -> str:
         raise PrinterError(
             f"The receipt printer at {settings.host}:{settings.port} did not answer. "
             "Check it is on, has paper and is on the network, then reprint the receipt."
+        ) from error
+    finally:
+        printer.close()
+    return f"{settings.host}:{settings.port}"
+
+
+def kick_drawer(settings: PrinterSettings) -> str:
+    """Open the cash drawer wired to the receipt printer (ESC/POS pulse on pin 2); returns where it went.
+
+    Raises PrinterError when there is no printer to send it through: the drawer is then opened with its key.
+    """
+    from escpos.printer import Dummy
+
+    if settings.kind == "none":
+        raise PrinterError("No receipt printer is set up, so the till cannot open the drawer: use the drawer key.")
+    pulse = Dummy(profile=settings.profile)
+    pulse.cashdraw(2)
+    if settings.kind == "file":
+        from datetime import datetime
+
+        path = settings.directory / f"drawer-{datetime.now():%Y%m%d-%H%M%S-%f}.bin"
+        try:
+            settings.directory.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pulse.output)
+        except OSError as error:
+            raise PrinterError(f"Could not write the drawer pulse to {path}: {error.strerror or error}.") from error
+        return str(path)
+    from escpos.exceptions import DeviceNotFoundError
+    from escpos.printer import Network
+
+    printer = Network(host=settings.host, port=settings.port, timeout=settings.timeout_s, profile=settings.profile)
+    try:
+        printer.open()
+        printer._raw(pulse.output)
+    except (DeviceNotFoundError, OSError) as error:
+        raise PrinterError(
+            f"The receipt printer at {settings.host}:{settings.port} did not answer, so the drawer did not open: "
+            "use the drawer key."
         ) from error
     finally:
         printer.close()

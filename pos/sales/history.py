@@ -9,13 +9,14 @@ reprints too.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Engine, bindparam, func, select
 
 from common.clock import local_time
 from common.values import ReceiptRef, Tender
+from inventory.db import UnitOfWork
 from inventory.models import Participant
 from pos.sales.checkout import CompletedSale
 from pos.sales.models import LineAttribution, Payment, Refund, RefundLine, RefundPayment, Sale, SaleLine, Till
@@ -23,7 +24,8 @@ from pos.sales.pricing import Designer, PricedLine, build_receipt
 from pos.sales.references import UnknownReceipt, find_refund_id, find_sale_id
 from pos.sales.refunds import CompletedRefund, RefundedLine, card_left_pence, refund_slip, refund_value
 from pos.staff.models import Staff
-from receipts.model import StoreHeader
+from pos.staff.audit import record
+from receipts.model import Receipt, StoreHeader
 
 
 _SALE = (
@@ -216,3 +218,20 @@ def refund_receipt_for(engine: Engine, ref: ReceiptRef, store: StoreHeader) -> C
     slip = refund_slip(store, ref, original, local_time(header.created_at), header.staff, header.display_name or "",
                        lines, header.total_pence, header.vat_pence, to, exchange_sale)
     return CompletedRefund(refund_id, ref, original, header.total_pence, header.vat_pence, to, lines, slip)
+
+
+def reprint_receipt(uow: UnitOfWork, ref: ReceiptRef, store: StoreHeader, *, gift: bool = False) -> Receipt:
+    """Receipt `ref` again, rebuilt from the ledger: marked COPY, or as a gift receipt without prices.
+
+    The reprint is recorded in the audit trail ("reprint" or "gift_receipt", with the reference) and
+    committed before the caller prints it, so every copy asked for is on record, printed or not.
+    An unknown reference records nothing.
+    """
+    receipt = receipt_for(uow.engine, ref, store).receipt
+    with uow:
+        if gift:
+            record(uow, "gift_receipt", f"Gift receipt (no prices) for receipt {ref}", reference=str(ref))
+        else:
+            record(uow, "reprint", f"Reprinted receipt {ref}, marked COPY", reference=str(ref))
+        uow.commit()
+    return replace(receipt, gift=True) if gift else replace(receipt, copy=True)

@@ -13,8 +13,11 @@ from sqlalchemy import Connection, bindparam, select
 from common.errors import NotAllowed, PosError
 from common.values import ReceiptRef
 from pos.sales.models import Refund, Sale, Till
+from pos.sales.tills import TILL_NAME_MAX
 
-_REFERENCE = re.compile(r"\s*(?P<till>[A-Za-z0-9_-]{1,20})\s*/\s*(?P<number>[0-9]{1,9})\s*", re.ASCII)
+_REFERENCE = re.compile(
+    rf"\s*(?:(?P<till>[A-Za-z0-9_-]{{1,{TILL_NAME_MAX}}})\s*/\s*)?(?P<number>[0-9]{{1,9}})\s*", re.ASCII
+)
 
 
 class UnknownReceipt(PosError):
@@ -22,13 +25,23 @@ class UnknownReceipt(PosError):
         super().__init__(f"There is no receipt {ref} in the ledger. Check the till name and the receipt number.")
 
 
-def parse_reference(text: str) -> ReceiptRef:
-    """`till-1/000012` (typed, or read from the receipt's barcode) as a ReceiptRef; else NotAllowed."""
+class NotAReceiptReference(NotAllowed):
+    def __init__(self, text: str) -> None:
+        shown = text if len(text) <= 30 else f"{text[:29]}…"
+        super().__init__(
+            f"'{shown}' is not a receipt reference. Scan the receipt's barcode or type it as printed, like till-1/000012."
+        )
+
+
+def parse_reference(text: str, till: str | None = None) -> ReceiptRef:
+    """`till-1/000012` (typed, or read from the receipt's barcode) as a ReceiptRef.
+
+    A bare number is a receipt of `till` when one is given (typing at a till); else NotAReceiptReference.
+    """
     match = _REFERENCE.fullmatch(text)
-    if match is None:
-        shown = text if len(text) <= 30 else f"{text[:30]}…"
-        raise NotAllowed(f"'{shown}' is not a receipt reference. Scan the receipt's barcode or type it as till-1/000012.")
-    return ReceiptRef(match["till"], int(match["number"]))
+    if match is None or (match["till"] is None and till is None):
+        raise NotAReceiptReference(text.strip())
+    return ReceiptRef(match["till"] or till or "", int(match["number"]))
 
 
 _SALE = (

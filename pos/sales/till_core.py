@@ -18,19 +18,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from common.errors import LedgerBusy, NotAllowed, PaymentError, PosError
 from common.money import format_pence
-from common.values import Actor, StaffMember, Tender
+from common.values import Actor, ReceiptRef, StaffMember, Tender
 from pos.sales.basket import Basket, BasketLine
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_towards, cash_tender, cash_towards
-from pos.sales.pricing import Discount, DiscountRules, LineTerms, PriceOverride, SaleTerms, discount_approval_needed
-from receipts.model import StoreHeader
+from pos.sales.pricing import (
+    Discount, DiscountRules, LineTerms, PriceOverride, PricedLine, SaleTerms, build_receipt,
+    discount_approval_needed,
+)
+from receipts.model import Receipt, StoreHeader
 
 if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the printers load
     from inventory.catalog import VariantInfo
+    from inventory.lookup import DesignMatch
+    from pos.sales.parking import ParkedInfo
     from pos.printing import PrintOutcome
     from receipts.printers import PrinterSettings
 
@@ -129,9 +134,24 @@ class ReceiptPrinted:
     outcome: PrintOutcome
 
 
+@dataclass(frozen=True)
+class TrainingChanged:
+    """The till went into (or out of) training: the face shows it plainly while it is on."""
+
+    on: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ManagerActionDone:
+    """A manager-approved action at the till (no sale, cancelled basket, stale baskets cleared) is done."""
+
+    message: str
+
+
 Event = (
     LedgerOpened | LedgerFailed | BasketChanged | ChooseItem | Problem | SaleSaving | SaleCompleted | SaleRefused
-    | ReceiptPrinted
+    | ReceiptPrinted | TrainingChanged | ManagerActionDone
 )
 
 
@@ -152,6 +172,7 @@ class PendingSale:
     tenders: tuple[Tender, ...]
     discount: Discount | None = None  # the basket discount
     approved_by: StaffMember | None = None
+    served_by: Actor | None = None  # who took payment: the till may be locked and someone else signed in meanwhile
 
     @property
     def items(self) -> list[tuple[int, int]]:
@@ -184,6 +205,7 @@ class _Opening:
     label: str
     last_sale: CompletedSale | None
     known: dict[str, VariantInfo]
+    member: StaffMember | None = None  # who the till opens signed in as (the demo's cashier), if anyone
 
 
 @dataclass
@@ -199,6 +221,10 @@ class TillCore:
     pending: list[PendingSale] = field(default_factory=list)
     last_sale: CompletedSale | None = None
     engine: LedgerHandle | None = None
+    sign_in_as: str = ""  # a staff code to open signed in as, with no PIN: the demo's cashier only
+    open_problem: str = ""  # why the ledger did not open, for a sign-in tried meanwhile
+    training: bool = False  # practice sales: priced and printed as TRAINING, never written to the ledger
+    _training_sales: int = 0
     rules: DiscountRules = field(default_factory=DiscountRules)  # the configured discount threshold and reasons
     tenders: list[Tender] = field(default_factory=list)  # paid so far towards the basket (split tender)
     approved_by: StaffMember | None = None  # the manager who approved the basket's discounts or overrides
@@ -241,17 +267,69 @@ class TillCore:
 
         from inventory.catalog import scan_codes
 
-        return _Opening(engine, ledger_label(engine), last_sale(engine, self.till, self.store), scan_codes(engine))
+        member = None
+        if self.sign_in_as:
+            from pos.staff.services import staff_member
+
+            member = staff_member(engine, self.sign_in_as)
+        return _Opening(
+            engine, ledger_label(engine), last_sale(engine, self.till, self.store), scan_codes(engine), member
+        )
 
     def _opened(self, result: _Opening | Exception) -> None:
         if isinstance(result, Exception):
-            self._say(LedgerFailed(_plain(result, "Could not open the ledger")))
+            self.open_problem = _plain(result, "Could not open the ledger")
+            self._say(LedgerFailed(self.open_problem))
             return
         self.engine, self.last_sale, self._known = result.engine, result.last_sale, result.known
+        if result.member is not None:
+            self.actor = Actor.signed_in(result.member, self.till, self.actor.clock)
         self._say(LedgerOpened(result.label))
         waiting, self._early_scans = self._early_scans, []
         for text in waiting:
             self.enter(text)
+
+    # --- who is serving -----------------------------------------------------------------------
+
+    @property
+    def serving(self) -> StaffMember | None:
+        """Who is signed in at this till (None: locked, or nobody has signed in yet)."""
+        return self.actor.staff
+
+    def sign_in(self, code: str, pin: str, then: Callable[[StaffMember | Exception], None]) -> None:
+        """Check `code` and `pin` off the caller's thread; `then` gets the member (now serving) or the refusal.
+
+        Someone with no PIN yet gets PinNotSet: the face asks for a new PIN twice and calls `set_first_pin`.
+        """
+        self._staff_job(code, lambda uow: _sign_in_job(uow, code, pin), then)
+
+    def set_first_pin(self, code: str, pin: str, then: Callable[[StaffMember | Exception], None]) -> None:
+        """Someone with no PIN yet chooses `pin` and is signed in; `then` as for `sign_in`."""
+        self._staff_job(code, lambda uow: _first_pin_job(uow, code, pin), then)
+
+    def _staff_job(
+        self, code: str, job: Callable[[Any], StaffMember], then: Callable[[StaffMember | Exception], None]
+    ) -> None:
+        if self.engine is None:
+            then(PosError(self.open_problem or "The ledger is still opening. Try again in a moment."))
+            return
+        engine, clock = self.engine, self.actor.clock
+
+        def run() -> StaffMember:
+            from pos.staff.services import unit_of_work
+
+            return job(unit_of_work(engine, Actor(code, self.till, clock)))
+
+        def done(result: StaffMember | Exception) -> None:
+            if isinstance(result, StaffMember):
+                self.actor = Actor.signed_in(result, self.till, clock)
+            then(result)
+
+        self.lanes.lookups.submit(run, done)
+
+    def lock(self) -> None:
+        """Nobody is serving until someone signs in; the basket, parked baskets and sales saving are kept."""
+        self.actor = Actor("", self.till, self.actor.clock)
 
     # --- scanning and the basket --------------------------------------------------------------
 
@@ -321,6 +399,20 @@ class TillCore:
 
         self.lanes.lookups.submit(check, then)
 
+    def look_up(self, text: str, then: Callable[[list[DesignMatch] | Exception], None]) -> None:
+        """Designs with their stock and consented designers, for the look-up screen; `then` gets them in order."""
+        if self.engine is None:
+            then(PosError("The ledger is still opening. Try again in a moment."))
+            return
+        engine = self.engine
+
+        def find() -> list[DesignMatch]:
+            from inventory.lookup import look_up_products
+
+            return look_up_products(engine, text)
+
+        self.lanes.lookups.submit(find, then)
+
     @staticmethod
     def _finder(engine: LedgerHandle, text: str) -> Callable[[], list[VariantInfo]]:
         """A look-up job for the lanes: what the catalogue has for a barcode, an SKU or part of a name."""
@@ -351,7 +443,11 @@ class TillCore:
 
     def remove(self, index: int) -> None:
         label = self.basket.lines[index].variant.label
-        self.basket.remove(index)
+        try:
+            self.basket.remove(index)  # refused if a basket discount amount would be more than what is left
+        except PosError as error:
+            self._say(Problem(str(error)))
+            return
         self._say(BasketChanged(f"Removed {label}."))
 
     # --- discounts and price overrides ---------------------------------------------------------
@@ -502,9 +598,12 @@ class TillCore:
         return removed
 
     def _complete(self) -> PendingSale:
+        if self.training:
+            return self._practice_sale()
         self._sales_taken += 1
         pending = PendingSale(
             self._sales_taken, tuple(self.basket.lines), tuple(self.tenders), self.basket.discount, self.approved_by,
+            self.actor,
         )
         self.basket = Basket()
         self.tenders = []
@@ -519,7 +618,7 @@ class TillCore:
         from inventory.db import UnitOfWork
         from pos.sales.services import complete_sale
 
-        uow = UnitOfWork(self.engine, self.actor)
+        uow = UnitOfWork(self.engine, pending.served_by or self.actor)
         wait = BUSY_RETRY_FIRST_S
         told = False
         while True:
@@ -579,7 +678,274 @@ class TillCore:
         )
         self.approved_by = self.approved_by or pending.approved_by
 
+    # --- training -----------------------------------------------------------------------------
+
+    def _practice_sale(self) -> PendingSale:
+        """A sale in training: priced as a real one (discounts too) and printed as TRAINING, but nothing
+        reaches the ledger (no stock, takings, attribution, receipt number or report)."""
+        from common.clock import local_time
+
+        self._training_sales += 1
+        pending = PendingSale(0, tuple(self.basket.lines), tuple(self.tenders), self.basket.discount, None, self.actor)
+        lines = _practice_lines(self.basket)
+        self.basket = Basket()
+        self.tenders = []
+        self.approved_by = None
+        when = local_time(self.actor.clock())
+        receipt = replace(
+            build_receipt(self.store, self.till, self._training_sales, when, self.actor.name, lines, pending.tenders),
+            training=True,
+        )
+        sale = CompletedSale(0, self.till, self._training_sales, when, receipt.total_pence, receipt.vat_pence,
+                             receipt.change_pence, receipt)
+        self.last_sale = sale
+        self._say(SaleCompleted(sale, True))
+        self._print(sale)
+        return pending
+
+    def set_training(self, on: bool, approved_by: StaffMember) -> None:
+        """A manager switches this till into (or out of) training; audited as training_on / training_off."""
+        if on == self.training:
+            self._say(TrainingChanged(on, f"Training is {'on' if on else 'off'} already."))
+            return
+        if not self.basket.is_empty() or self.pending:
+            self._say(Problem("Finish, park or cancel the basket first, then switch training."))
+            return
+
+        def job() -> None:
+            from pos.sales.till_actions import set_training
+
+            set_training(self._manager_uow(), on, approved_by)
+
+        def done(result: None | Exception) -> None:
+            if isinstance(result, Exception):
+                self._say(Problem(_plain(result, "Training was not switched")))
+                return
+            self.training = on
+            self._say(TrainingChanged(on, "Training is on: sales here are practice, recorded nowhere."
+                                      if on else "Training is off: sales are real again."))
+
+        self._manager_job(job, done)
+
+    # --- manager actions ----------------------------------------------------------------------
+
+    def no_sale(self, approved_by: StaffMember) -> None:
+        """Open the drawer with no sale: audited as no_sale, then the drawer is kicked through the printer
+        (if there is none, or it does not answer, the entry stands and the message says to use the key)."""
+        printer = self.printer
+
+        def job() -> str:
+            from pos.sales.till_actions import record_no_sale
+
+            record_no_sale(self._manager_uow(), approved_by)
+            if printer is None:
+                return "No sale recorded. No printer is set up to open the drawer: use the drawer key."
+            from receipts.printers import PrinterError, kick_drawer
+
+            try:
+                kick_drawer(printer)
+            except PrinterError as error:
+                return f"No sale recorded. {error}"
+            return "No sale recorded; the drawer is open."
+
+        self._manager_job(job, self._manager_done("The no sale was not recorded"))
+
+    def cancel_basket(self, approved_by: StaffMember) -> None:
+        """Empty a basket that has lines, with a manager's approval; audited as basket_cancelled with its lines."""
+        if self.basket.is_empty():
+            self._say(Problem("The basket is empty: there is nothing to cancel."))
+            return
+        try:
+            self._check_no_payment_taken()
+        except PaymentError as error:
+            self._say(Problem(str(error)))
+            return
+        lines = tuple(self.basket.lines)
+        summary = "; ".join(f"{line.quantity} x {line.variant.label} {line.variant.sku}" for line in lines)
+        summary += f" ({format_pence(self.basket.total_pence)})"
+
+        def job() -> str:
+            from pos.sales.till_actions import cancel_basket
+
+            cancel_basket(self._manager_uow(), summary, approved_by)
+            return f"Basket cancelled ({format_pence(sum(line.total_pence for line in lines))})."
+
+        def done(result: str | Exception) -> None:
+            if not isinstance(result, Exception) and self.basket.lines == list(lines):
+                self.basket = Basket()
+                self._say(BasketChanged(result))
+                return
+            self._manager_done("The basket was not cancelled")(
+                result if isinstance(result, Exception) else PosError("The basket changed meanwhile; it was kept.")
+            )
+
+        self._manager_job(job, done)
+
+    def clear_stale_parked(self, approved_by: StaffMember) -> None:
+        """Clear the baskets parked before today's trading day (a manager's tidy-up)."""
+
+        def job() -> str:
+            from pos.sales.parking import clear_stale_baskets
+
+            cleared = clear_stale_baskets(self._manager_uow(), approved_by)
+            return f"Cleared {cleared} parked basket{'s' if cleared != 1 else ''} from earlier days."
+
+        self._manager_job(job, self._manager_done("The old parked baskets were not cleared"))
+
+    def _check_no_payment_taken(self) -> None:
+        if self.tenders:
+            raise PaymentError(
+                "Part of this basket is paid already: finish the sale, or remove the payment first (hand it back)."
+            )
+
+    def _manager_uow(self) -> Any:
+        from pos.staff.services import unit_of_work
+
+        return unit_of_work(self.engine, self.actor)
+
+    def _manager_job(self, job: Callable[[], Result], done: Callable[[Result | Exception], None]) -> None:
+        if self.engine is None:
+            self._say(Problem(self.open_problem or "The ledger is still opening. Try again in a moment."))
+            return
+        self.lanes.sales.submit(job, done)
+
+    def _manager_done(self, what: str) -> Callable[[str | Exception], None]:
+        def done(result: str | Exception) -> None:
+            if isinstance(result, Exception):
+                self._say(Problem(_plain(result, what)))
+            else:
+                self._say(ManagerActionDone(result))
+
+        return done
+
+    # --- parked baskets -----------------------------------------------------------------------
+
+    def park(self, note: str = "") -> None:
+        """Put the basket aside in the ledger (any till can recall it); the next customer starts at once.
+
+        If the ledger refuses, the lines come back into the basket with the reason.
+        """
+        try:
+            self._check_payable()
+            self._check_no_payment_taken()
+        except PaymentError as error:
+            self._say(Problem(str(error)))
+            return
+        from pos.sales.parking import ParkedItem
+
+        lines, discount = tuple(self.basket.lines), self.basket.discount
+        items = [
+            ParkedItem(line.variant.variant_id, line.quantity, line.variant.sku, line.variant.label, line.variant.price_pence)
+            for line in lines
+        ]
+        engine, actor = self.engine, self.actor
+        self.basket = Basket()
+        self._say(BasketChanged("Parking the basket..."))
+
+        def job() -> int:
+            from pos.sales.parking import park_basket
+            from pos.staff.services import unit_of_work
+
+            return park_basket(unit_of_work(engine, actor), items, note)
+
+        def done(result: int | Exception) -> None:
+            if isinstance(result, Exception):
+                self.basket.put_back(lines, discount)
+                self._say(Problem(_plain(result, "The basket was not parked") + " Its items are back in the basket."))
+                return
+            units = sum(line.quantity for line in lines)
+            self._say(BasketChanged(
+                f"Parked {units} item{'s' if units != 1 else ''} as basket {result}. Ctrl+R recalls it on any till."
+            ))
+
+        self.lanes.sales.submit(job, done)
+
+    def parked(self, then: Callable[[list[ParkedInfo] | Exception], None], *, here_only: bool = False) -> None:
+        """The parked baskets (all tills, or only this till's), oldest first, for the recall list or quitting."""
+        if self.engine is None:
+            then(PosError(self.open_problem or "The ledger is still opening. Try again in a moment."))
+            return
+        engine, till = self.engine, self.till if here_only else None
+
+        def job() -> list[ParkedInfo]:
+            from pos.sales.parking import parked_baskets
+
+            return parked_baskets(engine, till=till)
+
+        self.lanes.lookups.submit(job, then)
+
+    def recall(self, parked_id: int) -> None:
+        """Take a parked basket back into this (empty) basket, priced from today's catalogue."""
+        if not self.basket.is_empty():
+            self._say(Problem("Finish or park this basket first, then recall the parked one."))
+            return
+        if self.engine is None:
+            self._say(Problem("The ledger is still opening. Try again in a moment."))
+            return
+        engine, actor = self.engine, self.actor
+
+        def job() -> tuple[ParkedInfo, dict[str, VariantInfo]]:
+            from pos.sales.parking import recall_basket
+            from pos.staff.services import unit_of_work
+
+            return recall_basket(unit_of_work(engine, actor), parked_id), self._catalogue_now()
+
+        self.lanes.sales.submit(job, self._recalled)
+
+    def _recalled(self, result: tuple[ParkedInfo, dict[str, VariantInfo]] | Exception) -> None:
+        if isinstance(result, Exception):
+            self._say(Problem(_plain(result, "The basket was not recalled")))
+            return
+        parked, catalogue = result
+        if catalogue:
+            self._known = catalogue
+        current = {variant.variant_id: variant for variant in self._known.values()}
+        lines = [BasketLine(current[item.variant_id], item.quantity) for item in parked.items if item.variant_id in current]
+        gone = [item.label or item.sku for item in parked.items if item.variant_id not in current]
+        self.basket.put_back(lines)
+        message = f"Recalled basket {parked.id}: {parked.units} item{'s' if parked.units != 1 else ''}, now {format_pence(self.basket.total_pence)}."
+        if gone:
+            message += f" No longer in the catalogue, so left out: {', '.join(gone)}."
+        self._say(BasketChanged(message, 0 if lines else None))
+
     # --- printing -----------------------------------------------------------------------------
+
+    def reprint(self, ref: ReceiptRef, gift: bool, then: Callable[[PrintOutcome | Exception], None]) -> None:
+        """Receipt `ref` again, marked COPY (or as a gift receipt without prices): rebuilt from the ledger and
+        audited on the sales lane, then printed on the printing lane; `then` gets what happened.
+        """
+        if self.engine is None:
+            then(PosError("The ledger is still opening. Try again in a moment."))
+            return
+        engine, printer = self.engine, self.printer
+
+        def record() -> Receipt:
+            from inventory.db import UnitOfWork
+            from pos.sales.history import reprint_receipt
+
+            try:
+                return reprint_receipt(UnitOfWork(engine, self.actor), ref, self.store, gift=gift)
+            except LedgerBusy:
+                raise PosError("The ledger is busy with another till or an import; nothing was printed. "
+                               "Try the reprint again in a moment.") from None
+
+        def recorded(result: Receipt | Exception) -> None:
+            if isinstance(result, Exception):
+                then(result)
+                return
+            receipt = result
+
+            def print_it() -> PrintOutcome:
+                from pos.printing import PrintOutcome, print_sale_receipt
+
+                if printer is None:
+                    return PrintOutcome(False, f"Receipt {ref} not printed: this till prints no receipts.")
+                return print_sale_receipt(printer, receipt)
+
+            self.lanes.printing.submit(print_it, then)
+
+        self.lanes.sales.submit(record, recorded)
+
 
     def _print(self, sale: CompletedSale) -> None:
         if self.printer is None:
@@ -599,6 +965,33 @@ class TillCore:
 
             result = PrintOutcome(False, f"Receipt {sale.reference} did not print: {result}")
         self._say(ReceiptPrinted(result))
+
+
+def _practice_lines(basket: Basket) -> list[PricedLine]:
+    """The basket priced for a training slip as the ledger would price it (designers are not looked up)."""
+    return [
+        PricedLine(
+            variant_id=line.variant.variant_id, product_id=0, sku=line.variant.sku, description=line.variant.name,
+            size=line.variant.size, colour=line.variant.colour, quantity=line.quantity,
+            unit_price_pence=price.unit_price_pence, vat_rate_bp=line.variant.vat_rate_bp, designers=(),
+            discount_pence=price.discount_pence, discount_label=price.discount_label,
+            list_price_pence=price.list_price_pence if price.terms.override else None,
+            price_reason=price.terms.override.reason if price.terms.override else "",
+        )
+        for line, price in zip(basket.lines, basket.prices(), strict=True)
+    ]
+
+
+def _sign_in_job(uow: Any, code: str, pin: str) -> StaffMember:
+    from pos.staff.services import sign_in
+
+    return sign_in(uow, code, pin)
+
+
+def _first_pin_job(uow: Any, code: str, pin: str) -> StaffMember:
+    from pos.staff.services import set_first_pin
+
+    return set_first_pin(uow, code, pin)
 
 
 def _short(text: str, limit: int = 30) -> str:

@@ -93,7 +93,7 @@ def test_staff_are_required_once_the_ledger_has_them_and_a_small_amount_discount
         (("--split", "cash:10,card:10"), "--split pays £20.00 of £55.00"),
         (("--split", "cheque"), "--split takes cash and card parts"),
         (("--split", "card:60"), "more than the £55.00 left to pay"),
-        (("--card", "--split", "card"), "Choose one of --cash, --card and --split"),
+        (("--card", "--split", "card"), "Choose --cash or --card, not both (--split takes part cash, part card)"),
     ):
         refused = sell(ledger_url, tmp_path, "NBH-BLA-M", "--staff", "AMA", *args, pins="1357\n")
         assert refused.returncode == 1 and says in refused.stderr, (args, refused.stderr)

@@ -16,7 +16,8 @@ import pytest
 from pos.config import Settings
 from common.values import Actor
 from inventory.db import UnitOfWork
-from pos.demo import prepare_demo_ledger
+from pos.demo import DEMO_CASHIER, prepare_demo_ledger
+from pos.staff.services import staff_member
 from pos.ledger import open_ledger
 from pos.sales.tills import register_till
 from pos.tui.app import TillApp
@@ -61,10 +62,13 @@ def settings(receipts_dir: Path) -> Settings:
 
 @pytest.fixture
 def make_app(ledger: Any, settings: Settings) -> Callable[..., TillApp]:
-    """A till app named T1 on the test ledger with a frozen clock; keyword arguments override."""
+    """A till app named T1 on the test ledger with a frozen clock, the demo cashier signed in; keyword arguments override."""
 
     def make(**overrides: Any) -> TillApp:
-        options: dict[str, Any] = {"settings": settings, "clock": lambda: FROZEN_NOW, "connect": lambda: ledger}
+        options: dict[str, Any] = {
+            "settings": settings, "clock": lambda: FROZEN_NOW, "connect": lambda: ledger,
+            "signed_in": staff_member(ledger, DEMO_CASHIER[0]),  # signed_in=None: the till opens on sign-in
+        }
         options.update(overrides)
         return TillApp(options.pop("connect"), "T1", options.pop("settings"), **options)
 

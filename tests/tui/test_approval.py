@@ -11,10 +11,12 @@ from common.values import StaffMember
 from pos.staff.audit import audit_trail
 from pos.tui.app import TillApp
 from pos.tui.screens.approval import ApprovalModal
-from ledger_helpers import staffed
+from pos.demo import DEMO_CASHIER, DEMO_MANAGER
 from tui_helpers import settle
 
-PEOPLE = (("MGR", "Sam", "manager", "2468"), ("AMA", "Ama", "cashier", "1357"))
+# The tills' test ledger is the demo ledger, with its demo manager and cashier.
+MGR, MGR_PIN = DEMO_MANAGER[0], DEMO_MANAGER[3]
+CASHIER, CASHIER_PIN, CASHIER_NAME = DEMO_CASHIER[0], DEMO_CASHIER[3], DEMO_CASHIER[1]
 
 
 async def _type(pilot: Any, field: str, text: str) -> None:
@@ -28,33 +30,31 @@ def _error(app: TillApp) -> str:
 
 
 async def test_a_manager_approves_with_code_and_pin_after_a_wrong_try(ledger: Any, make_app: Callable[..., TillApp]) -> None:
-    staffed(ledger, *PEOPLE)
     app = make_app()
     answers: list[StaffMember | None] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.push_screen(ApprovalModal(app.core, "A refund"), answers.append)
         await pilot.pause()
-        await _type(pilot, "#approval-code", "MGR")
-        await _type(pilot, "#approval-pin", "1111")
+        await _type(pilot, "#approval-code", MGR)
+        await _type(pilot, "#approval-pin", "0000")
         assert "Wrong PIN" in _error(app) and app.screen.query_one("#approval-pin", Input).value == ""
         assert answers == []
-        await _type(pilot, "#approval-pin", "2468")
-        assert [member.code if member else None for member in answers] == ["MGR"]
-    assert ("failed_sign_in", "MGR", "T1") in [(e.action, e.staff, e.till) for e in audit_trail(ledger)]
+        await _type(pilot, "#approval-pin", MGR_PIN)
+        assert [member.code if member else None for member in answers] == [MGR]
+    assert ("failed_sign_in", MGR, "T1") in [(e.action, e.staff, e.till) for e in audit_trail(ledger)]
 
 
 async def test_a_cashier_cannot_approve_and_escape_cancels(ledger: Any, make_app: Callable[..., TillApp]) -> None:
-    staffed(ledger, *PEOPLE)
     app = make_app()
     answers: list[StaffMember | None] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.push_screen(ApprovalModal(app.core, "Cancelling the basket"), answers.append)
         await pilot.pause()
-        await _type(pilot, "#approval-code", "AMA")
-        await _type(pilot, "#approval-pin", "1357")
-        assert "Ama is not a manager" in _error(app)
+        await _type(pilot, "#approval-code", CASHIER)
+        await _type(pilot, "#approval-pin", CASHIER_PIN)
+        assert f"{CASHIER_NAME} is not a manager" in _error(app)
         await pilot.press("escape")
         await pilot.pause()
         assert answers == [None]

@@ -21,16 +21,25 @@ from pos.sales.models import LineAttribution, Payment, Sale, SaleLine
 from pos.sales.tills import register_till
 from pos.tui.app import TillApp
 from pos.tui.screens.modals import CashModal
-from ledger_helpers import by
+from common.values import StaffMember
+from ledger_helpers import by, staffed
 from slow_link import slow_link
 from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, message, post_burst, sale_screen, settle
+
+
+def _cashier(engine: Engine) -> StaffMember:
+    """A cashier signed in at the till (the till opens on its sign-in screen otherwise)."""
+    return staffed(engine, ("MGR", "Morgan Test", "manager", "9999"), ("CSH", "Robin Test", "cashier", "1111"))["CSH"]
 
 
 async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_engine: Engine, tmp_path: Path) -> None:
     tees = [look_up_code(demo_engine, code) for code in (TEE_WHITE_M, BLOCK_TEE_M)]
     stock_before = [on_hand(demo_engine, tee.variant_id) for tee in tees]
     register_till(by(demo_engine), "T9")
-    app = TillApp(lambda: demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW)
+    app = TillApp(
+        lambda: demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW,
+        signed_in=_cashier(demo_engine),
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         post_burst(app, f"{TEE_WHITE_M}\r{BLOCK_TEE_M}\r")  # digits, Enter, digits, Enter: one burst
         await pilot.pause()
@@ -67,7 +76,7 @@ async def test_the_till_paints_first_and_adds_scans_typed_while_the_ledger_opens
         return demo_engine
 
     register_till(by(demo_engine), "T9")
-    app = TillApp(slow_connect, "T9", Settings().with_receipts_in(tmp_path / "receipts"))
+    app = TillApp(slow_connect, "T9", Settings().with_receipts_in(tmp_path / "receipts"), signed_in=_cashier(demo_engine))
     async with app.run_test(size=(80, 24)) as pilot:
         post_burst(app, f"{TEE_WHITE_M}\r")  # the cashier scans before the ledger is open
         await pilot.pause()
@@ -82,7 +91,10 @@ async def test_a_ledger_that_will_not_open_is_a_message_not_a_crash(tmp_path: Pa
     def broken_connect() -> Engine:
         raise ConnectionRefusedError("connection to server at 127.0.0.1 port 1 refused")
 
-    app = TillApp(broken_connect, "T9", Settings().with_receipts_in(tmp_path / "receipts"))
+    app = TillApp(
+        broken_connect, "T9", Settings().with_receipts_in(tmp_path / "receipts"),
+        signed_in=StaffMember(1, "CSH", "Robin Test", "cashier"),
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.pause()
@@ -100,7 +112,10 @@ async def test_over_a_slow_link_to_postgresql_scans_and_keys_never_wait(
     server = make_url(ledger_url)
     with slow_link(server.host or "127.0.0.1", server.port or 5432, delay_s=0.1) as port:
         slow = open_ledger(server.set(host="127.0.0.1", port=port).render_as_string(hide_password=False))
-        app = TillApp(lambda: slow, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW)
+        app = TillApp(
+            lambda: slow, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW,
+            signed_in=_cashier(demo_engine),
+        )
         try:
             async with app.run_test(size=(80, 24)) as pilot:
                 await settle(pilot)  # the ledger opened (slowly)

@@ -85,6 +85,8 @@ def test_a_burst_of_two_scans_in_a_real_terminal_gives_two_lines(
     assert query(ledger_path, "SELECT name, last_receipt_no FROM tills ORDER BY name") == [("T1", 0), ("demo", 0)]
 
     _tmux("send-keys", "-t", till_session, "C-q")
+    _wait_for(till_session, lambda screen: "Quit the till?" in screen, "ctrl+q to ask first (two items in the basket)")
+    _tmux("send-keys", "-t", till_session, "y")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if subprocess.run(["tmux", "has-session", "-t", till_session], capture_output=True).returncode != 0:

@@ -121,3 +121,27 @@ def test_a_printer_fault_becomes_a_message_never_an_exception(tmp_path: Path) ->
     blocker.write_text("x")
     outcome = print_sale_receipt(PrinterSettings(kind="file", directory=blocker / "r"), _receipt())
     assert not outcome.printed and outcome.message.startswith("Receipt till-1/000042 did not print: Could not write")
+
+
+def _barcodes(printed: bytes) -> list[bytes]:
+    """The data of every CODE128 barcode a printer was sent (GS k 73 n data)."""
+    found, at = [], printed.find(b"\x1dkI")
+    while at >= 0:
+        length = printed[at + 3]
+        found.append(printed[at + 4 : at + 4 + length])
+        at = printed.find(b"\x1dkI", at + 4 + length)
+    return found
+
+
+def test_a_receipt_carries_its_reference_as_a_barcode_a_return_scans() -> None:
+    printer = Dummy(profile="TM-T88V")
+    render_receipt(printer, _receipt())
+    assert _barcodes(printer.output) == [b"{B" + str(_receipt().reference).encode("ascii")]
+
+
+def test_a_training_slip_has_no_barcode_to_return_against() -> None:
+    from dataclasses import replace
+
+    printer = Dummy(profile="TM-T88V")
+    render_receipt(printer, replace(_receipt(), training=True))
+    assert _barcodes(printer.output) == []

@@ -12,7 +12,7 @@ from common.values import Actor, ReceiptRef, StaffMember, Tender
 from pos.sales.history import receipt_for
 from pos.sales.pricing import Discount, PriceOverride
 from pos.sales.till_core import (
-    ApprovalNeeded, BasketChanged, Event, SaleCompleted, SaleRefused, SaleSaving, TillCore,
+    ApprovalNeeded, BasketChanged, Event, Problem, SaleCompleted, SaleRefused, SaleSaving, TillCore,
 )
 from receipts.escpos_receipt import receipt_text
 from receipts.model import StoreHeader
@@ -167,3 +167,18 @@ def test_a_refused_sale_comes_back_with_its_discounts_at_todays_prices(
     assert till.core.basket.total_pence == 5700  # £60 less 5%
     till.core.pay(till.core.card())
     assert _rows(demo_engine, "SELECT total_pence, discount_pence FROM sales") == [(5700, 300)]
+
+
+def test_a_basket_amount_discount_never_outgrows_the_basket(demo_engine: Engine, people: dict[str, StaffMember]) -> None:
+    till = Till(demo_engine, people["AMA"])
+    till.core.enter(HOODIE_M)
+    till.core.enter(CAP_STONE)
+    till.core.discount_basket(Discount.amount(3000, "Loyal customer"), approved_by=people["MGR"])
+    till.take()
+    till.core.remove(0)  # £30 off would be more than the £22 cap left
+    [problem] = till.take()
+    assert isinstance(problem, Problem) and "more than the £22.00 of the basket" in problem.message
+    assert [line.variant.sku for line in till.core.basket.lines] == ["NBH-BLA-M", "SC-STO-OS"]
+    with pytest.raises(NotAllowed, match="more than the £77.00 of the basket"):
+        till.core.discount_basket(Discount.amount(7800, "Loyal customer"), approved_by=people["MGR"])
+    assert till.core.basket.discount == Discount.amount(3000, "Loyal customer")  # the refused one changed nothing

@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option
 
 from common.errors import PosError
 from common.money import MoneyFormatError, format_pence, parse_pounds
-from pos.sales.checkout import cash_tender
+from pos.sales.checkout import cash_tender, cash_towards
+from pos.sales.quick_cash import likely_cash
 from pos.tui.widgets.dialog_input import DialogInput
 from pos.tui.widgets.footer import TillFooter
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from inventory.catalog import VariantInfo
     from pos.sales.till_core import TillCore
 
-QUICK_CASH_POUNDS = (5, 10, 20, 50)
+QUICK_CASH_KEYS = ("f2", "f3", "f4")  # the amount field takes digits, so the likely notes are on F-keys
 
 
 def _option_text(variant: VariantInfo) -> Text:
@@ -154,27 +155,36 @@ class QuantityModal(ModalScreen[int | None]):
 
 
 class CashModal(ModalScreen["Tender | None"]):
-    """Take cash: returns the pence handed over (at least the total), or None when cancelled."""
-    """Take cash: returns the cash Tender (at least the total handed over), or None when cancelled."""
+    """Take cash: returns the cash Tender, or None when cancelled.
+
+    Less than is due pays that much (a split payment: the rest is left to pay); more pays it all
+    with change; Enter alone is the exact amount.
+    """
+
     BINDINGS = [
         Binding("enter", "take", "Take cash"),
+        *(Binding(key, f"quick_cash({index})", "Quick cash", show=False) for index, key in enumerate(QUICK_CASH_KEYS)),
         Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self, total_pence: int) -> None:
         super().__init__()
         self._total_pence = total_pence
+        self._quick_cash = likely_cash(total_pence)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cash-dialog", classes="dialog"):
             yield Label("Cash payment: total due", classes="dialog-title")
             yield Digits(format_pence(self._total_pence), id="cash-due")
-            yield DialogInput(placeholder="Amount handed over, e.g. 20 (Enter alone: exact)", id="tendered")
+            yield DialogInput(placeholder="Amount handed over, e.g. 20 (Enter alone: exact; less: part)", id="tendered")
             with Horizontal(id="quick-cash"):
-                for pounds in QUICK_CASH_POUNDS:
-                    button = Button(f"£{pounds}", id=f"cash-{pounds}", disabled=pounds * 100 < self._total_pence)
+                for key, pence in zip(QUICK_CASH_KEYS, self._quick_cash, strict=False):
+                    button = Button(f"{key.upper()} {format_pence(pence)}", id=f"cash-{pence}")
                     button.can_focus = False  # the amount field keeps the keyboard
                     yield button
+                exact = Button("Enter: exact", id=f"cash-{self._total_pence}")
+                exact.can_focus = False
+                yield exact
             yield Label("", id="cash-error", classes="dialog-error", markup=False)
         yield TillFooter()
 
@@ -184,7 +194,12 @@ class CashModal(ModalScreen["Tender | None"]):
     @on(Button.Pressed, "#quick-cash Button")
     def _quick_cash(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
-        self._tender(int(event.button.id.removeprefix("cash-")) * 100)
+        self._tender(int(event.button.id.removeprefix("cash-")))
+
+    def action_quick_cash(self, index: int) -> None:
+        """A likely note for the total, on F2, F3 or F4 (shown on its button)."""
+        if index < len(self._quick_cash):
+            self._tender(self._quick_cash[index])
 
     def action_take(self) -> None:
         text = self.query_one("#tendered", Input).value.strip()
@@ -199,8 +214,9 @@ class CashModal(ModalScreen["Tender | None"]):
         self._tender(tendered)
 
     def _tender(self, tendered_pence: int | None) -> None:
-        try:
-            tender = cash_tender(self._total_pence, tendered_pence)
+        try:  # less than is due is part of a split payment: the rest is left to pay
+            tender = (cash_tender(self._total_pence) if tendered_pence is None
+                      else cash_towards(self._total_pence, tendered_pence))
         except PosError as error:
             self._error(str(error))
             return

@@ -19,20 +19,28 @@ from common.errors import PosError
 from common.money import format_pence
 from common.values import Tender
 from pos.sales.till_core import (
+    ApprovalNeeded,
     BasketChanged,
     ChooseItem,
     Event,
     LedgerFailed,
     LedgerOpened,
     Problem,
+    ManagerActionDone,
     ReceiptPrinted,
     SaleCompleted,
     SaleRefused,
     SaleSaving,
     TillCore,
+    TrainingChanged,
 )
 from pos.tui.lanes import LaneDone, worker_lanes
+from pos.tui.screens.lookup import LookupScreen
+from pos.tui.screens.approval import ApprovalModal
+from pos.tui.screens.discount import DiscountChoice, DiscountModal, OverrideChoice, PriceOverrideModal
 from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
+from pos.tui.screens.parked import ParkedModal
+from pos.tui.screens.reprint import ReprintModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
 from pos.tui.widgets.last_sale import LastSalePanel
@@ -41,7 +49,9 @@ from pos.tui.widgets.scan_input import ScanInput
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from common.values import ReceiptRef, StaffMember
     from inventory.catalog import VariantInfo
+    from pos.printing import PrintOutcome
     from pos.sales.till_core import LedgerHandle
 
 READY = "Scan an item, or type part of a name and press Enter."
@@ -55,18 +65,30 @@ class SaleScreen(Screen[None]):
     """One sale at a time. The scan field always has the keyboard; every other action is a key."""
 
     BINDINGS = [
+        Binding("f1", "app.help", "Help"),  # first in the footer: help lists every key
         Binding("f2", "search", "Search"),
+        Binding("f3", "discount", "Discount"),
+        Binding("f4", "override_price", "Price"),
         Binding("f5", "cash", "Cash"),
         Binding("f6", "card", "Card"),
         Binding("f7", "quantity", "Qty"),
         Binding("f8", "remove", "Remove"),
         Binding("f9", "last_receipt", "Receipt"),
-        Binding("f10", "returns", "Returns"),
-        Binding("up", "cursor(-1)", "Line up", key_display="↑", group=_LINE),
-        Binding("down", "cursor(1)", "Line down", key_display="↓", group=_LINE),
+        Binding("f12", "manager_menu", "Mgr"),
+        Binding("ctrl+o", "park", "Park"),
+        Binding("ctrl+r", "recall", "Recall"),  # past 80 columns; the park message and help (F1) name it
+        # At 80 columns the footer has no room for these; help (F1) and the command palette list them.
+        Binding("ctrl+t", "remove_payment", "Undo pay"),  # shown only while a split payment is under way
+        Binding("f10", "returns", "Returns", show=False),
+        Binding("f11", "lookup", "Lookup", show=False),
+        Binding("ctrl+y", "reprint_copy", "Copy", key_display="^y", show=False),  # the receipt on the last-sale panel
+        Binding("ctrl+g", "gift_receipt", "Gift", key_display="^g", show=False),
+        Binding("ctrl+y,ctrl+g", "reprint_earlier", "Reprint", show=False),  # elsewhere: ask which receipt
+        Binding("up", "cursor(-1)", "Line up", key_display="↑", group=_LINE, show=False),
+        Binding("down", "cursor(1)", "Line down", key_display="↓", group=_LINE, show=False),
         Binding("pageup", "scroll_receipt(-1)", "Scroll up", key_display="PgUp", group=_RECEIPT),
         Binding("pagedown", "scroll_receipt(1)", "Scroll down", key_display="PgDn", group=_RECEIPT),
-        Binding("escape", "clear_message", "Clear"),
+        Binding("escape", "clear_message", "Clear", show=False),
     ]
 
     def __init__(self, core: TillCore, connect: Callable[[], LedgerHandle], title: str) -> None:
@@ -75,6 +97,7 @@ class SaleScreen(Screen[None]):
         self._connect = connect
         self._title = title
         self._ledger_busy = False  # a sale is waiting for another till or an import to finish writing
+        self._ledger_label = ""
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -93,13 +116,22 @@ class SaleScreen(Screen[None]):
         yield Static(READY, id="message", classes="info", markup=False)
         yield TillFooter(compact=True, show_command_palette=False)
 
-    def _where(self, ledger: str = "") -> str:
+    def _where(self) -> str:
         parts = [self.core.store.name, f"Till {self.core.till}"]
         if self.core.actor.name:
             parts.append(self.core.actor.name)
-        if ledger:
-            parts.append(ledger)
+        if self._ledger_label:
+            parts.append(self._ledger_label)
         return " · ".join(parts)
+
+    def _show_training(self, on: bool) -> None:
+        """Training shows plainly: the header turns red and says so."""
+        self.query_one("#header-bar", Horizontal).set_class(on, "training")
+        self.query_one("#app-title", Label).update("TRAINING: practice only" if on else self._title)
+
+    def show_serving(self) -> None:
+        """Someone signed in: the header shows who is serving now."""
+        self.query_one("#till-name", Label).update(self._where())
 
     def on_mount(self) -> None:
         self.core.listener = self._show_event
@@ -126,7 +158,8 @@ class SaleScreen(Screen[None]):
     def _show_event(self, event: Event) -> None:
         match event:
             case LedgerOpened(label=label):
-                self.query_one("#till-name", Label).update(self._where(label))
+                self._ledger_label = label
+                self.show_serving()
                 if self.core.last_sale is not None:  # F9 after a restart shows the till's last sale
                     self.query_one("#last-sale", LastSalePanel).show(self.core.last_sale, RECEIPT_PREVIEW_WIDTH)
             case LedgerFailed(message=message) | Problem(message=message):
@@ -155,7 +188,10 @@ class SaleScreen(Screen[None]):
                 self.query_one("#last-sale", LastSalePanel).show(sale, RECEIPT_PREVIEW_WIDTH)
                 if basket_empty:
                     self._show_panel("last-sale")
-                self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
+                if sale.receipt.training:
+                    self._say("Training sale: nothing was recorded." + (" Printing the TRAINING slip..." if self.core.printer else ""))
+                else:
+                    self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
             case SaleRefused(message=message):
                 self._ledger_busy = self._ledger_busy and bool(self.core.pending)
                 self._show_panel("basket")
@@ -163,6 +199,11 @@ class SaleScreen(Screen[None]):
                 self._say(message, error=True)
             case ReceiptPrinted(outcome=outcome):
                 self._say(outcome.message, error=not outcome.printed)
+            case TrainingChanged(on=on, message=message):
+                self._show_training(on)
+                self._say(message)
+            case ManagerActionDone(message=message):
+                self._say(message)
 
     @property
     def _table(self) -> BasketTable:
@@ -182,11 +223,16 @@ class SaleScreen(Screen[None]):
         self._table.show(basket, cursor)
         units = basket.units
         status = [f"{units} item{'s' if units != 1 else ''}" if units else ""]
+        total = basket.total_pence
+        if total != basket.gross_pence:
+            status[0] += f"  Discount {format_pence(total - basket.gross_pence)}"
+        if self.core.tenders:
+            status.append(f"Paid {format_pence(self.core.paid_pence)}, left {format_pence(self.core.left_to_pay_pence)}")
         if self.core.pending:
             saving = "Saving sale..." if len(self.core.pending) == 1 else f"Saving {len(self.core.pending)} sales..."
             status.append(f"{saving} (ledger busy)" if self._ledger_busy else saving)
         self.query_one("#units", Label).update("\n".join(status).strip("\n"))
-        self.query_one("#total", Digits).update(format_pence(basket.total_pence))
+        self.query_one("#total", Digits).update(format_pence(total))
 
     def _show_panel(self, which: str) -> None:
         switcher = self.query_one("#main", ContentSwitcher)
@@ -203,8 +249,12 @@ class SaleScreen(Screen[None]):
         # The footer shows what the keys do on the panel in view.
         if action in {"cursor", "quantity", "remove"}:
             return not self._showing_last_sale
-        if action == "scroll_receipt":
+        if action in {"scroll_receipt", "reprint_copy", "gift_receipt"}:
             return self._showing_last_sale
+        if action == "reprint_earlier":
+            return not self._showing_last_sale
+        if action == "remove_payment":
+            return bool(self.core.tenders)  # shown only while a split payment is under way
         return True
 
     # --- keys -------------------------------------------------------------------------------
@@ -260,7 +310,7 @@ class SaleScreen(Screen[None]):
 
     def _take_cash(self) -> None:
         try:
-            total = self.core.cash().amount_pence
+            total = self.core.cash().amount_pence  # what is left to pay
         except PosError as error:
             self._say(str(error), error=True)
             return
@@ -286,7 +336,74 @@ class SaleScreen(Screen[None]):
         if tender is None:
             return
         try:
-            self.core.pay(tender)
+            self.core.add_tender(tender)  # completes the sale once the payments cover the total
+        except PosError as error:
+            self._say(str(error), error=True)
+        self.refresh_bindings()
+
+    def action_remove_payment(self) -> None:
+        try:
+            self.core.remove_tender()
+        except PosError as error:
+            self._say(str(error), error=True)
+        self.refresh_bindings()
+
+    # --- discounts and price overrides --------------------------------------------------------
+
+    def action_discount(self) -> None:
+        if self._showing_last_sale or self.core.basket.is_empty():
+            self._say("There is nothing to discount. Scan an item first.", error=True)
+            return
+        index = self._table.selected_line
+        label = self.core.basket.lines[index].variant.label if index is not None else None
+
+        def chosen(choice: DiscountChoice | None) -> None:
+            self._focus_scan()
+            if choice is None:
+                return
+            if choice.on_basket:
+                self._with_approval(lambda approver: self.core.discount_basket(choice.discount, approver))
+            elif index is not None:
+                self._with_approval(lambda approver: self.core.discount_line(index, choice.discount, approver))
+
+        self.app.push_screen(
+            DiscountModal(self.core.rules.discount_reasons, label, self.core.basket.total_pence), chosen,
+        )
+
+    def action_override_price(self) -> None:
+        index = self._selected_line()
+        if index is None:
+            return
+        variant = self.core.basket.lines[index].variant
+
+        def chosen(choice: OverrideChoice | None) -> None:
+            self._focus_scan()
+            if choice is not None:
+                self._with_approval(lambda approver: self.core.override_price(index, choice.override, approver))
+
+        self.app.push_screen(
+            PriceOverrideModal(self.core.rules.override_reasons, variant.label, variant.price_pence), chosen,
+        )
+
+    def _ask_approval(self, what: str, change: Callable[[StaffMember | None], None]) -> None:
+        def approved(manager: StaffMember | None) -> None:
+            self._focus_scan()
+            if manager is None:
+                self._say(f"Not changed: {what[0].lower()}{what[1:]} needs a manager.", error=True)
+                return
+            try:
+                change(manager)
+            except PosError as error:
+                self._say(str(error), error=True)
+
+        self.app.push_screen(ApprovalModal(self.core, what), approved)
+
+    def _with_approval(self, change: Callable[[StaffMember | None], None]) -> None:
+        """Make the change; if the rules need a manager, ask for one over the screen and make it with them."""
+        try:
+            change(None)
+        except ApprovalNeeded as needed:
+            self._ask_approval(needed.what, change)
         except PosError as error:
             self._say(str(error), error=True)
 
@@ -311,5 +428,92 @@ class SaleScreen(Screen[None]):
     def action_scroll_receipt(self, pages: int) -> None:
         self.query_one("#last-sale", LastSalePanel).scroll_receipt(pages)
 
+    def action_lookup(self) -> None:
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        self.app.push_screen(LookupScreen(self.core), lambda _: self._focus_scan())
+
+    def action_reprint_copy(self) -> None:
+        self._reprint_asked(gift=False)
+
+    def action_gift_receipt(self) -> None:
+        self._reprint_asked(gift=True)
+
+    def action_reprint_earlier(self) -> None:
+        self._reprint_asked(gift=False)
+
+    def _reprint_asked(self, *, gift: bool) -> None:
+        """On the last-sale panel: that receipt at once. Elsewhere: ask which receipt (the last one offered)."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        last = self.core.last_sale
+        if self._showing_last_sale and self.core.pending:
+            self._say("The sale is still saving; reprint it once its receipt number shows.", error=True)
+        elif self._showing_last_sale and last is not None:
+            self._reprint((last.reference, gift))
+        else:
+            self.app.push_screen(ReprintModal(self.core.till, last.reference if last else None), self._reprint)
+
+    def _reprint(self, chosen: tuple[ReceiptRef, bool] | None) -> None:
+        self._focus_scan()
+        if chosen is None:
+            return
+        ref, gift = chosen
+        self._say(f"Printing {'a gift receipt for' if gift else 'a copy of'} receipt {ref}...")
+        self.core.reprint(ref, gift, self._reprinted)
+
+    def _reprinted(self, result: PrintOutcome | Exception) -> None:
+        if isinstance(result, Exception):
+            self._say(str(result) if isinstance(result, PosError) else "The reprint did not go through. Try again.",
+                      error=True)
+            return
+        self._say(result.message, error=not result.printed)
+
     def action_clear_message(self) -> None:
         self._say("")
+
+    def action_park(self) -> None:
+        self.core.after_lookups(self.core.park)  # a scan just made is parked with the rest
+
+    def action_recall(self) -> None:
+        if not self.core.basket.is_empty():
+            self._say("Finish or park this basket first (Ctrl+O), then recall the parked one.", error=True)
+            return
+
+        def recall(parked_id: int | None) -> None:
+            self._focus_scan()
+            if parked_id is not None:
+                self.core.recall(parked_id)
+
+        self.app.push_screen(ParkedModal(self.core), recall)
+
+    def action_manager_menu(self) -> None:
+        """F12: a manager's code and PIN, then the manager menu; the choice runs with that manager's approval."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        from pos.tui.screens.approval import ApprovalModal
+        from pos.tui.screens.manager_menu import ManagerMenuModal
+
+        def approved(manager: StaffMember | None) -> None:
+            if manager is None:
+                self._focus_scan()
+                return
+            self.app.push_screen(
+                ManagerMenuModal(manager.name, self.core.training), lambda choice: self._manager_choice(choice, manager)
+            )
+
+        self.app.push_screen(ApprovalModal(self.core, "The manager menu"), approved)
+
+    def _manager_choice(self, choice: str | None, manager: StaffMember) -> None:
+        self._focus_scan()
+        if choice == "no_sale":
+            self.core.no_sale(manager)
+        elif choice == "cancel_basket":
+            self.core.cancel_basket(manager)
+        elif choice == "training":
+            self.core.set_training(not self.core.training, manager)
+        elif choice == "clear_parked":
+            self.core.clear_stale_parked(manager)

@@ -31,9 +31,15 @@ def _cells(line: BasketLine) -> _Cells:
         _fit(variant.name, ITEM_WIDTH),
         _fit(detail, DETAIL_WIDTH),
         str(line.quantity),
-        format_pence(variant.price_pence),
-        format_pence(line.total_pence),
+        format_pence(line.unit_price_pence),  # the price charged: a price override shows here
+        format_pence(line.total_pence - _own_discount(line)),
     )
+
+
+def _own_discount(line: BasketLine) -> int:
+    """The line's own discount (a basket discount shows in the totals bar)."""
+    discount = line.terms.discount
+    return discount.off(line.total_pence, "the line") if discount is not None else 0
 
 
 def _render(cells: _Cells) -> list[Text]:
