@@ -13,10 +13,9 @@ from textual.widgets import Input
 from pos.config import Settings
 from pos.tui.app import TillApp
 from pos.tui.screens.returns import ReturnsScreen
-from ledger_helpers import staffed
+from pos.demo import DEMO_MANAGER
 from tui_helpers import BLOCK_TEE_M, HOODIE_XS, TEE_WHITE_M, message, on_hand, query, scan, settle
 
-PEOPLE = (("MGR", "Sam", "manager", "2468"), ("AMA", "Ama", "cashier", "1357"))
 SIZE = (80, 24)
 
 
@@ -43,14 +42,13 @@ async def _open_receipt(pilot: Pilot[Any], reference: str) -> None:
 
 async def _approve(pilot: Pilot[Any]) -> None:
     await pilot.pause()
-    await _type(pilot, "#approval-code", "MGR")
-    await _type(pilot, "#approval-pin", "2468")
+    await _type(pilot, "#approval-code", DEMO_MANAGER[0])
+    await _type(pilot, "#approval-pin", DEMO_MANAGER[3])
     await settle(pilot)
     await pilot.pause()
 
 
 async def test_return_to_cash_with_a_managers_approval(ledger: Any, ledger_path: Path, make_app: Callable[..., TillApp]) -> None:
-    staffed(ledger, *PEOPLE)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -73,7 +71,6 @@ async def test_return_to_cash_with_a_managers_approval(ledger: Any, ledger_path:
 
 
 async def test_an_exchange_for_a_dearer_item_paid_by_card(ledger: Any, ledger_path: Path, make_app: Callable[..., TillApp]) -> None:
-    staffed(ledger, *PEOPLE)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -105,7 +102,6 @@ async def test_an_exchange_for_a_dearer_item_paid_by_card(ledger: Any, ledger_pa
 async def test_a_refund_slip_reference_and_a_refused_approval_change_nothing(
     ledger: Any, ledger_path: Path, make_app: Callable[..., TillApp],
 ) -> None:
-    staffed(ledger, *PEOPLE)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -133,7 +129,6 @@ async def test_a_refund_slip_reference_and_a_refused_approval_change_nothing(
 @pytest.fixture
 def till(make_app: Callable[..., TillApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledger: Any) -> TillApp:
     monkeypatch.chdir(tmp_path)
-    staffed(ledger, *PEOPLE)
     return make_app(settings=Settings().with_receipts_in(Path("receipts")))
 
 
