@@ -6,15 +6,13 @@ Code128 barcode too, and names the receipt it refunds.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from common.money import format_pence
 from common.values import ReceiptRef
-from receipts.escpos_receipt import CODE_PAGE, DEFAULT_WIDTH, PrintLine
+from receipts.escpos_receipt import CODE_PAGE, DEFAULT_WIDTH, PrintLine, _print_barcode
 from receipts.model import StoreHeader
 
 if TYPE_CHECKING:
@@ -83,6 +81,7 @@ def refund_slip_lines(slip: RefundSlip, width: int = DEFAULT_WIDTH) -> list[Prin
     if slip.exchange_sale is not None:
         lines.append(PrintLine(f"Exchanged for receipt {slip.exchange_sale}"[:width]))
     lines.append(rule)
+    lines.append(PrintLine(str(slip.reference), align="center", barcode=True))
     return lines
 
 
@@ -97,11 +96,11 @@ def render_refund_slip(printer: Escpos, slip: RefundSlip, width: int = DEFAULT_W
     """Send the slip to a python-escpos printer, its reference as a barcode below, and cut."""
     printer.charcode(CODE_PAGE)
     for line in refund_slip_lines(slip, width):
+        if line.barcode:
+            _print_barcode(printer, line.text)  # as a sale receipt prints its reference
+            continue
         printer.set(align=line.align, bold=line.bold, double_width=line.large, double_height=line.large,
                     normal_textsize=not line.large)
         printer.textln(line.text)
-    printer.set_with_default()
-    with contextlib.redirect_stdout(io.StringIO()):  # python-escpos announces its renderer on stdout
-        printer.barcode("{B" + str(slip.reference), "CODE128", pos="BELOW", align_ct=True)
     printer.set_with_default()
     printer.cut()

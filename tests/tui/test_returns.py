@@ -16,7 +16,6 @@ from pos.tui.screens.returns import ReturnsScreen
 from pos.demo import DEMO_MANAGER
 from tui_helpers import BLOCK_TEE_M, HOODIE_XS, TEE_WHITE_M, message, on_hand, query, scan, settle
 
-MGR, MGR_PIN = DEMO_MANAGER[0], DEMO_MANAGER[3]  # the demo ledger's manager
 SIZE = (80, 24)
 
 
@@ -43,8 +42,8 @@ async def _open_receipt(pilot: Pilot[Any], reference: str) -> None:
 
 async def _approve(pilot: Pilot[Any]) -> None:
     await pilot.pause()
-    await _type(pilot, "#approval-code", MGR)
-    await _type(pilot, "#approval-pin", MGR_PIN)
+    await _type(pilot, "#approval-code", DEMO_MANAGER[0])
+    await _type(pilot, "#approval-pin", DEMO_MANAGER[3])
     await settle(pilot)
     await pilot.pause()
 
