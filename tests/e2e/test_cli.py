@@ -319,7 +319,7 @@ def test_selling_an_unknown_barcode_fails_and_writes_nothing(shop: Shop) -> None
         (("--cash", "５５"), "'５５' is not an amount in pounds"),
         (("--cash", "٥٥"), "is not an amount in pounds"),
         (("--cash", "55", "--staff", "S" * 81), "The staff name is 81 characters long; the most is 80"),
-        (("--card", "--cash", ""), "Choose one of --cash, --card and --split."),
+        (("--card", "--cash", ""), "Choose --cash or --card, not both"),
     ],
 )
 def test_sell_refuses_empty_or_non_ascii_cash_and_a_long_staff_name(shop: Shop, args: tuple[str, ...], says: str) -> None:
