@@ -1,7 +1,8 @@
-"""Printing a completed sale's receipt. Runs after the commit; a failure never touches the sale."""
+"""Printing a completed sale's receipt or a refund's slip. Runs after the commit; a failure never touches it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from receipts.model import Receipt
@@ -17,14 +18,7 @@ class PrintOutcome:
 
 def print_sale_receipt(settings: PrinterSettings, receipt: Receipt) -> PrintOutcome:
     """Print and say what happened, in words for the cashier. Never raises for a printer fault."""
-    what = _what(receipt)
-    if settings.kind == "none":
-        return PrintOutcome(False, f"{what} not printed: no receipt printer is set up.")
-    try:
-        where = print_receipt(settings, receipt)
-    except PrinterError as error:
-        return PrintOutcome(False, f"{what} did not print: {error}")
-    return PrintOutcome(True, f"{what} printed ({where}).")
+    return _outcome(settings, _what(receipt), lambda: print_receipt(settings, receipt))
 
 
 def _what(receipt: Receipt) -> str:
@@ -36,10 +30,14 @@ def _what(receipt: Receipt) -> str:
 
 def print_refund(settings: PrinterSettings, slip: RefundSlip) -> PrintOutcome:
     """Print a refund slip after its refund committed and say what happened; never raises for a printer fault."""
+    return _outcome(settings, f"Refund slip {slip.reference}", lambda: print_refund_slip(settings, slip))
+
+
+def _outcome(settings: PrinterSettings, what: str, send: Callable[[], str]) -> PrintOutcome:
     if settings.kind == "none":
-        return PrintOutcome(False, f"Refund slip {slip.reference} not printed: no receipt printer is set up.")
+        return PrintOutcome(False, f"{what} not printed: no receipt printer is set up.")
     try:
-        where = print_refund_slip(settings, slip)
+        where = send()
     except PrinterError as error:
-        return PrintOutcome(False, f"Refund slip {slip.reference} did not print: {error}")
-    return PrintOutcome(True, f"Refund slip {slip.reference} printed ({where}).")
+        return PrintOutcome(False, f"{what} did not print: {error}")
+    return PrintOutcome(True, f"{what} printed ({where}).")

@@ -79,20 +79,27 @@ def _print_to_file(settings: PrinterSettings, file_name: str, render: Render) ->
 
 
 def _print_to_network(settings: PrinterSettings, render: Render) -> str:
-    from escpos.exceptions import DeviceNotFoundError
-    from escpos.printer import Dummy, Network
+    from escpos.printer import Dummy
 
     # Render to bytes first so a layout problem never leaves half a receipt on paper.
     dummy = Dummy(profile=settings.profile)
     render(dummy)
+    return _send_to_network(settings, dummy.output, "then reprint the receipt.")
+
+
+def _send_to_network(settings: PrinterSettings, data: bytes, then: str) -> str:
+    """Send ESC/POS bytes to the network printer in one go; PrinterError (ending with `then`) if it does not answer."""
+    from escpos.exceptions import DeviceNotFoundError
+    from escpos.printer import Network
+
     printer = Network(host=settings.host, port=settings.port, timeout=settings.timeout_s, profile=settings.profile)
     try:
         printer.open()
-        printer._raw(dummy.output)
+        printer._raw(data)
     except (DeviceNotFoundError, OSError) as error:
         raise PrinterError(
             f"The receipt printer at {settings.host}:{settings.port} did not answer. "
-            "Check it is on, has paper and is on the network, then reprint the receipt."
+            f"Check it is on, has paper and is on the network, {then}"
         ) from error
     finally:
         printer.close()
@@ -120,18 +127,4 @@ def kick_drawer(settings: PrinterSettings) -> str:
         except OSError as error:
             raise PrinterError(f"Could not write the drawer pulse to {path}: {error.strerror or error}.") from error
         return str(path)
-    from escpos.exceptions import DeviceNotFoundError
-    from escpos.printer import Network
-
-    printer = Network(host=settings.host, port=settings.port, timeout=settings.timeout_s, profile=settings.profile)
-    try:
-        printer.open()
-        printer._raw(pulse.output)
-    except (DeviceNotFoundError, OSError) as error:
-        raise PrinterError(
-            f"The receipt printer at {settings.host}:{settings.port} did not answer, so the drawer did not open: "
-            "use the drawer key."
-        ) from error
-    finally:
-        printer.close()
-    return f"{settings.host}:{settings.port}"
+    return _send_to_network(settings, pulse.output, "or open the drawer with its key.")
