@@ -274,7 +274,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
         what = f"A {basket_discount.size} discount" if basket_discount else "This sale"
         approver = _approval(engine, approved_by, what, till_name)
     events: list[core_events.Event] = []
-    core = TillCore(actor, settings.store, settings.printer if do_print else None, listener=events.append,
+    core = TillCore(actor, settings.store, settings.printer_for(till_name) if do_print else None, listener=events.append,
                     rules=settings.discounts)
     core.open(lambda: engine)
     for code in codes:
@@ -401,7 +401,7 @@ def refund(receipt: str, sku: str, quantity: int, damaged: bool, staff_code: str
         )
     except PosError as error:
         _fail(error)
-    printed = print_refund(settings.printer, done.slip) if do_print else None
+    printed = print_refund(settings.printer_for(till_name), done.slip) if do_print else None
     if output == "json":
         click.echo(json.dumps({
             "refund": str(done.reference), "original": str(done.original), "refunded_pence": done.total_pence,
@@ -448,7 +448,7 @@ def reprint(receipt: str, gift: bool, till_name: str, staff_code: str | None, co
         copy = reprint_receipt(_unit_of_work(engine, actor), ref, settings.store, gift=gift)
     except PosError as error:
         _fail(error)
-    outcome = print_sale_receipt(settings.printer, copy)
+    outcome = print_sale_receipt(settings.printer_for(till_name), copy)
     if not outcome.printed:
         _fail(outcome.message)
     click.echo(outcome.message)

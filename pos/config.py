@@ -1,4 +1,4 @@
-"""The configuration file (TOML): store header, receipt printer and the till (idle lock, discount rules).
+"""The configuration file (TOML): store header, receipt printers (pos/printer_config.py) and the till (idle lock, discount rules).
 Every setting has a default.
 
 Looked up from --config, else POS_CONFIG, else data/pos.toml when it exists. See README.
@@ -16,7 +16,8 @@ from common.errors import PosError
 from common.money import MoneyFormatError, parse_percent_bp
 from pos.sales.pricing import REASON_MAX, DiscountRules
 from receipts.model import StoreHeader
-from receipts.printers import PRINTER_KINDS, PrinterSettings
+from pos.printer_config import PrinterConfigError, printer_settings
+from receipts.printers import PrinterSettings
 
 DEFAULT_CONFIG_PATH = Path("data/pos.toml")
 LOCK_AFTER_MINUTES = 5
@@ -33,10 +34,15 @@ class Settings:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     lock_after_minutes: int = LOCK_AFTER_MINUTES  # the till locks after this long with no key pressed
     discounts: DiscountRules = field(default_factory=DiscountRules)
+    till_printers: dict[str, PrinterSettings] = field(default_factory=dict)  # tills whose printer differs
+
+    def printer_for(self, till: str) -> PrinterSettings:
+        """The printer of till `till`: its own [printer.tills."NAME"] settings, else the shared [printer]."""
+        return self.till_printers.get(till, self.printer)
 
     def with_receipts_in(self, directory: Path) -> Settings:
         """The same settings printing to files in `directory` (the demo till does this)."""
-        return replace(self, printer=replace(self.printer, kind="file", directory=directory))
+        return replace(self, printer=replace(self.printer, kind="file", directory=directory), till_printers={})
 
 
 def _strings(value: Any, key: str) -> tuple[str, ...]:
@@ -55,25 +61,6 @@ def _store(table: dict[str, Any]) -> StoreHeader:
         vat_number=str(table.get("vat_number", default.vat_number)),
         footer_lines=_strings(table.get("footer", list(default.footer_lines)), "store.footer"),
     )
-
-
-def _printer(table: dict[str, Any]) -> PrinterSettings:
-    default = PrinterSettings()
-    kind = str(table.get("kind", default.kind))
-    if kind not in PRINTER_KINDS:
-        raise ConfigError(f"printer.kind '{kind}' is not one of: {', '.join(PRINTER_KINDS)}")
-    try:
-        return PrinterSettings(
-            kind=kind,
-            directory=Path(table.get("directory", default.directory)),
-            host=str(table.get("host", default.host)),
-            port=int(table.get("port", default.port)),
-            timeout_s=float(table.get("timeout_seconds", default.timeout_s)),
-            profile=str(table.get("profile", default.profile)),
-            width=int(table.get("width", default.width)),
-        )
-    except (TypeError, ValueError) as error:
-        raise ConfigError(f"a [printer] setting has the wrong type: {error}") from error
 
 
 def _lock_after_minutes(table: dict[str, Any]) -> int:
@@ -127,8 +114,12 @@ def load_settings(path: str | Path | None = None) -> Settings:
         document = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{config_path} is not valid TOML: {error}") from error
+    try:
+        printer, till_printers = printer_settings(document.get("printer", {}))
+    except PrinterConfigError as error:
+        raise ConfigError(f"{config_path}: {error}") from None
     return Settings(
-        store=_store(document.get("store", {})), printer=_printer(document.get("printer", {})),
+        store=_store(document.get("store", {})), printer=printer, till_printers=till_printers,
         discounts=_discount_rules(document.get("till", {})),
         lock_after_minutes=_lock_after_minutes(document.get("till", {})),
     )

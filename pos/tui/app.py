@@ -90,7 +90,7 @@ class TillApp(App[None]):
         actor = Actor("", till_name, clock or utc_now)
         if isinstance(signed_in, StaffMember):
             actor = Actor.signed_in(signed_in, till_name, clock or utc_now)
-        self.core = TillCore(actor, settings.store, settings.printer, rules=settings.discounts)
+        self.core = TillCore(actor, settings.store, settings.printer_for(till_name), rules=settings.discounts)
         if isinstance(signed_in, str):
             self.core.sign_in_as = signed_in
         self.lock_after_s = lock_after_s if lock_after_s is not None else settings.lock_after_minutes * 60.0

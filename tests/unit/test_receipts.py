@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from common.values import Tender
 from receipts.escpos_receipt import receipt_text, render_receipt
 from receipts.model import Receipt, ReceiptLine, StoreHeader, VatLine
 from receipts.printers import PrinterError, PrinterSettings, print_receipt
+from tests.fake_printer import FakePrinter
 
 
 def _receipt() -> Receipt:
@@ -71,25 +71,11 @@ def test_file_printer_writes_one_file_per_receipt(tmp_path: Path) -> None:
 
 
 def test_network_printer_sends_the_receipt_to_a_tcp_listener() -> None:
-    received = bytearray()
-    server = socket.create_server(("127.0.0.1", 0))
-    port = server.getsockname()[1]
-
-    def accept_one() -> None:
-        connection, _ = server.accept()
-        with connection:
-            while chunk := connection.recv(65536):
-                received.extend(chunk)
-
-    listener = threading.Thread(target=accept_one)
-    listener.start()
-    try:
-        print_receipt(PrinterSettings(kind="network", host="127.0.0.1", port=port, timeout_s=2), _receipt())
-    finally:
-        listener.join(timeout=5)
-        server.close()
-    assert "£255.00".encode("cp858") in received
-    assert b"Night Bus Hoodie" in received
+    with FakePrinter() as printer:
+        print_receipt(PrinterSettings(kind="network", host="127.0.0.1", port=printer.port, timeout_s=2), _receipt())
+        assert printer.wait_for(1)
+    assert "£255.00".encode("cp858") in printer.received
+    assert b"Night Bus Hoodie" in printer.received
 
 
 def test_an_unplugged_network_printer_is_a_clear_error_not_a_hang() -> None:
@@ -103,7 +89,7 @@ def test_an_unplugged_network_printer_is_a_clear_error_not_a_hang() -> None:
 def test_a_file_printer_that_cannot_write_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    with pytest.raises(PrinterError, match="Could not write the receipt"):
+    with pytest.raises(PrinterError, match="Could not write to"):
         print_receipt(PrinterSettings(kind="file", directory=blocker / "receipts"), _receipt())
 
 
