@@ -21,6 +21,7 @@ from inventory.models import Participant
 from pos.sales.checkout import CompletedSale
 from pos.sales.models import LineAttribution, Payment, Refund, RefundLine, RefundPayment, Sale, SaleLine, Till
 from pos.sales.pricing import Designer, PricedLine, build_receipt
+from pos.sales.print_queue import queue_document
 from pos.sales.references import UnknownReceipt, find_refund_id, find_sale_id
 from pos.sales.refunds import CompletedRefund, RefundedLine, card_left_pence, refund_slip, refund_value
 from pos.staff.models import Staff
@@ -220,12 +221,15 @@ def refund_receipt_for(engine: Engine, ref: ReceiptRef, store: StoreHeader) -> C
     return CompletedRefund(refund_id, ref, original, header.total_pence, header.vat_pence, to, lines, slip)
 
 
-def reprint_receipt(uow: UnitOfWork, ref: ReceiptRef, store: StoreHeader, *, gift: bool = False) -> Receipt:
+def reprint_receipt(
+    uow: UnitOfWork, ref: ReceiptRef, store: StoreHeader, *, gift: bool = False, queue: bool = False
+) -> Receipt:
     """Receipt `ref` again, rebuilt from the ledger: marked COPY, or as a gift receipt without prices.
 
     The reprint is recorded in the audit trail ("reprint" or "gift_receipt", with the reference) and
     committed before the caller prints it, so every copy asked for is on record, printed or not.
-    An unknown reference records nothing.
+    An unknown reference records nothing. With `queue`, the copy is queued for the acting till's printer
+    in the same transaction.
     """
     receipt = receipt_for(uow.engine, ref, store).receipt
     with uow:
@@ -233,5 +237,7 @@ def reprint_receipt(uow: UnitOfWork, ref: ReceiptRef, store: StoreHeader, *, gif
             record(uow, "gift_receipt", f"Gift receipt (no prices) for receipt {ref}", reference=str(ref))
         else:
             record(uow, "reprint", f"Reprinted receipt {ref}, marked COPY", reference=str(ref))
+        if queue:
+            queue_document(uow.connection, uow.actor.till, "gift" if gift else "copy", str(ref), uow.now)
         uow.commit()
     return replace(receipt, gift=True) if gift else replace(receipt, copy=True)

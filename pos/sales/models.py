@@ -215,3 +215,36 @@ class ParkedBasket(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     note: Mapped[str] = mapped_column(String(80), default="")
     lines: Mapped[str] = mapped_column(Text)  # JSON: the basket's lines, discounts and overrides
+
+
+PRINT_DOCUMENTS = ("receipt", "copy", "gift", "refund")
+PRINT_STATES = ("queued", "printing", "printed", "sent", "unconfirmed")
+
+
+class PrintJob(Base):
+    """A document in a till's print queue: working state (its state and attempts change), not a ledger entry.
+
+    Written in the same transaction as the sale, refund or reprint it prints, so a crash between the
+    commit and the printer leaves it queued. States: queued (waiting, or failed and to be retried),
+    printing (a worker has it), printed (the printer confirmed it), sent (a printer that cannot
+    confirm took it whole), unconfirmed (sent but not confirmed: printed again only on request).
+    """
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (
+        CheckConstraint(f"document IN {PRINT_DOCUMENTS}", name="document"),
+        CheckConstraint(f"state IN {PRINT_STATES}", name="state"),
+        Index("ix_print_jobs_till_state", "till", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    till: Mapped[str] = mapped_column(String(40))  # the till whose printer prints it
+    document: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(60))  # the receipt's or refund's reference, "till-1/000012"
+    open_drawer: Mapped[bool] = mapped_column(default=False)  # a cash sale or cash refund: kick on the first attempt
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime]  # UTC
+    updated_at: Mapped[datetime]  # UTC
+    printed_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -38,6 +38,7 @@ from pos.sales.checkout import CompletedSale
 from pos.sales.models import (
     LineAttribution, Payment, Refund, RefundAttribution, RefundLine, RefundPayment, Sale, SaleLine, Till,
 )
+from pos.sales.print_queue import queue_document
 from pos.sales.references import find_sale_id
 from pos.sales.services import _next_receipt_no, basket_total, record_sale
 from pos.staff.audit import record
@@ -379,11 +380,13 @@ def refund_sale(
     to: str | None = None,
     reason: str = "",
     store: StoreHeader | None = None,
+    queue_slip: bool = False,
 ) -> CompletedRefund:
     """Refund units of sale `reference` at the acting till, approved by a manager: all in one transaction.
 
     `lines` are (sale line id or SKU, quantity, damaged). `to` ('cash' or 'card') is the manager's
-    choice of tender; None refunds card first, up to what card paid, then cash.
+    choice of tender; None refunds card first, up to what card paid, then cash. With `queue_slip`, the
+    refund slip is queued for the till's printer in the same transaction (opening the drawer for cash).
     """
     if to is not None and to not in REFUND_TENDERS:
         raise NotAllowed(f"A refund goes to cash or card, not '{to}'. Exchange credit is only for an exchange.")
@@ -394,8 +397,15 @@ def refund_sale(
         tenders = refund_tenders(plan.total_pence, plan.card_left_pence, to)
         refund = _write_refund(uow, reference, plan, tenders, approver, reason, store or StoreHeader())
         record(uow, "refund", _audit_detail(refund, reason), approved_by_id=approver.id, reference=str(refund.reference))
+        if queue_slip:
+            _queue_slip(uow, refund)
         uow.commit()
     return refund
+
+
+def _queue_slip(uow: UnitOfWork, refund: CompletedRefund) -> None:
+    queue_document(uow.connection, uow.actor.till, "refund", str(refund.reference), uow.now,
+                   open_drawer=refund.to.get("cash", 0) > 0)
 
 
 def _audit_detail(refund: CompletedRefund, reason: str) -> str:
@@ -416,12 +426,14 @@ def exchange(
     to: str | None = None,
     reason: str = "",
     store: StoreHeader | None = None,
+    queue_documents: bool = False,
 ) -> CompletedExchange:
     """Goods returned against `reference` pay for new items, in ONE transaction: a refund and a sale.
 
     The returned goods' value pays for the new sale as tender 'exchange'. When the new items cost
     more, `tenders` (cash, card) pay exactly the difference; when they cost less, `tenders` is empty
-    and the difference goes back as a refund does (card first, or `to`).
+    and the difference goes back as a refund does (card first, or `to`). With `queue_documents`, the
+    refund slip and then the new sale's receipt are queued for the till's printer in the same transaction.
     """
     if to is not None and to not in REFUND_TENDERS:
         raise NotAllowed(f"The difference goes back to cash or card, not '{to}'.")
@@ -447,7 +459,9 @@ def exchange(
         refund_to = {"exchange": covered, **back} if covered else back
         refund = _write_refund(uow, reference, plan, refund_to, approver, reason, header)
         exchange_tender = [Tender("exchange", covered, covered)] if covered else []
-        sale = record_sale(uow, new_items, [*exchange_tender, *tenders], store=header)
+        if queue_documents:
+            _queue_slip(uow, refund)
+        sale = record_sale(uow, new_items, [*exchange_tender, *tenders], store=header, queue_receipt=queue_documents)
         refund = replace(refund, slip=replace(refund.slip, exchange_sale=sale.reference))
         record(
             uow, "exchange",

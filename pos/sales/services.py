@@ -25,6 +25,7 @@ from inventory.db import UnitOfWork
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
+from pos.sales.print_queue import queue_document
 from pos.sales.pricing import (
     NO_SALE_TERMS, NO_TERMS, Designer, PricedLine, SaleTerms, approval_needed, attribute, build_receipt, price_lines,
 )
@@ -193,15 +194,17 @@ def complete_sale(
     *,
     store: StoreHeader | None = None,
     terms: SaleTerms = NO_SALE_TERMS,
+    queue_receipt: bool = False,
 ) -> CompletedSale:
     """Record a paid sale at the acting till, served by the acting person: all of it in one transaction, or nothing.
 
     `items` are (variant_id, quantity); prices come from the catalogue at this moment, then the
     `terms` (discounts and price overrides, with the approving manager) apply, and the tenders must
-    pay exactly that total (cash change is the tendered surplus).
+    pay exactly that total (cash change is the tendered surplus). With `queue_receipt`, the receipt is
+    queued for the till's printer in the same transaction (opening the drawer when cash was taken).
     """
     with uow:
-        sale = record_sale(uow, items, tenders, store=store, terms=terms)
+        sale = record_sale(uow, items, tenders, store=store, terms=terms, queue_receipt=queue_receipt)
         uow.commit()
     return sale
 
@@ -213,6 +216,7 @@ def record_sale(
     *,
     store: StoreHeader | None = None,
     terms: SaleTerms = NO_SALE_TERMS,
+    queue_receipt: bool = False,
 ) -> CompletedSale:
     """Write a sale inside the caller's open unit of work, without committing (an exchange adds a refund to it).
 
@@ -296,6 +300,9 @@ def record_sale(
     )
     if terms is not NO_SALE_TERMS:
         _audit_terms(uow, lines, terms, str(ReceiptRef(till, receipt_no)))
+    if queue_receipt:
+        queue_document(connection, till, "receipt", str(ReceiptRef(till, receipt_no)), moment,
+                       open_drawer=any(t.tender == "cash" and t.amount_pence > 0 for t in tenders))
     when = local_time(moment)
     receipt = build_receipt(store or StoreHeader(), till, receipt_no, when, staff, lines, tenders)
     return CompletedSale(

@@ -12,7 +12,7 @@ import pytest
 from receipts.printers import (
     PrinterError, PrinterNotReady, PrinterSettings, PrintUnconfirmed, deliver, drawer_pulse, kick_drawer, printer_status,
 )
-from tests.fake_printer import FakePrinter
+from fake_printer import FakePrinter
 
 DOCUMENT = b"\x1b@Night Bus Hoodie\n" * 40 + b"\x1dV\x00"
 

@@ -13,7 +13,7 @@ from common.values import Tender
 from receipts.escpos_receipt import receipt_text, render_receipt
 from receipts.model import Receipt, ReceiptLine, StoreHeader, VatLine
 from receipts.printers import PrinterError, PrinterSettings, print_receipt
-from tests.fake_printer import FakePrinter
+from fake_printer import FakePrinter
 
 
 def _receipt() -> Receipt:
