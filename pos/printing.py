@@ -47,15 +47,16 @@ class QueueRun:
     def ok(self) -> bool:
         return not self.problem and not self.unconfirmed_waiting
 
-    def message(self) -> str:
-        """One line for the status bar and the message line."""
+    def message(self, retry: str = "pos printer retry") -> str:
+        """One line for the message line; `retry` is how to ask for a retry where it is shown."""
         if self.problem:
-            waiting = f" {self.waiting} document{'s' if self.waiting != 1 else ''} waiting to print"
-            return f"{self.problem}{waiting}; they print when the printer answers (retry: ctrl+p)."
+            waiting = f"{self.waiting} document{'s' if self.waiting != 1 else ''} waiting to print"
+            return f"{self.problem} {waiting}: they print by themselves when the printer answers ({retry} to try now)."
         if self.unconfirmed:
-            return (f"{self.unconfirmed[-1]} Check the printer: if it did not come out, retry (ctrl+p).")
+            return f"{self.unconfirmed[-1]} If it did not come out, print it again ({retry})."
         if self.unconfirmed_waiting:
-            return f"{self.unconfirmed_waiting} document(s) not confirmed by the printer: retry (ctrl+p) to print again."
+            return (f"{self.unconfirmed_waiting} document{'s' if self.unconfirmed_waiting != 1 else ''} not confirmed "
+                    f"by the printer: {retry} prints {'them' if self.unconfirmed_waiting != 1 else 'it'} again.")
         done = self.printed[-1] if self.printed else "Printer ready."
         return f"{done} Note: {self.warning}." if self.warning else done
 

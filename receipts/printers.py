@@ -105,7 +105,7 @@ def refund_slip_bytes(settings: PrinterSettings, slip: RefundSlip) -> bytes:
 def drawer_pulse(settings: PrinterSettings) -> bytes:
     """ESC p m t1 t2: drive the drawer on the configured pin for the configured time (units of 2 ms)."""
     units = max(1, min(255, settings.drawer_pulse_ms // 2))
-    return bytes((0x1B, 0x70, 0 if settings.drawer_pin == 2 else 1, units, min(255, units * 2)))
+    return bytes((0x1B, 0x70, 0 if settings.drawer_pin == 2 else 1, units, units))  # off time = on time, as python-escpos
 
 
 def deliver(settings: PrinterSettings, data: bytes, name: str) -> Delivered:

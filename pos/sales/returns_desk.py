@@ -17,7 +17,7 @@ from common.values import StaffMember, Tender
 
 if TYPE_CHECKING:
     from inventory.catalog import VariantInfo
-    from pos.printing import PrintOutcome
+    from pos.printing import Document, PrintOutcome
     from pos.sales.history import SaleForReturn
     from pos.sales.refunds import CompletedExchange, CompletedRefund
     from pos.sales.till_core import TillCore
@@ -129,13 +129,14 @@ class ReturnsDesk:
     def refund(self, approver: StaffMember, to: str | None, then: Done) -> None:
         """Refund what was chosen, approved by `approver`, to `to` (None: card first, then cash)."""
         returned, reference, engine = self.returned(), self._reference(), self._engine()
-        actor, store = self.core.actor, self.core.store
+        actor, store, prints = self.core.actor, self.core.store, self.core.prints
 
         def save() -> CompletedRefund:
             from pos.sales.refunds import refund_sale
             from pos.staff.services import unit_of_work
 
-            return refund_sale(unit_of_work(engine, actor), reference, returned, approved_by=approver, to=to, store=store)
+            return refund_sale(unit_of_work(engine, actor), reference, returned, approved_by=approver, to=to, store=store,
+                               queue_slip=prints)
 
         self.core.lanes.sales.submit(save, lambda result: self._done(result, then))
 
@@ -145,7 +146,7 @@ class ReturnsDesk:
         if not self.new_items:
             raise NotAllowed("Scan the new items first: the exchange needs something to take away.")
         returned, reference, engine = self.returned(), self._reference(), self._engine()
-        actor, store = self.core.actor, self.core.store
+        actor, store, prints = self.core.actor, self.core.store, self.core.prints
         items = [(item.variant_id, 1) for item in self.new_items]
         due = self.difference_pence
         if due > 0 and tender is None:
@@ -158,7 +159,7 @@ class ReturnsDesk:
             from pos.staff.services import unit_of_work
 
             return exchange(unit_of_work(engine, actor), reference, returned, items, tenders, approved_by=approver,
-                            to=to, store=store)
+                            to=to, store=store, queue_documents=prints)
 
         self.core.lanes.sales.submit(save, lambda result: self._done(result, then))
 
@@ -179,21 +180,13 @@ class ReturnsDesk:
         then(result)
 
     def _print(self, done: CompletedRefund | CompletedExchange) -> None:
-        printer = self.core.printer
-        if printer is None:
+        """The refund slip (and an exchange's new receipt), queued with it: printed through the till's queue."""
+        if not self.core.prints:
             return
         from pos.sales.refunds import CompletedExchange
 
-        slip = done.refund.slip if isinstance(done, CompletedExchange) else done.slip
-        sale = done.sale if isinstance(done, CompletedExchange) else None
-
-        def print_slip() -> PrintOutcome:
-            from pos.printing import print_refund, print_sale_receipt
-
-            outcome = print_refund(printer, slip)
-            if sale is not None:
-                receipt = print_sale_receipt(printer, sale.receipt)
-                return type(outcome)(outcome.printed and receipt.printed, f"{outcome.message} {receipt.message}")
-            return outcome
-
-        self.core.lanes.printing.submit(print_slip, lambda outcome: self.on_printed(outcome))
+        refund = done.refund if isinstance(done, CompletedExchange) else done
+        ready: dict[tuple[str, str], Document] = {("refund", str(refund.reference)): refund.slip}
+        if isinstance(done, CompletedExchange):
+            ready[("receipt", str(done.sale.reference))] = done.sale.receipt
+        self.core.print_documents(ready, self.on_printed)

@@ -36,13 +36,15 @@ if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the pri
     from inventory.catalog import VariantInfo
     from inventory.lookup import DesignMatch
     from pos.sales.parking import ParkedInfo
-    from pos.printing import PrintOutcome
+    from pos.printing import Document, PrintOutcome, QueueRun
     from receipts.printers import PrinterSettings
 
 Result = TypeVar("Result")
 LedgerHandle = Any  # an Engine; the core never looks inside it
 BUSY_RETRY_FIRST_S = 0.05
 BUSY_RETRY_MAX_S = 1.0
+PRINT_RETRY_FIRST_S = 2.0  # a printer that refused: try again by itself after this, doubling
+PRINT_RETRY_MAX_S = 30.0
 
 
 class Lane(Protocol):
@@ -135,6 +137,14 @@ class ReceiptPrinted:
 
 
 @dataclass(frozen=True)
+class PrinterChanged:
+    """The till's printer started or stopped holding documents back: the face shows it in its status bar."""
+
+    ok: bool
+    summary: str  # "Printer: 2 waiting", "Printer: check the last receipt"; "" when all is well
+
+
+@dataclass(frozen=True)
 class TrainingChanged:
     """The till went into (or out of) training: the face shows it plainly while it is on."""
 
@@ -151,7 +161,7 @@ class ManagerActionDone:
 
 Event = (
     LedgerOpened | LedgerFailed | BasketChanged | ChooseItem | Problem | SaleSaving | SaleCompleted | SaleRefused
-    | ReceiptPrinted | TrainingChanged | ManagerActionDone
+    | ReceiptPrinted | PrinterChanged | TrainingChanged | ManagerActionDone
 )
 
 
@@ -229,6 +239,10 @@ class TillCore:
     tenders: list[Tender] = field(default_factory=list)  # paid so far towards the basket (split tender)
     approved_by: StaffMember | None = None  # the manager who approved the basket's discounts or overrides
     _early_scans: list[str] = field(default_factory=list)
+    retry_hint: str = "pos printer retry"  # how a person asks for the print queue again, where this core is driven
+    _print_retry_at: float | None = None  # when to try the printer again by itself (monotonic), if it refused
+    _print_retry_wait: float = PRINT_RETRY_FIRST_S
+    _printer_ok: bool = True
     _sales_taken: int = 0
     _looking_up: int = 0  # scans handed to the look-up lane whose answer has not come back
     _after_lookups: list[Callable[[], None]] = field(default_factory=list)
@@ -245,6 +259,11 @@ class TillCore:
     @property
     def is_open(self) -> bool:
         return self.engine is not None
+
+    @property
+    def prints(self) -> bool:
+        """Whether this till prints (its documents then go through the ledger's print queue)."""
+        return self.printer is not None and self.printer.prints
 
     def _say(self, event: Event) -> None:
         self.listener(event)
@@ -288,6 +307,8 @@ class TillCore:
         waiting, self._early_scans = self._early_scans, []
         for text in waiting:
             self.enter(text)
+        if self.prints:
+            self._print_queue(recover=True)
 
     # --- who is serving -----------------------------------------------------------------------
 
@@ -625,6 +646,7 @@ class TillCore:
             try:
                 return complete_sale(
                     uow, pending.items, list(pending.tenders), store=self.store, terms=pending.terms(self.rules),
+                    queue_receipt=self.prints,
                 )
             except LedgerBusy:
                 if not told:
@@ -924,7 +946,7 @@ class TillCore:
             from pos.sales.history import reprint_receipt
 
             try:
-                return reprint_receipt(UnitOfWork(engine, actor), ref, store, gift=gift)
+                return reprint_receipt(UnitOfWork(engine, actor), ref, store, gift=gift, queue=self.prints)
             except LedgerBusy:
                 raise PosError("The ledger is busy with another till or an import; nothing was printed. "
                                "Try the reprint again in a moment.") from None
@@ -936,37 +958,112 @@ class TillCore:
             if isinstance(result, Exception):
                 then(plain(result))
                 return
-            receipt = result
+            if not self.prints:
+                from pos.printing import PrintOutcome
 
-            def print_it() -> PrintOutcome:
-                from pos.printing import PrintOutcome, print_sale_receipt
-
-                if printer is None:
-                    return PrintOutcome(False, f"Receipt {ref} not printed: this till prints no receipts.")
-                return print_sale_receipt(printer, receipt)
-
-            self.lanes.printing.submit(print_it, lambda done: then(plain(done) if isinstance(done, Exception) else done))
+                then(PrintOutcome(False, f"Receipt {ref} not printed: this till prints no receipts."))
+                return
+            document = "gift" if gift else "copy"
+            self._print_queue({(document, str(ref)): result}, then=lambda run: then(_outcome_of(run, self.retry_hint)))
 
         self.lanes.sales.submit(record, recorded)
 
     def _print(self, sale: CompletedSale) -> None:
-        if self.printer is None:
+        """A sale's receipt: through the ledger's print queue (queued with the sale), or a training slip at once."""
+        if not self.prints:
             return
-        printer = self.printer
+        if sale.receipt.training:
+            printer = self.printer
+            assert printer is not None
 
-        def print_receipt() -> PrintOutcome:
-            from pos.printing import print_sale_receipt
+            def print_slip() -> PrintOutcome:
+                from pos.printing import print_sale_receipt
 
-            return print_sale_receipt(printer, sale.receipt)
+                return print_sale_receipt(printer, sale.receipt)
 
-        self.lanes.printing.submit(print_receipt, lambda result: self._printed(sale, result))
+            self.lanes.printing.submit(print_slip, lambda result: self._say(ReceiptPrinted(
+                result if not isinstance(result, Exception) else _failed_outcome(sale, result))))
+            return
+        self._print_queue({("receipt", str(sale.reference)): sale.receipt})
 
-    def _printed(self, sale: CompletedSale, result: PrintOutcome | Exception) -> None:
-        if isinstance(result, Exception):
-            from pos.printing import PrintOutcome
+    def print_documents(self, ready: dict[tuple[str, str], Document], then: Callable[[PrintOutcome], None]) -> None:
+        """Print what the till just queued (a refund slip, an exchange's receipt), then the rest of its queue."""
+        self._print_queue(ready, then=lambda run: then(_outcome_of(run, self.retry_hint)))
 
-            result = PrintOutcome(False, f"Receipt {sale.reference} did not print: {result}")
-        self._say(ReceiptPrinted(result))
+    def retry_printing(self) -> None:
+        """A person asked: print the queue again, including documents the printer did not confirm."""
+        if not self.prints or self.engine is None:
+            self._say(Problem("This till prints no receipts." if not self.prints else "The ledger is still opening."))
+            return
+        self._print_queue(requeue=True)
+
+    def printer_tick(self) -> None:
+        """Called every few seconds by the face: try a printer that refused again once its wait is over."""
+        if self._print_retry_at is not None and time.monotonic() >= self._print_retry_at:
+            self._print_retry_at = None
+            self._print_queue()
+
+    def _print_queue(
+        self, ready: dict[tuple[str, str], Document] | None = None, *, recover: bool = False, requeue: bool = False,
+        then: Callable[[QueueRun], None] | None = None,
+    ) -> None:
+        """Work through this till's print queue on the printing lane; report each run."""
+        engine, printer, store, till = self.engine, self.printer, self.store, self.till
+        assert printer is not None
+
+        def job() -> QueueRun:
+            from pos.printing import print_waiting
+            from pos.sales.print_queue import recover_interrupted, requeue_unconfirmed
+
+            if recover:
+                recover_interrupted(engine, till)
+            if requeue:
+                requeue_unconfirmed(engine, till)
+            return print_waiting(engine, till, printer, store, ready)
+
+        def done(result: QueueRun | Exception) -> None:
+            if isinstance(result, Exception):
+                from pos.printing import QueueRun
+
+                result = QueueRun(problem=_plain(result, "The print queue could not be read"), waiting=1)
+            self._queue_ran(result)
+            if then is not None:
+                then(result)
+
+        self.lanes.printing.submit(job, done)
+
+    def _queue_ran(self, run: QueueRun) -> None:
+        if run.printed or run.problem or run.unconfirmed or not run.ok:
+            self._say(ReceiptPrinted(_outcome_of(run, self.retry_hint)))
+        if run.problem:
+            self._print_retry_at = time.monotonic() + self._print_retry_wait
+            self._print_retry_wait = min(self._print_retry_wait * 2, PRINT_RETRY_MAX_S)
+        else:
+            self._print_retry_at, self._print_retry_wait = None, PRINT_RETRY_FIRST_S
+        if run.ok != self._printer_ok or not run.ok:
+            self._printer_ok = run.ok
+            self._say(PrinterChanged(run.ok, _printer_summary(run)))
+
+
+def _outcome_of(run: QueueRun, retry: str) -> PrintOutcome:
+    from pos.printing import PrintOutcome
+
+    return PrintOutcome(run.ok and bool(run.printed), run.message(retry))
+
+
+def _failed_outcome(sale: CompletedSale, error: Exception) -> PrintOutcome:
+    from pos.printing import PrintOutcome
+
+    return PrintOutcome(False, f"Receipt {sale.reference} did not print: {error}")
+
+
+def _printer_summary(run: QueueRun) -> str:
+    """The status bar's few words: empty when the printer is keeping up."""
+    if run.problem:
+        return f"Printer: {run.waiting} waiting"
+    if run.unconfirmed_waiting:
+        return f"Printer: {run.unconfirmed_waiting} unconfirmed"
+    return ""
 
 
 def _practice_lines(basket: Basket) -> list[PricedLine]:

@@ -42,6 +42,7 @@ _SALE_COMMANDS = (
 _TILL_COMMANDS = (
     ("Help", "Every key and action at the till (F1)", "help"),
     ("Lock the till", "Back to the sign-in screen; the basket is kept (Ctrl+L)", "lock"),
+    ("Retry printing", "Print the documents waiting for the printer now, unconfirmed ones too (Ctrl+N)", "retry_printing"),
 )
 # And the returns screen's (F10 on the sale screen): (title, help, action, its arguments).
 _RETURNS_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -54,6 +55,7 @@ _RETURNS_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("Back to the sale", "Leave returns (Esc)", "back", ()),
 )
 IDLE_CHECK_MAX_S = 5.0
+PRINTER_CHECK_S = 1.0
 
 
 class TillApp(App[None]):
@@ -69,6 +71,7 @@ class TillApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+l", "lock", "Lock", priority=True),
+        Binding("ctrl+n", "retry_printing", "Retry printer", show=False),
         Binding("f1", "help", "Help"),  # the sale screen shows it first in its footer
     ]
 
@@ -91,6 +94,7 @@ class TillApp(App[None]):
         if isinstance(signed_in, StaffMember):
             actor = Actor.signed_in(signed_in, till_name, clock or utc_now)
         self.core = TillCore(actor, settings.store, settings.printer_for(till_name), rules=settings.discounts)
+        self.core.retry_hint = "Ctrl+N"
         if isinstance(signed_in, str):
             self.core.sign_in_as = signed_in
         self.lock_after_s = lock_after_s if lock_after_s is not None else settings.lock_after_minutes * 60.0
@@ -102,6 +106,7 @@ class TillApp(App[None]):
         if self.core.serving is None and not self.core.sign_in_as:
             self._show_sign_in()
         self.set_interval(min(self.lock_after_s / 4, IDLE_CHECK_MAX_S), self._lock_if_idle)
+        self.set_interval(PRINTER_CHECK_S, self.core.printer_tick)  # a printer that refused is tried again by itself
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -122,6 +127,10 @@ class TillApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, SaleScreen):
                 screen.show_serving()
+
+    def action_retry_printing(self) -> None:
+        """Print the till's waiting documents now, including those the printer did not confirm."""
+        self.core.retry_printing()
 
     def action_lock(self) -> None:
         """Back to the sign-in screen: open dialogs close (as cancelled); the basket and sales saving are kept."""

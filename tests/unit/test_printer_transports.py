@@ -108,10 +108,10 @@ def test_a_file_printer_writes_the_document_whole(tmp_path: Path) -> None:
 
 
 def test_the_drawer_pulse_follows_the_configured_pin_and_time(tmp_path: Path) -> None:
-    assert drawer_pulse(PrinterSettings(drawer_pin=2, drawer_pulse_ms=100)) == b"\x1bp\x00\x32\x64"
-    assert drawer_pulse(PrinterSettings(drawer_pin=5, drawer_pulse_ms=200)) == b"\x1bp\x01\x64\xc8"
+    assert drawer_pulse(PrinterSettings(drawer_pin=2, drawer_pulse_ms=100)) == b"\x1bp\x00\x32\x32"
+    assert drawer_pulse(PrinterSettings(drawer_pin=5, drawer_pulse_ms=200)) == b"\x1bp\x01\x64\x64"
     where = kick_drawer(PrinterSettings(kind="file", directory=tmp_path))
-    assert Path(where).read_bytes() == b"\x1bp\x00\x32\x64"
+    assert Path(where).read_bytes() == b"\x1bp\x00\x32\x32"
 
 
 def test_no_printer_cannot_open_the_drawer() -> None:

@@ -22,6 +22,7 @@ TILL_KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+T", "take back the last part payment (split tender)"),
     ("F9", "last sale: change, receipt (PgUp PgDn)"),
     ("Ctrl+Y / Ctrl+G", "reprint a receipt marked COPY / a gift receipt"),
+    ("Ctrl+N", "print what waits for the printer now"),
     ("F10", "returns: refund or exchange against a receipt"),
     ("F11", "look up a design: stock by size, colour; story"),
     ("F12", "manager: no sale, cancel basket, training, ..."),

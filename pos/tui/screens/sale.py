@@ -27,6 +27,7 @@ from pos.sales.till_core import (
     LedgerOpened,
     Problem,
     ManagerActionDone,
+    PrinterChanged,
     ReceiptPrinted,
     SaleCompleted,
     SaleRefused,
@@ -105,6 +106,7 @@ class SaleScreen(Screen[None]):
         with Horizontal(id="header-bar"):
             yield Label(self._title, id="app-title", markup=False)
             yield Label(self._where(), id="till-name", markup=False)
+            yield Label("", id="printer-state", markup=False)
         yield ScanInput(placeholder="Scan a barcode, or type a SKU or part of a name", id="scan")
         with ContentSwitcher(initial="basket", id="main"):
             yield BasketTable(id="basket")
@@ -199,6 +201,10 @@ class SaleScreen(Screen[None]):
                 self._say(message, error=True)
             case ReceiptPrinted(outcome=outcome):
                 self._say(outcome.message, error=not outcome.printed)
+            case PrinterChanged(summary=summary):
+                state = self.query_one("#printer-state", Label)
+                state.update(f"{summary} (Ctrl+N)" if summary else "")
+                state.display = bool(summary)
             case TrainingChanged(on=on, message=message):
                 self._show_training(on)
                 self._say(message)
