@@ -26,7 +26,7 @@ from datetime import datetime
 
 from common.errors import NotAllowed
 from common.limits import check_price
-from common.money import BASIS_POINTS, format_pence, split_by_weights, vat_from_gross
+from common.money import BASIS_POINTS, format_pence, format_percent, split_by_weights, vat_from_gross
 from common.values import StaffMember, Tender
 from receipts.model import Receipt, ReceiptLine, StoreHeader, VatLine
 
@@ -35,12 +35,6 @@ LABEL_MAX = 80  # sale_lines.discount_reason holds the line's discount label as 
 DEFAULT_APPROVAL_BP = 1_000  # 10%
 DEFAULT_DISCOUNT_REASONS = ("Loyal customer", "Damaged item", "Staff purchase", "Programme event", "Manager's discretion")
 DEFAULT_OVERRIDE_REASONS = ("Price tag differs", "Damaged item", "Price match", "Manager's discretion")
-
-
-def format_percent(basis_points: int) -> str:
-    """1500 -> "15%", 1250 -> "12.5%", 333 -> "3.33%"."""
-    whole, rest = divmod(basis_points, 100)
-    return f"{whole}%" if not rest else f"{whole}.{rest:02d}".rstrip("0") + "%"
 
 
 @dataclass(frozen=True)
