@@ -39,7 +39,7 @@ def _detail(line: ReceiptLine) -> str:
     return " / ".join(part for part in (line.size, line.colour) if part)
 
 
-def _item_lines(line: ReceiptLine, width: int, vat_rates: bool) -> list[PrintLine]:
+def item_lines(line: ReceiptLine, width: int, vat_rates: bool) -> list[PrintLine]:
     lines = para(line.description, width, bold=True)
     chunks = [_detail(line), f" {line.quantity} x {format_pence(line.unit_price_pence)}"]
     if vat_rates and line.vat_rate_bp is not None:
@@ -55,11 +55,11 @@ def _item_lines(line: ReceiptLine, width: int, vat_rates: bool) -> list[PrintLin
     return lines + designed_by(line.designed_by, width)
 
 
-def _tender_label(tender: str) -> str:
-    return {"cash": "Cash", "card": "Card"}.get(tender, tender.title())
+def tender_label(tender: str) -> str:
+    return {"cash": "Cash", "card": "Card", "exchange": "Exchange credit"}.get(tender, tender.title())
 
 
-def _vat_lines(receipt: Receipt, width: int) -> list[PrintLine]:
+def vat_lines(receipt: Receipt, width: int) -> list[PrintLine]:
     """VAT per rate (all rates on a VAT receipt with several), total VAT and the total including VAT."""
     if not receipt.store.vat_registered:
         return [line for vat in receipt.vat
@@ -95,14 +95,14 @@ def receipt_lines(receipt: Receipt, width: int = DEFAULT_WIDTH) -> list[PrintLin
         lines += para(f"Served by {receipt.staff}", width)
     lines.append(rule(width))
     for line in receipt.lines:
-        lines += _item_lines(line, width, store.vat_registered)
+        lines += item_lines(line, width, store.vat_registered)
     lines.append(rule(width))
     if receipt.discount_pence:
         lines += amount("Discounts", format_pence(-receipt.discount_pence), width)
     lines += amount("TOTAL", format_pence(receipt.total_pence), width, bold=True, large=True)
-    lines += _vat_lines(receipt, width)
+    lines += vat_lines(receipt, width)
     for payment in receipt.payments:
-        lines += amount(_tender_label(payment.tender), format_pence(payment.tendered_pence), width)
+        lines += amount(tender_label(payment.tender), format_pence(payment.tendered_pence), width)
     if receipt.change_pence:
         lines += amount("Change", format_pence(receipt.change_pence), width, bold=True)
     lines.append(rule(width))
