@@ -70,13 +70,22 @@ def centred_lines(texts: Sequence[str], width: int) -> list[PrintLine]:
 
 
 def lines_text(lines: Sequence[PrintLine], width: int) -> str:
-    """The lines as plain text for a screen: the same words as on paper; a QR code shows as its address."""
+    """The lines as plain text for a screen: the same words as on paper; a QR code shows as its address
+    (without `https://www.`, so that a LinkedIn address fits a line)."""
     rendered = []
     for line in lines:
-        texts = wrap(line.text, width) if line.qr else [clean(line.text)]
+        texts = wrap(screen_address(line.text), width) if line.qr else [clean(line.text)]
         for text in texts:
             rendered.append(text.center(width).rstrip() if line.align == "center" else text)
     return "\n".join(rendered) + "\n"
+
+
+def screen_address(url: str) -> str:
+    """An address as a person types it: "linkedin.com/in/amara-osei-example"."""
+    url = clean(url).strip()
+    for prefix in ("https://", "http://", "www."):
+        url = url.removeprefix(prefix)
+    return url
 
 
 def select_code_page(printer: Escpos, code_page: str | None = None) -> None:

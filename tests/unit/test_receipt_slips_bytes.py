@@ -15,6 +15,7 @@ from common.values import ReceiptRef, Tender
 from pos.sales.pricing import Designer, PricedLine, build_receipt
 from receipts import test_page
 from receipts.escpos_receipt import receipt_text, render_receipt
+from receipts.layout import screen_address
 from receipts.model import StoreHeader
 from receipts.refund_slip import RefundSlip, RefundSlipLine, refund_slip_text, render_refund_slip
 from receipts.slips import NoSaleSlip, exchange_slip_text, no_sale_text, render_exchange_slip, render_no_sale_slip
@@ -125,7 +126,7 @@ def test_the_exchange_slip_reads_back_with_both_halves_and_the_difference() -> N
     assert printed.barcodes == [b"{Btill-1/000045"]
     assert printed.qrs == [RHEA.linkedin_url]  # Kai did not consent
     assert "Kai" not in printed.text
-    assert _only_on_screen(printed, exchange_slip_text(refund, new)) == "till-1/000045" + RHEA.linkedin_url
+    assert _only_on_screen(printed, exchange_slip_text(refund, new)) == "till-1/000045" + screen_address(RHEA.linkedin_url)
 
 
 def test_the_no_sale_slip_reads_back() -> None:
@@ -164,7 +165,7 @@ def test_the_screen_shows_the_same_words_as_the_paper_with_each_qr_as_its_addres
     shown = receipt_text(SALE)
     assert "Meet the designers" in shown
     assert _only_on_screen(rendered(render_receipt, SALE), shown) == \
-        "till-1/000042" + AMARA.linkedin_url + RHEA.linkedin_url
+        "till-1/000042" + screen_address(AMARA.linkedin_url) + screen_address(RHEA.linkedin_url)
 
 
 def test_read_back_refuses_a_command_it_does_not_know() -> None:
