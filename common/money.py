@@ -40,6 +40,12 @@ def format_pence(pence: int) -> str:
     return f"{sign}£{pounds:,}.{rest:02d}"
 
 
+def format_percent(basis_points: int) -> str:
+    """1500 -> "15%", 1250 -> "12.5%", 333 -> "3.33%"."""
+    whole, rest = divmod(basis_points, 100)
+    return f"{whole}%" if not rest else f"{whole}.{rest:02d}".rstrip("0") + "%"
+
+
 def parse_percent_bp(text: str) -> int:
     """Parse a percentage such as "20", "12.5" or "33.34%" into basis points (2000, 1250, 3334)."""
     cleaned = text.strip().removesuffix("%").strip()

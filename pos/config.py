@@ -60,6 +60,7 @@ def _store(table: dict[str, Any]) -> StoreHeader:
         address_lines=_strings(table.get("address", list(default.address_lines)), "store.address"),
         vat_number=str(table.get("vat_number", default.vat_number)),
         footer_lines=_strings(table.get("footer", list(default.footer_lines)), "store.footer"),
+        returns_policy=_strings(table.get("returns_policy", list(default.returns_policy)), "store.returns_policy"),
     )
 
 

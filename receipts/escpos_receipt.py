@@ -1,62 +1,84 @@
-"""Receipt layout: one list of styled lines, rendered to any python-escpos printer or to plain text.
+"""Sale receipts (and their COPY and gift forms): one list of styled lines, rendered to any python-escpos
+printer or to plain text.
 
 The preview on the till and the bytes on paper come from the same lines, so they never disagree.
+With a VAT number configured the receipt is a UK VAT receipt: time of supply, each item's VAT rate,
+VAT per rate when there are several, total VAT and the total including VAT.
 """
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stdout
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from common.money import format_pence
+from common.money import format_pence, format_percent
+from receipts.designers import meet_the_designer_lines
+from receipts.layout import (
+    CODE_PAGE, DEFAULT_WIDTH, PrintLine, amount, centred_lines, lines_text, para, render_lines, rule, store_header,
+)
 from receipts.model import Receipt, ReceiptLine
+from receipts.text import names_list, pack
 
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
 
+__all__ = ["CODE_PAGE", "DEFAULT_WIDTH", "PrintLine", "receipt_lines", "receipt_text", "render_receipt"]
+
 TRAINING_BANNER = "TRAINING - NOT A RECEIPT"
-DEFAULT_WIDTH = 42  # characters per line in font A on an 80 mm printer (Epson TM-T88)
-CODE_PAGE = "CP858"  # has £ and €; python-escpos's automatic code-page switching can turn £ into ?
+COPY_MARK = "*** COPY ***"
+GIFT_TITLE = "GIFT RECEIPT"
 
 
-@dataclass(frozen=True)
-class PrintLine:
-    text: str
-    align: str = "left"  # left | center
-    bold: bool = False
-    large: bool = False  # double width and height; uses half the columns
-    barcode: bool = False  # print `text` as a CODE128 barcode with the text under it
+def designed_by(names: tuple[str, ...], width: int) -> list[PrintLine]:
+    """ "Designed by" and every consented designer's full name, wrapped: a name is never cut or dropped."""
+    if not names:
+        return []
+    return [PrintLine(text) for text in pack(["Designed by", *names_list(names)], width, "    ", "  ")]
 
 
-def _two_columns(left: str, right: str, width: int) -> str:
-    room = width - len(right) - 1
-    return f"{left[:room]:<{room}} {right}"
+def _detail(line: ReceiptLine) -> str:
+    return " / ".join(part for part in (line.size, line.colour) if part)
 
 
-def _rule(width: int) -> PrintLine:
-    return PrintLine("-" * width)
-
-
-def _item_lines(line: ReceiptLine, width: int) -> list[PrintLine]:
-    lines = [PrintLine(line.description[:width], bold=True)]
-    detail = " / ".join(part for part in (line.size, line.colour) if part)
-    price = f"{line.quantity} x {format_pence(line.unit_price_pence)}"
-    lines.append(PrintLine(_two_columns(f"  {detail}  {price}", format_pence(line.line_total_pence), width)))
+def item_lines(line: ReceiptLine, width: int, vat_rates: bool) -> list[PrintLine]:
+    lines = para(line.description, width, bold=True)
+    chunks = [_detail(line), f" {line.quantity} x {format_pence(line.unit_price_pence)}"]
+    if vat_rates and line.vat_rate_bp is not None:
+        chunks.append(f" VAT {format_percent(line.vat_rate_bp)}")
+    lines += amount(chunks, format_pence(line.line_total_pence), width, indent="  ")
     if line.list_price_pence is not None:
-        lines.append(PrintLine(f"  Price was {format_pence(line.list_price_pence)} ({line.price_reason})"[:width]))
+        lines += para(f"Price was {format_pence(line.list_price_pence)} ({line.price_reason})", width, indent="  ")
     if line.discount_pence:  # one discount a line ("15% off (Loyal customer)"), the line's amount off on the last
         *first, last = line.discount_label.split("; ")
-        lines += [PrintLine(f"  {part}"[:width]) for part in first]
-        lines.append(PrintLine(_two_columns(f"  {last}", format_pence(-line.discount_pence), width)))
-    if line.designed_by:
-        lines.append(PrintLine(f"  Designed by {' & '.join(line.designed_by)}"[:width]))
+        for part in first:
+            lines += para(part, width, indent="  ")
+        lines += amount(f"  {last}", format_pence(-line.discount_pence), width)
+    return lines + designed_by(line.designed_by, width)
+
+
+def tender_label(tender: str) -> str:
+    return {"cash": "Cash", "card": "Card", "exchange": "Exchange credit"}.get(tender, tender.title())
+
+
+def vat_lines(receipt: Receipt, width: int) -> list[PrintLine]:
+    """VAT per rate (all rates on a VAT receipt with several), total VAT and the total including VAT."""
+    if not receipt.store.vat_registered:
+        return [line for vat in receipt.vat
+                for line in amount(f"VAT included at {format_percent(vat.rate_bp)}", format_pence(vat.vat_pence), width)]
+    lines: list[PrintLine] = []
+    if len(receipt.vat) > 1:
+        for vat in receipt.vat:
+            lines += amount(f"VAT at {format_percent(vat.rate_bp)}", format_pence(vat.vat_pence), width)
+    one_rate = f" at {format_percent(receipt.vat[0].rate_bp)}" if len(receipt.vat) == 1 else ""
+    lines += amount(f"Total VAT{one_rate}", format_pence(receipt.vat_pence), width)
+    lines += amount("Total incl. VAT", format_pence(receipt.total_pence), width)
     return lines
 
 
-def _tender_label(tender: str) -> str:
-    return {"cash": "Cash", "card": "Card"}.get(tender, tender.title())
+def _when_and_where(receipt: Receipt, width: int, *, time: bool = True) -> list[PrintLine]:
+    when = receipt.printed_at.strftime("%d/%m/%Y %H:%M" if time else "%d/%m/%Y")
+    if time and receipt.store.vat_registered and not receipt.training:
+        return [*amount("Time of supply", when, width), PrintLine(f"Till {receipt.till}")]
+    return amount(when, f"Till {receipt.till}", width)
 
 
 def receipt_lines(receipt: Receipt, width: int = DEFAULT_WIDTH) -> list[PrintLine]:
@@ -64,42 +86,34 @@ def receipt_lines(receipt: Receipt, width: int = DEFAULT_WIDTH) -> list[PrintLin
     if receipt.gift:
         return _copy_marked(receipt, _gift_lines(receipt, width), width)
     store = receipt.store
-    lines = [PrintLine(store.name, align="center", bold=True, large=True)]
-    if receipt.training:
-        lines.append(PrintLine(TRAINING_BANNER[:width], align="center", bold=True))
-    lines += [PrintLine(text[:width], align="center") for text in store.address_lines]
-    if store.vat_number:
-        lines.append(PrintLine(f"VAT no. {store.vat_number}", align="center"))
-    lines.append(_rule(width))
-    lines.append(PrintLine(_two_columns(receipt.printed_at.strftime("%d/%m/%Y %H:%M"), f"Till {receipt.till}", width)))
+    banner = para(TRAINING_BANNER, width, align="center", bold=True) if receipt.training else []
+    lines = store_header(store, width, after_name=banner)
+    lines.append(rule(width))
+    lines += _when_and_where(receipt, width)
     lines.append(PrintLine(f"Training sale {receipt.receipt_no}" if receipt.training else f"Receipt {receipt.reference}"))
     if receipt.staff:
-        lines.append(PrintLine(f"Served by {receipt.staff}"[:width]))
-    lines.append(_rule(width))
+        lines += para(f"Served by {receipt.staff}", width)
+    lines.append(rule(width))
     for line in receipt.lines:
-        lines += _item_lines(line, width)
-    lines.append(_rule(width))
+        lines += item_lines(line, width, store.vat_registered)
+    lines.append(rule(width))
     if receipt.discount_pence:
-        lines.append(PrintLine(_two_columns("Discounts", format_pence(-receipt.discount_pence), width)))
-    lines.append(PrintLine(_two_columns("TOTAL", format_pence(receipt.total_pence), width // 2), bold=True, large=True))
-    for vat in receipt.vat:
-        rate = f"{vat.rate_bp // 100}" + (f".{vat.rate_bp % 100:02d}".rstrip("0") if vat.rate_bp % 100 else "")
-        lines.append(PrintLine(_two_columns(f"VAT included at {rate}%", format_pence(vat.vat_pence), width)))
+        lines += amount("Discounts", format_pence(-receipt.discount_pence), width)
+    lines += amount("TOTAL", format_pence(receipt.total_pence), width, bold=True, large=True)
+    lines += vat_lines(receipt, width)
     for payment in receipt.payments:
-        lines.append(PrintLine(_two_columns(_tender_label(payment.tender), format_pence(payment.tendered_pence), width)))
+        lines += amount(tender_label(payment.tender), format_pence(payment.tendered_pence), width)
     if receipt.change_pence:
-        lines.append(PrintLine(_two_columns("Change", format_pence(receipt.change_pence), width), bold=True))
-    lines.append(_rule(width))
+        lines += amount("Change", format_pence(receipt.change_pence), width, bold=True)
+    lines.append(rule(width))
     if not receipt.training:  # a return scans it: the reference as a CODE128 barcode
         lines.append(PrintLine(str(receipt.reference), align="center", barcode=True))
-    lines += [PrintLine(text[:width], align="center") for text in store.footer_lines]
+        lines += centred_lines(store.returns_policy, width)
+    lines += centred_lines(store.footer_lines, width)
+    lines += meet_the_designer_lines(receipt.designers, width)
     if receipt.training:
-        lines.append(PrintLine(TRAINING_BANNER[:width], align="center", bold=True))
+        lines += para(TRAINING_BANNER, width, align="center", bold=True)
     return _copy_marked(receipt, lines, width)
-
-
-COPY_MARK = "*** COPY ***"
-GIFT_TITLE = "GIFT RECEIPT"
 
 
 def _copy_marked(receipt: Receipt, lines: list[PrintLine], width: int) -> list[PrintLine]:
@@ -109,70 +123,41 @@ def _copy_marked(receipt: Receipt, lines: list[PrintLine], width: int) -> list[P
     return [
         PrintLine(COPY_MARK, align="center", bold=True, large=True),
         *lines,
-        PrintLine(f"*** COPY of receipt {receipt.reference} ***"[:width], align="center", bold=True),
+        *para(f"*** COPY of receipt {receipt.reference} ***", width, align="center", bold=True),
     ]
 
 
 def _gift_lines(receipt: Receipt, width: int) -> list[PrintLine]:
     """What was bought and the proof to return it, with no prices, totals, tenders or change."""
     store = receipt.store
-    lines = [PrintLine(store.name, align="center", bold=True, large=True)]
-    lines += [PrintLine(text[:width], align="center") for text in store.address_lines]
-    lines.append(_rule(width))
-    lines.append(PrintLine(GIFT_TITLE, align="center", bold=True, large=True))
-    lines.append(PrintLine(_two_columns(receipt.printed_at.strftime("%d/%m/%Y"), f"Till {receipt.till}", width)))
+    lines = store_header(store, width, vat_number=False)
+    lines.append(rule(width))
+    lines += para(GIFT_TITLE, width, align="center", bold=True, large=True)
+    lines += _when_and_where(receipt, width, time=False)
     lines.append(PrintLine(f"Receipt {receipt.reference}"))
-    lines.append(_rule(width))
+    lines.append(rule(width))
     for line in receipt.lines:
-        lines.append(PrintLine(line.description[:width], bold=True))
-        detail = " / ".join(part for part in (line.size, line.colour) if part)
-        lines.append(PrintLine(_two_columns(f"  {detail}", f"Qty {line.quantity}", width)))
-        if line.designed_by:
-            lines.append(PrintLine(f"  Designed by {' & '.join(line.designed_by)}"[:width]))
-    lines.append(_rule(width))
-    lines.append(PrintLine("Proof of purchase for an exchange or return:"[:width], align="center"))
+        lines += para(line.description, width, bold=True)
+        lines += amount(f"  {_detail(line)}", f"Qty {line.quantity}", width)
+        lines += designed_by(line.designed_by, width)
+    lines.append(rule(width))
+    lines += para("Proof of purchase for an exchange or return:", width, align="center")
     lines.append(PrintLine(str(receipt.reference), align="center", barcode=True))
-    lines.append(_rule(width))
-    lines += [PrintLine(text[:width], align="center") for text in store.footer_lines]
-    return lines
+    lines.append(rule(width))
+    lines += centred_lines(store.returns_policy, width)
+    lines += centred_lines(store.footer_lines, width)
+    return lines + meet_the_designer_lines(receipt.designers, width)
 
 
 def receipt_text(receipt: Receipt, width: int = DEFAULT_WIDTH) -> str:
-    """The receipt as plain text, for the till's preview and for tests."""
-    rendered = []
-    for line in receipt_lines(receipt, width):
-        rendered.append(line.text.center(width).rstrip() if line.align == "center" else line.text)
-    return "\n".join(rendered) + "\n"
+    """The receipt as plain text, for the till's preview, `pos receipt show` and tests."""
+    return lines_text(receipt_lines(receipt, width), width)
 
 
-def render_receipt(printer: Escpos, receipt: Receipt, width: int = DEFAULT_WIDTH) -> None:
-    """Send the receipt to a python-escpos printer (any transport, or Dummy for bytes) and cut."""
-    printer.charcode(CODE_PAGE)
-    for line in receipt_lines(receipt, width):
-        if line.barcode:
-            _print_barcode(printer, line.text)
-            continue
-        printer.set(
-            align=line.align,
-            bold=line.bold,
-            double_width=line.large,
-            double_height=line.large,
-            normal_textsize=not line.large,
-        )
-        printer.textln(line.text)
-    printer.set_with_default()
-    printer.cut()
+def render_receipt(printer: Escpos, receipt: Receipt, width: int = DEFAULT_WIDTH, *,
+                   code_page: str | None = None) -> None:
+    """Send the receipt to a python-escpos printer (any transport, or Dummy for bytes) and cut.
 
-
-def _print_barcode(printer: Escpos, data: str) -> None:
-    """`data` as a CODE128 barcode (text under it) that the till's scanner reads back as typed."""
-    from escpos.exceptions import BarcodeTypeError
-
-    hardware = printer.profile.supports("barcodeB") or printer.profile.supports("barcodeA")
-    try:
-        with redirect_stdout(io.StringIO()):  # python-escpos announces its renderer on stdout
-            # A printer's own CODE128 needs its code set first; code set B has every character of a reference.
-            printer.barcode("{B" + data if hardware else data, "CODE128", height=64, width=2, align_ct=True)
-    except BarcodeTypeError:  # a paper profile that prints no barcodes at all: the reference as text
-        printer.set(align="center")
-        printer.textln(data)
+    `code_page`: the printer's configured code page (default CP858 where the profile has it).
+    """
+    render_lines(printer, receipt_lines(receipt, width), code_page=code_page)

@@ -21,6 +21,19 @@ class ReceiptLine:
     discount_label: str = ""  # those discounts in words: "15% off (Loyal customer)"
     list_price_pence: int | None = None  # the catalogue price, when the price was overridden
     price_reason: str = ""  # why it was overridden
+    vat_rate_bp: int | None = None  # the line's VAT rate; a VAT receipt prints it on each item
+
+
+@dataclass(frozen=True)
+class DesignerProfile:
+    """A designer on the receipt who consented to be published: "Meet the designer" shows them.
+
+    Only consented designers are ever put in one (pos.sales.pricing.build_receipt sees to that).
+    """
+
+    name: str
+    story: str = ""  # one line of their story
+    linkedin_url: str = ""  # printed as a QR code
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,12 @@ class StoreHeader:
     address_lines: tuple[str, ...] = ()
     vat_number: str = ""
     footer_lines: tuple[str, ...] = ("Thank you for supporting new designers.",)
+    returns_policy: tuple[str, ...] = ()  # printed on sale, gift and exchange receipts
+
+    @property
+    def vat_registered(self) -> bool:
+        """A VAT number is configured: receipts carry what a UK VAT receipt needs."""
+        return bool(self.vat_number.strip())
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,7 @@ class Receipt:
     copy: bool = False  # a reprint: marked COPY at the top and bottom
     gift: bool = False  # a gift receipt: what was bought and the return proof, no prices or payments
     training: bool = False  # a practice sale at a till in training: not a receipt, recorded nowhere
+    designers: tuple[DesignerProfile, ...] = ()  # consented designers of its lines, for "Meet the designer"
 
     @property
     def reference(self) -> ReceiptRef:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from common.money import format_pence
 from common.values import ReceiptRef
-from receipts.escpos_receipt import CODE_PAGE, DEFAULT_WIDTH, PrintLine, _print_barcode
+from receipts.layout import DEFAULT_WIDTH, PrintLine, amount, lines_text, para, render_lines, rule, store_header
 from receipts.model import StoreHeader
 
 if TYPE_CHECKING:
@@ -46,61 +46,54 @@ class RefundSlip:
     exchange_sale: ReceiptRef | None = None  # the new sale, when this refund is half of an exchange
 
 
-def _two_columns(left: str, right: str, width: int) -> str:
-    room = width - len(right) - 1
-    return f"{left[:room]:<{room}} {right}"
+def _title(slip: RefundSlip) -> str:
+    return "EXCHANGE" if slip.exchange_sale is not None else "REFUND"
 
 
 def refund_slip_lines(slip: RefundSlip, width: int = DEFAULT_WIDTH) -> list[PrintLine]:
     """The slip, top to bottom, as styled lines of at most `width` characters."""
-    rule = PrintLine("-" * width)
-    lines = [PrintLine(slip.store.name, align="center", bold=True, large=True)]
-    lines += [PrintLine(text[:width], align="center") for text in slip.store.address_lines]
-    if slip.store.vat_number:
-        lines.append(PrintLine(f"VAT no. {slip.store.vat_number}", align="center"))
-    lines.append(PrintLine("REFUND", align="center", bold=True, large=True))
-    lines.append(rule)
-    lines.append(PrintLine(_two_columns(slip.printed_at.strftime("%d/%m/%Y %H:%M"), f"Till {slip.reference.till}", width)))
+    lines = store_header(slip.store, width)
+    lines += para(_title(slip), width, align="center", bold=True, large=True)
+    lines.append(rule(width))
+    lines += amount(slip.printed_at.strftime("%d/%m/%Y %H:%M"), f"Till {slip.reference.till}", width)
     lines.append(PrintLine(f"Refund {slip.reference}"))
     lines.append(PrintLine(f"Of receipt {slip.original}"))
     if slip.staff:
-        lines.append(PrintLine(f"Served by {slip.staff}"[:width]))
+        lines += para(f"Served by {slip.staff}", width)
     if slip.approved_by:
-        lines.append(PrintLine(f"Approved by {slip.approved_by}"[:width]))
-    lines.append(rule)
-    for line in slip.lines:
-        lines.append(PrintLine(line.description[:width], bold=True))
-        detail = " / ".join(part for part in (line.size, line.colour) if part)
-        state = "  damaged" if line.damaged else ""
-        lines.append(PrintLine(_two_columns(f"  {detail}  {line.quantity} returned{state}", format_pence(line.amount_pence), width)))
-    lines.append(rule)
-    lines.append(PrintLine(_two_columns("REFUND", format_pence(slip.total_pence), width // 2), bold=True, large=True))
-    lines.append(PrintLine(_two_columns("VAT included", format_pence(slip.vat_pence), width)))
-    for tender, amount in slip.to:
-        lines.append(PrintLine(_two_columns(TENDER_LABELS.get(tender, tender.title()), format_pence(amount), width)))
+        lines += para(f"Approved by {slip.approved_by}", width)
+    lines.append(rule(width))
+    lines += returned_lines(slip, width)
+    lines.append(rule(width))
+    lines += amount("REFUND", format_pence(slip.total_pence), width, bold=True, large=True)
+    lines += amount("VAT included", format_pence(slip.vat_pence), width)
+    for tender, amount_pence in slip.to:
+        lines += amount(TENDER_LABELS.get(tender, tender.title()), format_pence(amount_pence), width)
     if slip.exchange_sale is not None:
-        lines.append(PrintLine(f"Exchanged for receipt {slip.exchange_sale}"[:width]))
-    lines.append(rule)
+        lines += para(f"Exchanged for receipt {slip.exchange_sale}", width)
+    lines.append(rule(width))
     lines.append(PrintLine(str(slip.reference), align="center", barcode=True))
+    return lines
+
+
+def returned_lines(slip: RefundSlip, width: int) -> list[PrintLine]:
+    """Each returned item: its name, size and colour, how many came back (and whether damaged), its amount."""
+    lines: list[PrintLine] = []
+    for line in slip.lines:
+        lines += para(line.description, width, bold=True)
+        detail = " / ".join(part for part in (line.size, line.colour) if part)
+        state = [" damaged"] if line.damaged else []
+        lines += amount([detail, f" {line.quantity} returned", *state], format_pence(line.amount_pence), width,
+                        indent="  ")
     return lines
 
 
 def refund_slip_text(slip: RefundSlip, width: int = DEFAULT_WIDTH) -> str:
     """The slip as plain text, for the screen and for tests."""
-    rendered = [line.text.center(width).rstrip() if line.align == "center" else line.text
-                for line in refund_slip_lines(slip, width)]
-    return "\n".join(rendered) + "\n"
+    return lines_text(refund_slip_lines(slip, width), width)
 
 
-def render_refund_slip(printer: Escpos, slip: RefundSlip, width: int = DEFAULT_WIDTH) -> None:
+def render_refund_slip(printer: Escpos, slip: RefundSlip, width: int = DEFAULT_WIDTH, *,
+                       code_page: str | None = None) -> None:
     """Send the slip to a python-escpos printer, its reference as a barcode below, and cut."""
-    printer.charcode(CODE_PAGE)
-    for line in refund_slip_lines(slip, width):
-        if line.barcode:
-            _print_barcode(printer, line.text)  # as a sale receipt prints its reference
-            continue
-        printer.set(align=line.align, bold=line.bold, double_width=line.large, double_height=line.large,
-                    normal_textsize=not line.large)
-        printer.textln(line.text)
-    printer.set_with_default()
-    printer.cut()
+    render_lines(printer, refund_slip_lines(slip, width), code_page=code_page)

@@ -20,7 +20,7 @@ from inventory.db import UnitOfWork
 from inventory.models import Participant
 from pos.sales.checkout import CompletedSale
 from pos.sales.models import LineAttribution, Payment, Refund, RefundLine, RefundPayment, Sale, SaleLine, Till
-from pos.sales.pricing import Designer, PricedLine, build_receipt
+from pos.sales.pricing import Designer, PricedLine, build_receipt, designer_from_row
 from pos.sales.print_queue import queue_document
 from pos.sales.references import UnknownReceipt, find_refund_id, find_sale_id
 from pos.sales.refunds import CompletedRefund, RefundedLine, card_left_pence, refund_slip, refund_value
@@ -43,7 +43,7 @@ _LINES = (
 _DESIGNERS = (
     select(
         LineAttribution.sale_line_id, LineAttribution.participant_id, LineAttribution.share_bp,
-        Participant.display_name, Participant.consent_to_publish,
+        Participant.display_name, Participant.consent_to_publish, Participant.story, Participant.linkedin_url,
     )
     .join(SaleLine, SaleLine.id == LineAttribution.sale_line_id)
     .join(Participant, Participant.id == LineAttribution.participant_id)
@@ -65,9 +65,7 @@ def receipt_for(engine: Engine, ref: ReceiptRef, store: StoreHeader) -> Complete
             raise UnknownReceipt(ref)
         designers: dict[int, list[Designer]] = defaultdict(list)
         for row in connection.execute(_DESIGNERS, {"sale_id": sale.id}):
-            designers[row.sale_line_id].append(
-                Designer(row.participant_id, row.share_bp, row.display_name, bool(row.consent_to_publish))
-            )
+            designers[row.sale_line_id].append(designer_from_row(row))
         lines = [
             PricedLine(
                 variant_id=line.variant_id, product_id=line.product_id, sku=line.sku,

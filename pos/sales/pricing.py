@@ -23,24 +23,20 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from common.errors import NotAllowed
 from common.limits import check_price
-from common.money import BASIS_POINTS, format_pence, split_by_weights, vat_from_gross
+from common.money import BASIS_POINTS, format_pence, format_percent, split_by_weights, vat_from_gross
 from common.values import StaffMember, Tender
-from receipts.model import Receipt, ReceiptLine, StoreHeader, VatLine
+from receipts.model import DesignerProfile, Receipt, ReceiptLine, StoreHeader, VatLine
+from receipts.text import first_line
 
 REASON_MAX = 30  # a configured reason: short enough for a receipt line
 LABEL_MAX = 80  # sale_lines.discount_reason holds the line's discount label as the receipt prints it
 DEFAULT_APPROVAL_BP = 1_000  # 10%
 DEFAULT_DISCOUNT_REASONS = ("Loyal customer", "Damaged item", "Staff purchase", "Programme event", "Manager's discretion")
 DEFAULT_OVERRIDE_REASONS = ("Price tag differs", "Damaged item", "Price match", "Manager's discretion")
-
-
-def format_percent(basis_points: int) -> str:
-    """1500 -> "15%", 1250 -> "12.5%", 333 -> "3.33%"."""
-    whole, rest = divmod(basis_points, 100)
-    return f"{whole}%" if not rest else f"{whole}.{rest:02d}".rstrip("0") + "%"
 
 
 @dataclass(frozen=True)
@@ -246,6 +242,32 @@ class Designer:
     share_bp: int
     name: str
     consented: bool
+    story: str = ""  # their story, kept only when they consented ("Meet the designer" prints its first line)
+    linkedin_url: str = ""  # kept only when they consented
+
+
+def designer_from_row(row: Any) -> Designer:
+    """A Designer from a row of participant_id, share_bp, display_name, consent_to_publish, story, linkedin_url.
+
+    The story and profile address of a participant who did not consent are dropped here.
+    """
+    consented = bool(row.consent_to_publish)
+    return Designer(
+        row.participant_id, row.share_bp, row.display_name, consented,
+        (row.story or "") if consented else "", (row.linkedin_url or "") if consented else "",
+    )
+
+
+def receipt_designers(lines: Sequence[PricedLine]) -> tuple[DesignerProfile, ...]:
+    """Every consented designer of the lines, once each, in the order they first appear: "Meet the designer"."""
+    profiles: dict[int, DesignerProfile] = {}
+    for line in lines:
+        for designer in line.designers:
+            if designer.consented and designer.participant_id not in profiles:
+                profiles[designer.participant_id] = DesignerProfile(
+                    designer.name, first_line(designer.story), designer.linkedin_url
+                )
+    return tuple(profiles.values())
 
 
 @dataclass(frozen=True)
@@ -337,9 +359,11 @@ def build_receipt(
                 discount_label=line.discount_label,
                 list_price_pence=line.list_price_pence,
                 price_reason=line.price_reason,
+                vat_rate_bp=line.vat_rate_bp,
             )
             for line in lines
         ),
+        designers=receipt_designers(lines),
         total_pence=sum(line.total_pence for line in lines),
         discount_pence=sum(line.discount_pence for line in lines),
         vat=vat_summary(lines),

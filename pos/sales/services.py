@@ -27,7 +27,8 @@ from pos.sales.checkout import EMPTY_BASKET, CompletedSale
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
 from pos.sales.print_queue import queue_document
 from pos.sales.pricing import (
-    NO_SALE_TERMS, NO_TERMS, Designer, PricedLine, SaleTerms, approval_needed, attribute, build_receipt, price_lines,
+    NO_SALE_TERMS, NO_TERMS, Designer, PricedLine, SaleTerms, approval_needed, attribute, build_receipt,
+    designer_from_row, price_lines,
 )
 from pos.staff.audit import record
 from pos.staff.services import require_manager
@@ -66,6 +67,7 @@ _PRICES_AND_DESIGNERS = (
         Variant.id, Variant.product_id, Variant.sku, Product.name, Variant.size, Variant.colour,
         Variant.price_pence, Product.vat_rate_bp,
         DesignerShare.participant_id, DesignerShare.share_bp, Participant.display_name, Participant.consent_to_publish,
+        Participant.story, Participant.linkedin_url,
     )
     .join(Product, Product.id == Variant.product_id)
     .outerjoin(DesignerShare, DesignerShare.product_id == Variant.product_id)
@@ -94,7 +96,7 @@ def _price_lines(connection: Connection, quantities: dict[int, int]) -> list[Pri
     for row in connection.execute(_PRICES_AND_DESIGNERS, {"variant_ids": list(quantities)}):
         variants.setdefault(row.id, row)
         if row.participant_id is not None:
-            designers[row.id].append(Designer(row.participant_id, row.share_bp, row.display_name, bool(row.consent_to_publish)))
+            designers[row.id].append(designer_from_row(row))
     if len(variants) != len(quantities):
         raise NotAllowed("An item in the basket is no longer in the catalogue. Remove it and scan again.")
     return [

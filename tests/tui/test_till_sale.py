@@ -60,6 +60,11 @@ async def test_cash_sale_of_two_scans_is_recorded_printed_and_shows_the_change(
         assert screen.query_one("#main", ContentSwitcher).current == "last-sale"
         preview = str(screen.query_one("#receipt-preview", Static).content)
         assert "Recycled Logo Tee" in preview and "Block Letter Tee" in preview and "£49.00" in preview
+        # Meet the designer: Amara (Block Letter Tee) consented, her profile address standing in for the QR code;
+        # Lu Wen (Recycled Logo Tee) did not, so nothing of hers shows
+        meet = " ".join(line.strip() for line in preview.split("Meet the designer")[1].splitlines())
+        assert "Amara Osei" in meet and "night buses" in meet and "linkedin.com/in/amara-osei-designs" in meet
+        assert "Lu Wen" not in preview and "recycled cotton" not in preview
         assert app.core.basket.is_empty()
         assert app.focused is screen.query_one("#scan", Input)
         text, is_error = message(app)

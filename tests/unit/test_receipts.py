@@ -39,7 +39,7 @@ def test_text_receipt_has_every_required_part() -> None:
     for expected in (
         "Makers' Store", "Unit 4, Market Hall", "25/11/2026 14:05", "Till till-1", "Receipt till-1/000042",
         "Night Bus Hoodie", "M / Black", "2 x £55.00", "£110.00", "Designed by Amara Osei",
-        "Designed by Amara Osei & Rhea Nvarro", "TOTAL", "£255.00", "VAT included at 20%", "£42.50",
+        "Designed by Amara Osei & Rhea Nvarro", "TOTAL", "£255.00", "Total VAT at 20%", "£42.50",
         "Cash", "£300.00", "Change", "£45.00",
     ):
         assert expected in text, expected
