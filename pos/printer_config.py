@@ -134,7 +134,7 @@ def _check_profile(settings: PrinterSettings, prefix: str) -> None:
             f"{prefix}.width {settings.width} is wider than the {facts.name} prints ({facts.columns} characters a "
             f"line): set width = {fits[-1] if fits else 32}."
         )
-    if settings.code_page not in facts.code_pages:
+    if settings.code_page and settings.code_page not in facts.code_pages:
         has_pound = [page for page in ("CP858", "CP850", "CP437", "CP1252") if page in facts.code_pages]
         raise PrinterConfigError(
             f'{prefix}.code_page "{settings.code_page}" is not one the {facts.name} has'

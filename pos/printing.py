@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
     from pos.sales.print_queue import PrintJobInfo
 
-Document = Receipt | RefundSlip
+@dataclass(frozen=True)
+class ExchangeDocument:
+    """An exchange's slip: the refund of the goods returned and the new sale, printed as one."""
+
+    refund: RefundSlip
+    sale: Receipt
+
+
+Document = Receipt | RefundSlip | ExchangeDocument
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ class QueueRun:
 def _file_name(job: PrintJobInfo) -> str:
     """The file a file printer writes the job to: as printing it outside the queue names it."""
     stem = job.reference.replace("/", "-")
-    suffix = {"receipt": "", "copy": "-copy", "gift": "-gift", "refund": ""}[job.document]
+    suffix = {"receipt": "", "copy": "-copy", "gift": "-gift", "refund": "", "exchange": ""}[job.document]
     return f"{stem}{suffix}.bin"
 
 
@@ -74,17 +82,28 @@ def rebuild_document(engine: Engine, job: PrintJobInfo, store: StoreHeader) -> D
     from pos.sales.references import parse_reference
 
     ref = parse_reference(job.reference)
-    if job.document == "refund":
-        return refund_receipt_for(engine, ref, store).slip
+    if job.document in ("refund", "exchange"):
+        slip = refund_receipt_for(engine, ref, store).slip
+        if job.document == "refund" or slip.exchange_sale is None:
+            return slip
+        return ExchangeDocument(slip, receipt_for(engine, slip.exchange_sale, store).receipt)
     receipt = receipt_for(engine, ref, store).receipt
     return replace(receipt, copy=job.document == "copy", gift=job.document == "gift")
 
 
 def document_bytes(settings: PrinterSettings, document: Document, kick: bool) -> bytes:
     """The ESC/POS bytes of a document, with the drawer pulse first when this print opens the drawer."""
-    from receipts.printers import drawer_pulse, receipt_bytes, refund_slip_bytes
+    from receipts.printers import drawer_pulse, receipt_bytes, refund_slip_bytes, render_bytes
 
-    body = refund_slip_bytes(settings, document) if isinstance(document, RefundSlip) else receipt_bytes(settings, document)
+    if isinstance(document, ExchangeDocument):
+        from receipts.slips import render_exchange_slip
+
+        body = render_bytes(settings, lambda printer: render_exchange_slip(
+            printer, document.refund, document.sale, settings.width, code_page=settings.code_page or None))
+    elif isinstance(document, RefundSlip):
+        body = refund_slip_bytes(settings, document)
+    else:
+        body = receipt_bytes(settings, document)
     return drawer_pulse(settings) + body if kick else body
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from receipts.escpos_receipt import CODE_PAGE, DEFAULT_WIDTH, render_receipt
+from receipts.escpos_receipt import DEFAULT_WIDTH, render_receipt
 from receipts.model import Receipt
 from receipts.refund_slip import RefundSlip, render_refund_slip
 
@@ -60,7 +60,7 @@ class PrinterSettings:
     timeout_s: float = 3.0  # each connect, write and status answer
     profile: str = "TM-T88V"  # python-escpos printer profile
     width: int = DEFAULT_WIDTH  # characters per line: 32, 42 or 48
-    code_page: str = CODE_PAGE
+    code_page: str = ""  # "": CP858 (has £ and €) where the profile has it, else python-escpos's choice per character
     status_queries: bool = True  # the printer answers DLE EOT / GS r (Epson TM and most ESC/POS printers do)
     drawer_on_cash: bool = True  # a cash sale or cash refund opens the drawer wired to the printer
     drawer_pin: int = 2  # the kick connector's pin: 2 or 5
@@ -95,11 +95,13 @@ def render_bytes(settings: PrinterSettings, render: Render) -> bytes:
 
 
 def receipt_bytes(settings: PrinterSettings, receipt: Receipt) -> bytes:
-    return render_bytes(settings, lambda printer: render_receipt(printer, receipt, settings.width))
+    return render_bytes(settings, lambda printer: render_receipt(printer, receipt, settings.width,
+                                                                 code_page=settings.code_page or None))
 
 
 def refund_slip_bytes(settings: PrinterSettings, slip: RefundSlip) -> bytes:
-    return render_bytes(settings, lambda printer: render_refund_slip(printer, slip, settings.width))
+    return render_bytes(settings, lambda printer: render_refund_slip(printer, slip, settings.width,
+                                                                     code_page=settings.code_page or None))
 
 
 def drawer_pulse(settings: PrinterSettings) -> bytes:

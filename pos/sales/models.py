@@ -217,7 +217,7 @@ class ParkedBasket(Base):
     lines: Mapped[str] = mapped_column(Text)  # JSON: the basket's lines, discounts and overrides
 
 
-PRINT_DOCUMENTS = ("receipt", "copy", "gift", "refund")
+PRINT_DOCUMENTS = ("receipt", "copy", "gift", "refund", "exchange")
 PRINT_STATES = ("queued", "printing", "printed", "sent", "unconfirmed")
 
 

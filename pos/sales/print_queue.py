@@ -28,7 +28,7 @@ _ERROR_MAX = 300
 class PrintJobInfo:
     id: int
     till: str
-    document: str  # receipt | copy | gift | refund
+    document: str  # receipt | copy | gift | refund | exchange (queued by the refund's reference)
     reference: str
     open_drawer: bool
     state: str
@@ -41,6 +41,7 @@ class PrintJobInfo:
         """`Receipt till-1/000012`, `Refund slip till-1/000013`, `Copy of receipt ...`, `Gift receipt for ...`."""
         return {
             "receipt": "Receipt", "copy": "Copy of receipt", "gift": "Gift receipt for", "refund": "Refund slip",
+            "exchange": "Exchange slip",
         }[self.document] + f" {self.reference}"
 
 

@@ -403,9 +403,9 @@ def refund_sale(
     return refund
 
 
-def _queue_slip(uow: UnitOfWork, refund: CompletedRefund) -> None:
-    queue_document(uow.connection, uow.actor.till, "refund", str(refund.reference), uow.now,
-                   open_drawer=refund.to.get("cash", 0) > 0)
+def _queue_slip(uow: UnitOfWork, refund: CompletedRefund, document: str = "refund", cash: bool = False) -> None:
+    queue_document(uow.connection, uow.actor.till, document, str(refund.reference), uow.now,
+                   open_drawer=cash or refund.to.get("cash", 0) > 0)
 
 
 def _audit_detail(refund: CompletedRefund, reason: str) -> str:
@@ -433,7 +433,8 @@ def exchange(
     The returned goods' value pays for the new sale as tender 'exchange'. When the new items cost
     more, `tenders` (cash, card) pay exactly the difference; when they cost less, `tenders` is empty
     and the difference goes back as a refund does (card first, or `to`). With `queue_documents`, the
-    refund slip and then the new sale's receipt are queued for the till's printer in the same transaction.
+    exchange slip (the refund and the new sale on one slip) is queued for the till's printer in the same
+    transaction.
     """
     if to is not None and to not in REFUND_TENDERS:
         raise NotAllowed(f"The difference goes back to cash or card, not '{to}'.")
@@ -459,9 +460,9 @@ def exchange(
         refund_to = {"exchange": covered, **back} if covered else back
         refund = _write_refund(uow, reference, plan, refund_to, approver, reason, header)
         exchange_tender = [Tender("exchange", covered, covered)] if covered else []
-        if queue_documents:
-            _queue_slip(uow, refund)
-        sale = record_sale(uow, new_items, [*exchange_tender, *tenders], store=header, queue_receipt=queue_documents)
+        sale = record_sale(uow, new_items, [*exchange_tender, *tenders], store=header)
+        if queue_documents:  # one exchange slip: what came back, what was taken, the difference
+            _queue_slip(uow, refund, "exchange", cash=any(tender.tender == "cash" for tender in tenders))
         refund = replace(refund, slip=replace(refund.slip, exchange_sale=sale.reference))
         record(
             uow, "exchange",

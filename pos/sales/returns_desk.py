@@ -180,13 +180,17 @@ class ReturnsDesk:
         then(result)
 
     def _print(self, done: CompletedRefund | CompletedExchange) -> None:
-        """The refund slip (and an exchange's new receipt), queued with it: printed through the till's queue."""
+        """The refund or exchange slip, queued with it: printed through the till's queue."""
         if not self.core.prints:
             return
         from pos.sales.refunds import CompletedExchange
 
-        refund = done.refund if isinstance(done, CompletedExchange) else done
-        ready: dict[tuple[str, str], Document] = {("refund", str(refund.reference)): refund.slip}
+        from pos.printing import ExchangeDocument
+
         if isinstance(done, CompletedExchange):
-            ready[("receipt", str(done.sale.reference))] = done.sale.receipt
+            ready: dict[tuple[str, str], Document] = {
+                ("exchange", str(done.refund.reference)): ExchangeDocument(done.refund.slip, done.sale.receipt)
+            }
+        else:
+            ready = {("refund", str(done.reference)): done.slip}
         self.core.print_documents(ready, self.on_printed)

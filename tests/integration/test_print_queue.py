@@ -26,6 +26,7 @@ from ledger_helpers import as_staff, staffed
 
 STORE = StoreHeader(name="Makers' Store")
 HOODIE_M = "2000000000039"  # Night Bus Hoodie, £55
+TEE_S = "2000000000329"  # Recycled Logo Tee, £25
 PEOPLE = (("MGR", "Sam", "manager", "2468"), ("AMA", "Ama", "cashier", "1357"))
 KICK = b"\x1bp\x00"
 
@@ -167,3 +168,24 @@ def test_a_till_killed_between_the_commit_and_the_print_prints_it_at_the_next_st
         run = print_waiting(demo_engine, "till-1", _network(printer), STORE)
         assert printer.wait_for(1)
     assert run.printed and printer.receipts == 1
+
+
+def test_a_cash_refund_and_an_exchange_print_their_slips_through_the_queue(demo_engine: Engine, people: dict) -> None:  # type: ignore[type-arg]
+    from pos.sales.refunds import exchange, refund_sale
+
+    sold = _sell(demo_engine, people, queue=False)
+    second = _sell(demo_engine, people, queue=False)
+    refund = refund_sale(as_staff(demo_engine, people["AMA"]), sold, [("NBH-BLA-M", 1, False)],
+                         approved_by=people["MGR"], to="cash", store=STORE, queue_slip=True)
+    tee = look_up_code(demo_engine, TEE_S).variant_id
+    swap = exchange(as_staff(demo_engine, people["AMA"]), second, [("NBH-BLA-M", 1, False)], [(tee, 1)],
+                    approved_by=people["MGR"], to="cash", store=STORE, queue_documents=True)
+    assert [(job.document, job.reference, job.open_drawer) for job in waiting_jobs(demo_engine)] == [
+        ("refund", str(refund.reference), True), ("exchange", str(swap.refund.reference), True)]
+    with FakePrinter() as printer:
+        run = print_waiting(demo_engine, "till-1", _network(printer), STORE)
+        assert printer.wait_for(2)
+    assert run.printed[1].startswith(f"Exchange slip {swap.refund.reference} printed")
+    slip, exchanged = printer.documents()
+    assert KICK in slip and b"REFUND" in slip
+    assert KICK in exchanged and b"EXCHANGE" in exchanged and str(swap.sale.reference).encode() in exchanged

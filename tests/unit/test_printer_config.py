@@ -58,7 +58,7 @@ def test_a_till_whose_printer_differs_has_its_own_table(tmp_path: Path) -> None:
         ('profile = "TM-T88X"', 'printer.profile "TM-T88X" is not a python-escpos printer profile: did you mean TM-T88'),
         ("width = 48", "printer.width 48 is wider than the TM-T88V prints (42 characters a line): set width = 42"),
         ("width = 40", "printer.width must be 32 (58 mm paper), 42 or 48 (80 mm paper)"),
-        ('profile = "ZJ-5870"\nwidth = 32', 'printer.code_page "CP858" is not one the ZJ-5870 has: use CP850'),
+        ('profile = "ZJ-5870"\nwidth = 32\ncode_page = "CP858"', 'printer.code_page "CP858" is not one the ZJ-5870 has: use CP850'),
         ("prot = 9100", "printer.prot is not a printer setting: did you mean port?"),
         ('port = "9100"', "printer.port must be a whole number"),
         ("drawer_pin = 3", "printer.drawer_pin must be 2 or 5"),

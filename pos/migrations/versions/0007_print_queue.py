@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('printed_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("document IN ('receipt', 'copy', 'gift', 'refund')", name=op.f('ck_print_jobs_document')),
+    sa.CheckConstraint("document IN ('receipt', 'copy', 'gift', 'refund', 'exchange')", name=op.f('ck_print_jobs_document')),
     sa.CheckConstraint("state IN ('queued', 'printing', 'printed', 'sent', 'unconfirmed')", name=op.f('ck_print_jobs_state')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_print_jobs'))
     )
