@@ -382,7 +382,6 @@ def refund(receipt: str, sku: str, quantity: int, damaged: bool, staff_code: str
     """
     from common.money import format_pence
     from common.values import Actor
-    from pos.printing import print_refund
     from pos.sales.references import parse_reference
     from pos.sales.refunds import refund_sale
 
@@ -392,16 +391,17 @@ def refund(receipt: str, sku: str, quantity: int, damaged: bool, staff_code: str
         _fail(error)
     engine = _open(db)
     settings = _settings(str(config) if config else None)
+    printer = settings.printer_for(till_name)
     member = _sign_in(engine, staff_code, till_name)
     approver = _approval(engine, approver_code, "A refund", till_name)
     try:
         done = refund_sale(
             _unit_of_work(engine, Actor.signed_in(member, till_name)), reference, [(sku, quantity, damaged)],
-            approved_by=approver, to=to, reason=reason, store=settings.store,
+            approved_by=approver, to=to, reason=reason, store=settings.store, queue_slip=do_print and printer.prints,
         )
     except PosError as error:
         _fail(error)
-    printed = print_refund(settings.printer_for(till_name), done.slip) if do_print else None
+    printed = _print_queued(engine, till_name, settings, {("refund", str(done.reference)): done.slip}) if do_print else None
     if output == "json":
         click.echo(json.dumps({
             "refund": str(done.reference), "original": str(done.original), "refunded_pence": done.total_pence,
@@ -416,21 +416,23 @@ def refund(receipt: str, sku: str, quantity: int, damaged: bool, staff_code: str
         click.echo(printed.message)
 
 
-@cli.command()
-@click.argument("receipt")
-@click.option("--gift", is_flag=True, help="A gift receipt: the items and the return barcode, no prices.")
-@click.option("--till", "till_name", default="till-1", show_default=True,
-              help="The till reprinting it (recorded in the audit trail); a bare receipt number is one of its receipts.")
-@click.option("--staff", "staff_code", help="Who is reprinting, by staff code (their PIN is asked); recorded in the audit trail.")
-@click.option("--config", type=click.Path(path_type=Path))
-@click.option("--db", help=DB_HELP)
-def reprint(receipt: str, gift: bool, till_name: str, staff_code: str | None, config: Path | None, db: str | None) -> None:
-    """Print receipt RECEIPT (e.g. till-1/000012) again, marked COPY, or as a gift receipt without prices.
+def _print_queued(engine, till: str, settings, ready):  # type: ignore[no-untyped-def]
+    """Print the till's queue now (what was just queued first in line after any older job); a PrintOutcome."""
+    from pos.printing import PrintOutcome, print_waiting
 
-    Rebuilt from the ledger and recorded in the audit trail, then printed on the configured printer.
-    """
+    printer = settings.printer_for(till)
+    if not printer.prints:
+        return PrintOutcome(False, "Not printed: no receipt printer is set up for this till.")
+    try:
+        run = print_waiting(engine, till, printer, settings.store, ready)
+    except PosError as error:
+        return PrintOutcome(False, f"Not printed yet: {error} It stays queued: pos printer retry --till {till}.")
+    return PrintOutcome(run.ok and bool(run.printed), run.message(f"pos printer retry --till {till}"))
+
+
+def _reprint(receipt: str, gift: bool, till_name: str, staff_code: str | None, config: Path | None,
+             db: str | None) -> None:
     from common.values import Actor
-    from pos.printing import print_sale_receipt
     from pos.sales.history import reprint_receipt
     from pos.sales.references import parse_reference
     from pos.sales.tills import require_till
@@ -444,14 +446,172 @@ def reprint(receipt: str, gift: bool, till_name: str, staff_code: str | None, co
         _fail(error)
     member = _sign_in(engine, staff_code, till_name) if staff_code else None
     actor = Actor.signed_in(member, till_name) if member else Actor("pos reprint", till_name)
+    prints = settings.printer_for(till_name).prints
     try:
-        copy = reprint_receipt(_unit_of_work(engine, actor), ref, settings.store, gift=gift)
+        copy = reprint_receipt(_unit_of_work(engine, actor), ref, settings.store, gift=gift, queue=prints)
     except PosError as error:
         _fail(error)
-    outcome = print_sale_receipt(settings.printer_for(till_name), copy)
+    outcome = _print_queued(engine, till_name, settings, {("gift" if gift else "copy", str(ref)): copy})
     if not outcome.printed:
         _fail(outcome.message)
     click.echo(outcome.message)
+
+
+_REPRINT_OPTIONS = (
+    click.argument("receipt"),
+    click.option("--gift", is_flag=True, help="A gift receipt: the items and the return barcode, no prices."),
+    click.option("--till", "till_name", default="till-1", show_default=True,
+                 help="The till reprinting it (recorded in the audit trail); a bare receipt number is one of its receipts."),
+    click.option("--staff", "staff_code", help="Who is reprinting, by staff code (their PIN is asked); recorded in the audit trail."),
+    click.option("--config", type=click.Path(path_type=Path)),
+    click.option("--db", help=DB_HELP),
+)
+
+
+def _with_reprint_options(command):  # type: ignore[no-untyped-def]
+    for option in reversed(_REPRINT_OPTIONS):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@_with_reprint_options
+def reprint(receipt: str, gift: bool, till_name: str, staff_code: str | None, config: Path | None, db: str | None) -> None:
+    """Print receipt RECEIPT (e.g. till-1/000012) again, marked COPY, or as a gift receipt without prices.
+
+    Rebuilt from the ledger, recorded in the audit trail and queued for the till's printer, then printed.
+    """
+    _reprint(receipt, gift, till_name, staff_code, config, db)
+
+
+@cli.group(name="receipt")
+def receipt_group() -> None:
+    """Receipts from the ledger: shown in the terminal or printed again."""
+
+
+@receipt_group.command(name="show")
+@click.argument("receipt")
+@click.option("--till", "till_name", default="till-1", show_default=True, help="A bare receipt number is one of this till's.")
+@click.option("--width", type=click.Choice(["32", "42", "48"]), help="Characters a line (default: the till's printer's).")
+@click.option("--config", type=click.Path(path_type=Path))
+@click.option("--db", help=DB_HELP)
+def receipt_show(receipt: str, till_name: str, width: str | None, config: Path | None, db: str | None) -> None:
+    """Show receipt (or refund slip) RECEIPT as text, rebuilt from the ledger: nothing is printed or recorded."""
+    from pos.sales.history import document_text
+
+    settings = _settings(str(config) if config else None)
+    engine = _open(db)
+    columns = int(width) if width else settings.printer_for(till_name).width
+    try:
+        click.echo(document_text(engine, receipt, till_name, settings.store, columns), nl=False)
+    except PosError as error:
+        _fail(error)
+
+
+@receipt_group.command(name="print")
+@_with_reprint_options
+def receipt_print(receipt: str, gift: bool, till_name: str, staff_code: str | None, config: Path | None,
+                  db: str | None) -> None:
+    """Print receipt RECEIPT again, marked COPY (or --gift, without prices): the same as `pos reprint`."""
+    _reprint(receipt, gift, till_name, staff_code, config, db)
+
+
+@cli.group()
+def printer() -> None:
+    """The till's receipt printer: its state, its queue, a retry and a test page."""
+
+
+_TILL_OPTION = click.option("--till", "till_name", default="till-1", show_default=True, help="Whose printer.")
+
+
+@printer.command(name="status")
+@_TILL_OPTION
+@click.option("--config", type=click.Path(path_type=Path))
+@click.option("--db", help=DB_HELP)
+def printer_status_command(till_name: str, config: Path | None, db: str | None) -> None:
+    """Ask the till's printer whether it could print now, and say what waits in its queue."""
+    from pos.sales.print_queue import waiting_counts
+    from receipts.printers import PrinterError, printer_status
+
+    settings = _settings(str(config) if config else None)
+    printer_settings = settings.printer_for(till_name)
+    engine = _open(db)
+    counts = waiting_counts(engine, till_name)
+    waiting = (f"Queue for {till_name}: {counts.get('queued', 0)} waiting, "
+               f"{counts.get('unconfirmed', 0)} not confirmed, {counts.get('printing', 0)} printing.")
+    if not printer_settings.prints:
+        click.echo(f"No receipt printer is set up for {till_name}. {waiting}")
+        return
+    try:
+        click.echo(printer_status(printer_settings))
+    except PrinterError as error:
+        click.echo(waiting)
+        _fail(error)
+    click.echo(waiting)
+
+
+@printer.command(name="queue")
+@click.option("--till", "till_name", help="Only this till's queue (default: every till's).")
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--db", help=DB_HELP)
+def printer_queue(till_name: str | None, output: str, db: str | None) -> None:
+    """List each document waiting for a printer: receipt, till, state, attempts, last error."""
+    from pos.sales.print_queue import waiting_jobs
+
+    jobs = waiting_jobs(_open(db), till_name)
+    if output == "json":
+        click.echo(json.dumps([
+            {"receipt": job.reference, "document": job.document, "till": job.till, "state": job.state,
+             "attempts": job.attempts, "last_error": job.last_error, "queued_at": job.created_at.isoformat()}
+            for job in jobs
+        ], indent=2))
+        return
+    if not jobs:
+        click.echo("Nothing is waiting to print.")
+        return
+    click.echo(f"{'Receipt':<16} {'Document':<9} {'Till':<10} {'State':<12} {'Tries':>5}  Last error")
+    for job in jobs:
+        click.echo(f"{job.reference:<16} {job.document:<9} {job.till:<10} {job.state:<12} {job.attempts:>5}  {job.last_error}")
+
+
+@printer.command(name="retry")
+@_TILL_OPTION
+@click.option("--config", type=click.Path(path_type=Path))
+@click.option("--db", help=DB_HELP)
+def printer_retry(till_name: str, config: Path | None, db: str | None) -> None:
+    """Print the till's waiting documents now, in order, including those the printer did not confirm."""
+    from pos.sales.print_queue import requeue_unconfirmed
+
+    settings = _settings(str(config) if config else None)
+    engine = _open(db)
+    if settings.printer_for(till_name).prints:
+        requeue_unconfirmed(engine, till_name)
+    outcome = _print_queued(engine, till_name, settings, None)
+    if not outcome.printed and "Printer ready." not in outcome.message:
+        _fail(outcome.message)
+    click.echo(outcome.message)
+
+
+@printer.command(name="test")
+@_TILL_OPTION
+@click.option("--config", type=click.Path(path_type=Path))
+def printer_test(till_name: str, config: Path | None) -> None:
+    """Print a test page: the store header, a ruler for each paper width, £ and accents, a Code128 and a QR."""
+    from receipts import test_page
+    from receipts.printers import PrinterError, deliver, render_bytes
+
+    settings = _settings(str(config) if config else None)
+    printer_settings = settings.printer_for(till_name)
+    if not printer_settings.prints:
+        _fail(f"No receipt printer is set up for {till_name}: set [printer] kind in the configuration file.")
+    data = render_bytes(printer_settings, lambda device: test_page.render_test_page(
+        device, settings.store, printer_settings.width, code_page=printer_settings.code_page or None))
+    try:
+        delivered = deliver(printer_settings, data, f"test-page-{till_name}.bin")
+    except PrinterError as error:
+        _fail(f"The test page did not print: {error}")
+    said = "printed" if delivered.confirmed else "sent (this printer cannot confirm it printed)"
+    click.echo(f"Test page {said} ({delivered.where}).")
 
 
 @cli.group()

@@ -22,7 +22,7 @@ from pos.sales.checkout import CompletedSale
 from pos.sales.models import LineAttribution, Payment, Refund, RefundLine, RefundPayment, Sale, SaleLine, Till
 from pos.sales.pricing import Designer, PricedLine, build_receipt, designer_from_row
 from pos.sales.print_queue import queue_document
-from pos.sales.references import UnknownReceipt, find_refund_id, find_sale_id
+from pos.sales.references import UnknownReceipt, find_refund_id, find_sale_id, parse_reference
 from pos.sales.refunds import CompletedRefund, RefundedLine, card_left_pence, refund_slip, refund_value
 from pos.staff.models import Staff
 from pos.staff.audit import record
@@ -239,3 +239,19 @@ def reprint_receipt(
             queue_document(uow.connection, uow.actor.till, "gift" if gift else "copy", str(ref), uow.now)
         uow.commit()
     return replace(receipt, gift=True) if gift else replace(receipt, copy=True)
+
+
+def document_text(engine: Engine, text: str, till: str, store: StoreHeader, width: int) -> str:
+    """Receipt or refund slip `text` (`till-1/000012`, or a bare number of `till`) as plain text, from the ledger."""
+    from receipts.escpos_receipt import receipt_text
+    from receipts.refund_slip import refund_slip_text
+    from receipts.slips import exchange_slip_text
+
+    ref = parse_reference(text, till)
+    try:
+        return receipt_text(receipt_for(engine, ref, store).receipt, width)
+    except UnknownReceipt:
+        slip = refund_receipt_for(engine, ref, store).slip
+    if slip.exchange_sale is None:
+        return refund_slip_text(slip, width)
+    return exchange_slip_text(slip, receipt_for(engine, slip.exchange_sale, store).receipt, width)
