@@ -211,17 +211,19 @@ def print_refund_slip(settings: PrinterSettings, slip: RefundSlip) -> str:
     return _print(settings, f"{slip.reference.file_stem}.bin", refund_slip_bytes(settings, slip) if settings.prints else b"")
 
 
-def kick_drawer(settings: PrinterSettings) -> str:
-    """Open the cash drawer wired to the receipt printer; returns where the pulse went.
+def kick_drawer(settings: PrinterSettings, slip: Render | None = None) -> str:
+    """Open the cash drawer wired to the receipt printer (and print `slip` after the pulse); returns where it went.
 
-    Raises PrinterError when there is no printer to send it through: the drawer is then opened with its key.
+    Not queued: a drawer must open now or not at all. Raises PrinterError when it could not be sent:
+    the drawer is then opened with its key.
     """
     if not settings.prints:
         raise PrinterError("No receipt printer is set up, so the till cannot open the drawer: use the drawer key.")
     from datetime import datetime
 
+    data = drawer_pulse(settings) + (render_bytes(settings, slip) if slip is not None else b"")
     try:
-        return deliver(settings, drawer_pulse(settings), f"drawer-{datetime.now():%Y%m%d-%H%M%S-%f}.bin").where
+        return deliver(settings, data, f"drawer-{datetime.now():%Y%m%d-%H%M%S-%f}.bin").where
     except PrintUnconfirmed as error:
         raise PrinterError(f"{error} If the drawer did not open, use its key.") from error
     except PrinterError as error:

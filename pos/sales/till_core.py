@@ -752,20 +752,25 @@ class TillCore:
     # --- manager actions ----------------------------------------------------------------------
 
     def no_sale(self, approved_by: StaffMember) -> None:
-        """Open the drawer with no sale: audited as no_sale, then the drawer is kicked through the printer
-        (if there is none, or it does not answer, the entry stands and the message says to use the key)."""
-        printer = self.printer
+        """Open the drawer with no sale: audited as no_sale, then the drawer is kicked through the printer, which
+        prints a NO SALE slip (if there is none, or it does not answer, the entry stands and the message says to
+        use the key)."""
+        printer, store, till, staff = self.printer, self.store, self.till, self.actor.name
 
         def job() -> str:
+            from common.clock import local_time
             from pos.sales.till_actions import record_no_sale
 
             record_no_sale(self._manager_uow(), approved_by)
             if printer is None:
                 return "No sale recorded. No printer is set up to open the drawer: use the drawer key."
             from receipts.printers import PrinterError, kick_drawer
+            from receipts.slips import NoSaleSlip, render_no_sale_slip
 
+            slip = NoSaleSlip(store, till, local_time(self.actor.clock()), staff, approved_by.name)
             try:
-                kick_drawer(printer)
+                kick_drawer(printer, lambda device: render_no_sale_slip(
+                    device, slip, printer.width, code_page=printer.code_page or None))
             except PrinterError as error:
                 return f"No sale recorded. {error}"
             return "No sale recorded; the drawer is open."
