@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from receipts.escpos_receipt import DEFAULT_WIDTH, render_receipt
 from receipts.model import Receipt
+from receipts.profiles import use_capabilities_cache
 from receipts.refund_slip import RefundSlip, render_refund_slip
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ def receipt_file_name(receipt: Receipt) -> str:
 
 def render_bytes(settings: PrinterSettings, render: Render) -> bytes:
     """What `render` prints, as the bytes the configured printer profile takes."""
+    use_capabilities_cache()
     from escpos.printer import Dummy
 
     dummy = Dummy(profile=settings.profile)

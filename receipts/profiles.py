@@ -7,6 +7,10 @@ new temporary folder in every process (about 0.2 s): the configuration is checke
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import platform
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
@@ -23,12 +27,42 @@ class ProfileFacts:
     barcodes: bool
 
 
-@cache
-def _profiles() -> dict[str, Any]:
+def _capabilities_file() -> Path:
     spec = find_spec("escpos")
     assert spec is not None and spec.origin is not None
-    document = json.loads((Path(spec.origin).parent / "capabilities.json").read_text(encoding="utf-8"))
-    return dict(document["profiles"])
+    return Path(spec.origin).parent / "capabilities.json"
+
+
+@cache
+def _capabilities() -> dict[str, Any]:
+    return dict(json.loads(_capabilities_file().read_text(encoding="utf-8")))
+
+
+def _profiles() -> dict[str, Any]:
+    return dict(_capabilities()["profiles"])
+
+
+def use_capabilities_cache() -> None:
+    """Point python-escpos at a cache of its parsed capabilities, written whole, before it is imported.
+
+    Left alone, each process that imports escpos.capabilities makes a new temporary folder and parses
+    the file as YAML (0.3 s here), and a cache it wrote itself could be read half-written by a second
+    till starting at the same moment. The cache is written to a temporary file and renamed into place.
+    Does nothing when ESCPOS_CAPABILITIES_PICKLE_DIR is already set, or the cache folder cannot be made.
+    """
+    if "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
+        return
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "makers-till" / "escpos"
+    target = folder / f"{platform.python_version()}.capabilities.pickle"
+    try:
+        if not target.exists() or target.stat().st_mtime < _capabilities_file().stat().st_mtime:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, delete=False) as partial:
+                pickle.dump(_capabilities(), partial, protocol=2)
+            os.replace(partial.name, target)
+    except OSError:
+        return
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
 
 
 def known_profiles() -> list[str]:

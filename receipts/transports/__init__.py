@@ -18,6 +18,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from receipts.profiles import use_capabilities_cache
+
 KINDS = ("usb", "network", "serial", "file", "cups", "none")
 
 
@@ -25,4 +27,5 @@ def transport(kind: str) -> ModuleType:
     """The module for printer kind `kind` (one of KINDS)."""
     if kind not in KINDS:
         raise ValueError(f"unknown printer kind {kind!r}")
+    use_capabilities_cache()  # before the transport imports python-escpos
     return importlib.import_module(f"receipts.transports.{kind}_transport")

@@ -117,3 +117,22 @@ def test_the_drawer_pulse_follows_the_configured_pin_and_time(tmp_path: Path) ->
 def test_no_printer_cannot_open_the_drawer() -> None:
     with pytest.raises(PrinterError, match="use the drawer key"):
         kick_drawer(PrinterSettings(kind="none"))
+
+
+def test_python_escpos_reads_its_profiles_from_one_cache_written_whole(tmp_path: Path) -> None:
+    """Not a new temporary folder and a YAML parse in every process: a cache that a second till can never
+    read half-written."""
+    import subprocess
+    import sys
+
+    script = ("from receipts.printers import PrinterSettings, render_bytes\n"
+              "import os\n"
+              "render_bytes(PrinterSettings(), lambda printer: printer.text('x'))\n"
+              "print(os.environ['ESCPOS_CAPABILITIES_PICKLE_DIR'])\n")
+    env = {key: value for key, value in os.environ.items() if key != "ESCPOS_CAPABILITIES_PICKLE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    assert {run.stdout.strip() for run in runs} == {str(tmp_path / "makers-till" / "escpos")}
+    assert [path.name for path in (tmp_path / "makers-till" / "escpos").iterdir()] == [
+        f"{__import__('platform').python_version()}.capabilities.pickle"]
