@@ -31,13 +31,14 @@ FULL: dict[str, Any] = {
     "startup_runs": 7,
     "import_skus": 2000, "import_stock_rows": 10_000, "import_repeat": 3,
     "memory_sales": 1000, "memory_checkpoint": 10, "memory_app_sales": 300,
+    "print_sales": 200,
 }
 QUICK: dict[str, Any] = {
     **FULL,
     "scans": 40, "burst": 50, "checkout_sales": 200,
     "busy_lines": 60_000, "event_lines": [30_000, 100_000], "report_repeat_day": 7, "report_repeat_growth": 3,
     "report_repeat_stress": 3, "movements": 100_000, "stock_repeat": 1000, "stock_levels_repeat": 5,
-    "startup_runs": 3, "import_repeat": 1, "memory_sales": 300, "memory_app_sales": 60,
+    "startup_runs": 3, "import_repeat": 1, "memory_sales": 300, "memory_app_sales": 60, "print_sales": 60,
 }
 SMOKE: dict[str, Any] = {
     **FULL,
@@ -50,16 +51,18 @@ SMOKE: dict[str, Any] = {
     "startup_runs": 1,
     "import_skus": 60, "import_stock_rows": 200, "import_repeat": 1,
     "memory_sales": 20, "memory_checkpoint": 5, "memory_app_sales": 8,
+    "print_sales": 5,
 }
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
-SECTIONS = ("scan", "checkout", "reports", "stock", "startup", "import", "memory")
+SECTIONS = ("scan", "checkout", "printing", "reports", "stock", "startup", "import", "memory")
 
 # Every figure the suite promises (issue 3); the smoke test checks the results file has each one.
 EXPECTED = {
     "scan": ("scan_to_basket_p95", "scan_to_basket_p50", "scan_to_basket_p95_signed_in_discount",
              "scan_to_basket_p95_ledger_locked", "scan_burst_last_line"),
     "checkout": ("checkout_commit", "checkout_commit_cpu", "refund_commit"),
+    "printing": ("receipt_commit_to_printer_p50", "receipt_commit_to_printer_p95"),
     "reports": ("report_busy_day", "report_event_stress", "report_event_stress_vs_best_sql",
                 "report_event_stress_vs_joined_group_by", "report_day_in_stress_ledger", "report_event_growth"),
     "stock": ("stock_on_hand_one_sku", "stock_on_hand_one_sku_sql", "stock_levels_all_skus",
@@ -76,11 +79,12 @@ def _skipped(section: str, why: str) -> list[Result]:
 
 
 def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> dict[str, Callable[[], list[Result]]]:
-    from bench import checkout, processes, refunds, reports, stock, tui
+    from bench import checkout, printing, processes, refunds, reports, stock, tui
 
     return {
         "scan": lambda: tui.run_scans(work, sizes, log),
         "checkout": lambda: [*checkout.run(work, sizes, log), *refunds.run(work, sizes, log)],
+        "printing": lambda: printing.run(work, sizes, log),
         "reports": lambda: reports.run(work, sizes, log),
         "stock": lambda: stock.run(work, sizes, log),
         "startup": lambda: tui.run_startup(work, sizes, log),

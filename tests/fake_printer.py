@@ -1,4 +1,4 @@
-"""A stand-in for an Ethernet receipt printer: a real TCP listener on 127.0.0.1 that speaks ESC/POS status.
+"""A stand-in for an Ethernet receipt printer (the tests' and the benchmark's): a real TCP listener on 127.0.0.1 that speaks ESC/POS status.
 
 It answers DLE EOT 1 (online), DLE EOT 4 (paper) and GS r 1 (paper, after all before it) as an Epson TM
 does, keeps every byte it read, and counts the receipts it received whole by their cut command.
@@ -30,6 +30,7 @@ class FakePrinter:
     def __init__(self, mode: str = "printer", port: int = 0) -> None:
         self.mode = mode
         self.received = bytearray()
+        self.cut_times: list[float] = []  # time.perf_counter() as each document's cut arrived (the bench reads it)
         self.connections = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -151,6 +152,8 @@ class FakePrinter:
                     continue
                 with self._lock:
                     self.received.extend(chunk)
+                    if CUT in (pending[-1:] + chunk):
+                        self.cut_times.append(time.perf_counter())
                 pending = (pending + chunk)[-(len(chunk) + 2):]
                 for _query, answer in _queries_in(pending, answers):
                     connection.sendall(bytes((answer,)))
