@@ -209,11 +209,14 @@ def till(till_name: str, config: Path | None, db: str | None) -> None:
 @click.option("--till", "till_name", default="demo", show_default=True)
 @click.option("--ledger", type=click.Path(path_type=Path), default=Path("data/demo.sqlite"), show_default=True,
               help="The demo ledger file; created and filled with the demo catalogue on first run.")
-def demo(till_name: str, ledger: Path) -> None:
+@click.option("--config", type=click.Path(path_type=Path),
+              help="A configuration file whose store, printer and till settings the demo uses "
+                   "(default: none; receipts go to files beside the demo ledger).")
+def demo(till_name: str, ledger: Path, config: Path | None) -> None:
     """Open the till on the demo ledger, signed in as the demo cashier, printing receipts to files beside it."""
     from pos.demo import demo_till
 
-    demo_till(ledger, till_name).run()
+    demo_till(ledger, till_name, _settings(str(config)) if config else None).run()
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from pos.config import Settings
     from pos.tui.app import TillApp
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -27,12 +28,13 @@ def demo_receipts_dir(ledger_path: Path) -> Path:
     return ledger_path.parent / "demo-receipts"
 
 
-def demo_till(ledger_path: Path = DEMO_LEDGER, till_name: str = DEMO_TILL) -> TillApp:
-    """The till `pos demo` opens: on the demo ledger (opened after the first paint), receipts as files beside it."""
-    from pos.config import Settings
+def demo_till(ledger_path: Path = DEMO_LEDGER, till_name: str = DEMO_TILL, settings: Settings | None = None) -> TillApp:
+    """The till `pos demo` opens: on the demo ledger (opened after the first paint), receipts as files beside it,
+    unless `settings` (from `pos demo --config FILE`) say where they print."""
+    from pos.config import Settings as Defaults
     from pos.tui.app import TillApp
 
-    settings = Settings().with_receipts_in(demo_receipts_dir(ledger_path))
+    settings = settings or Defaults().with_receipts_in(demo_receipts_dir(ledger_path))
     return TillApp(
         lambda: prepare_demo_ledger(ledger_path), till_name, settings, title="Makers' Till (demo)",
         signed_in=DEMO_CASHIER[0], demo_manager=DEMO_MANAGER,

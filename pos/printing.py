@@ -46,6 +46,7 @@ class QueueRun:
 
     printed: tuple[str, ...] = ()  # "Receipt till-1/000012 printed (127.0.0.1:9100)."
     problem: str = ""  # the printer refused: the first job left queued, and why
+    fault: str = ""  # the printer's part of that: what it did, and what to check
     unconfirmed: tuple[str, ...] = ()  # sent but not confirmed
     waiting: int = 0  # jobs still queued after this pass
     unconfirmed_waiting: int = 0  # unconfirmed jobs for a person to check
@@ -55,11 +56,12 @@ class QueueRun:
     def ok(self) -> bool:
         return not self.problem and not self.unconfirmed_waiting
 
-    def message(self, retry: str = "pos printer retry") -> str:
-        """One line for the message line; `retry` is how to ask for a retry where it is shown."""
+    def message(self, retry: str = "pos printer retry", *, brief: bool = False) -> str:
+        """What happened, in words; `retry` is how to ask for a retry where it is shown. `brief` leaves out
+        which document a refusing printer held back (the till's two message lines, beside its header's count)."""
         if self.problem:
-            waiting = f"{self.waiting} document{'s' if self.waiting != 1 else ''} waiting to print"
-            return f"{self.problem} {waiting}: they print by themselves when the printer answers ({retry} to try now)."
+            waiting = f"{self.waiting} document{'s' if self.waiting != 1 else ''} waiting"
+            return f"{self.fault if brief else self.problem} {waiting}: they print when it answers ({retry}: try now)."
         if self.unconfirmed:
             return f"{self.unconfirmed[-1]} If it did not come out, print it again ({retry})."
         if self.unconfirmed_waiting:
@@ -118,7 +120,7 @@ def print_waiting(
 
     printed: list[str] = []
     unconfirmed: list[str] = []
-    problem = warning = ""
+    problem = fault = warning = ""
     while (job := next_queued(engine, till)) is not None:
         if not claim(engine, job):
             continue
@@ -133,7 +135,7 @@ def print_waiting(
             break
         except (PrinterError, PosError) as error:
             finish(engine, job, "queued", str(error))
-            problem = f"{job.label} did not print: {error}"
+            problem, fault = f"{job.label} did not print: {error}", str(error)
             break
         finish(engine, job, "printed" if delivered.confirmed else "sent", delivered.warning)
         line = f"{job.label} printed ({delivered.where})." if delivered.confirmed else (
@@ -143,8 +145,8 @@ def print_waiting(
         warning = delivered.warning or warning
         progress(line)
     counts = waiting_counts(engine, till)
-    return QueueRun(tuple(printed), problem, tuple(unconfirmed), counts.get("queued", 0), counts.get("unconfirmed", 0),
-                    warning)
+    return QueueRun(tuple(printed), problem, fault, tuple(unconfirmed), counts.get("queued", 0),
+                    counts.get("unconfirmed", 0), warning)
 
 
 # --- printing now, outside the queue: training slips, and tills with no ledger queue ------------

@@ -155,7 +155,7 @@ def _ask(printer: Escpos, query: bytes) -> int | None:
 def _check_ready(printer: Escpos, where: str) -> None:
     online = _ask(printer, _ONLINE)
     if online is None:
-        raise PrinterNotReady(f"The printer at {where} did not answer. Check it is switched on and connected.")
+        raise PrinterNotReady(f"The printer at {where} did not answer: check it is switched on and connected.")
     paper = _ask(printer, _PAPER_NOW)
     if paper is not None and paper & 0x60:
         raise PrinterNotReady(f"The printer at {where} is out of paper. Put in a new roll.")

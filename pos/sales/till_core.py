@@ -45,6 +45,7 @@ BUSY_RETRY_FIRST_S = 0.05
 BUSY_RETRY_MAX_S = 1.0
 PRINT_RETRY_FIRST_S = 2.0  # a printer that refused: try again by itself after this, doubling
 PRINT_RETRY_MAX_S = 30.0
+CLI_RETRY = "pos printer retry"
 
 
 class Lane(Protocol):
@@ -239,7 +240,7 @@ class TillCore:
     tenders: list[Tender] = field(default_factory=list)  # paid so far towards the basket (split tender)
     approved_by: StaffMember | None = None  # the manager who approved the basket's discounts or overrides
     _early_scans: list[str] = field(default_factory=list)
-    retry_hint: str = "pos printer retry"  # how a person asks for the print queue again, where this core is driven
+    retry_hint: str = CLI_RETRY  # how a person asks for the print queue again where this core is driven (a key: brief messages)
     _print_retry_at: float | None = None  # when to try the printer again by itself (monotonic), if it refused
     _print_retry_wait: float = PRINT_RETRY_FIRST_S
     _printer_ok: bool = True
@@ -1053,7 +1054,7 @@ class TillCore:
 def _outcome_of(run: QueueRun, retry: str) -> PrintOutcome:
     from pos.printing import PrintOutcome
 
-    return PrintOutcome(run.ok and bool(run.printed), run.message(retry))
+    return PrintOutcome(run.ok and bool(run.printed), run.message(retry, brief=retry != CLI_RETRY))
 
 
 def _failed_outcome(sale: CompletedSale, error: Exception) -> PrintOutcome:

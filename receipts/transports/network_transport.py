@@ -25,7 +25,7 @@ def open_printer(settings: PrinterSettings, name: str) -> Escpos:
         printer.open()
     except (DeviceNotFoundError, OSError) as error:
         raise PrinterNotReady(
-            f"The receipt printer at {where(settings, name)} did not answer. Check it is on and on the network."
+            f"The printer at {where(settings, name)} did not answer: check it is on and on the network."
         ) from error
     return printer
 

@@ -92,6 +92,6 @@ def test_a_printer_that_does_not_answer_is_reported_plainly(ledger_url: str, sho
     result = pos("reprint", "till-1/000001", "--config", str(config), "--db", ledger_url, cwd=shop)
     assert result.returncode == 1
     assert result.stderr.startswith(
-        f"Error: Copy of receipt till-1/000001 did not print: The receipt printer at 127.0.0.1:{port} did not answer."
+        f"Error: Copy of receipt till-1/000001 did not print: The printer at 127.0.0.1:{port} did not answer: "
     )
     assert "Traceback" not in result.stderr

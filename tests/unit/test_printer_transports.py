@@ -51,7 +51,7 @@ def test_a_network_printer_that_misbehaves_never_counts_as_printed(
 
 
 def test_a_refused_or_unanswered_connection_reads_as_advice() -> None:
-    with FakePrinter("refuse") as printer, pytest.raises(PrinterError, match="did not answer. Check it is"):
+    with FakePrinter("refuse") as printer, pytest.raises(PrinterError, match="did not answer: check it is"):
         deliver(_network(printer), DOCUMENT, "r.bin")
 
 

@@ -203,7 +203,7 @@ class SaleScreen(Screen[None]):
                 self._say(outcome.message, error=not outcome.printed)
             case PrinterChanged(summary=summary):
                 state = self.query_one("#printer-state", Label)
-                state.update(f"{summary} (Ctrl+N)" if summary else "")
+                state.update(summary)
                 state.display = bool(summary)
             case TrainingChanged(on=on, message=message):
                 self._show_training(on)
