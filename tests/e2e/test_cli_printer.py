@@ -10,17 +10,10 @@ from pathlib import Path
 import pytest
 
 from fake_printer import FakePrinter
-from test_cli import DATA, HOODIE_SKU, JACKET_SKU, POSTGRES_URL, base_env, ok, pos
+from test_cli import DATA, HOODIE_SKU, JACKET_SKU, base_env, ok, pos
 
 CODE128 = b"\x1dkI"  # GS k 73: a CODE128 barcode
 QR_STORE = b"\x1d(k"  # GS ( k: the printer's own QR code
-
-
-@pytest.fixture
-def ledger_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    if POSTGRES_URL:
-        return request.getfixturevalue("postgres_database")("e2e_printer")
-    return f"sqlite:///{tmp_path / 'shop.sqlite'}"
 
 
 @pytest.fixture
