@@ -101,3 +101,47 @@ class StockMovement(Base):
         # Covers on-hand for one SKU: the sum reads the index alone.
         Index("ix_stock_movements_variant_quantity", "variant_id", "quantity"),
     )
+
+
+class StockCount(Base):
+    """A stock count: its scope (the SKUs in it, CountItem), its scans, and whether it was approved.
+
+    Working state (its status changes); what it changes in stock is posted as movements on approval.
+    """
+
+    __tablename__ = "stock_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(200))  # in words: "the whole store", "category Hoodies", "3 SKUs"
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | approved | cancelled
+    blind: Mapped[bool] = mapped_column(default=True)  # counters are not shown expected figures
+    started_at: Mapped[datetime]  # UTC
+    started_by: Mapped[str] = mapped_column(String(80), default="")
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_by: Mapped[str] = mapped_column(String(80), default="")
+
+    __table_args__ = (CheckConstraint("status IN ('open', 'approved', 'cancelled')", name="status"),)
+
+
+class CountItem(Base):
+    """One SKU in a count's scope, fixed when the count starts."""
+
+    __tablename__ = "count_items"
+
+    count_id: Mapped[int] = mapped_column(ForeignKey("stock_counts.id"), primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), primary_key=True)
+
+
+class CountScan(Base):
+    """One scan into a count (quantity > 1 with the quantity key), or an undo (negative). Never edited or deleted."""
+
+    __tablename__ = "count_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    count_id: Mapped[int] = mapped_column(ForeignKey("stock_counts.id"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    quantity: Mapped[int]
+    counted_by: Mapped[str] = mapped_column(String(80))
+    scanned_at: Mapped[datetime]  # UTC: the variance compares against on-hand at this moment
+
+    __table_args__ = (CheckConstraint("quantity <> 0", name="quantity"),)

@@ -18,6 +18,7 @@ from pos.migrations.append_only import LEDGER_TABLES
 from pos.sales.checkout import card_tender
 from pos.sales.refunds import refund_sale
 from pos.sales.services import complete_sale
+from pos.stock.counts import scan_into_count, start_count
 from ledger_helpers import as_staff, staffed
 
 
@@ -37,7 +38,12 @@ def sold(engine: Engine) -> Engine:
     # a collaboration: two attributions, and so two refund attributions
     sale = complete_sale(as_staff(engine, cashier), [(50, 2)], [card_tender(2 * price)])
     refund_sale(as_staff(engine, cashier), sale.reference, [(sku, 1, False)], approved_by=people["MGR"])
+    count = start_count(as_staff(engine, people["MGR"]), skus=[sku])
+    scan_into_count(as_staff(engine, cashier), count, sku)
     return engine
+
+
+_SAME = {"stock_movements": "reason = reason || '!'", "count_scans": "quantity = quantity"}  # an UPDATE per table
 
 
 def rows(engine: Engine) -> dict[str, int]:
@@ -54,8 +60,7 @@ def assert_append_only(engine: Engine, tables: Sequence[str] = LEDGER_TABLES) ->
     assert all(before[table] for table in tables), before
     sqlite = engine.dialect.name == "sqlite"
     for table in tables:
-        statements = [f"UPDATE {table} SET trading_date = trading_date" if table != "stock_movements"
-                      else f"UPDATE {table} SET reason = reason || '!'", f"DELETE FROM {table}"]
+        statements = [f"UPDATE {table} SET {_SAME.get(table, 'trading_date = trading_date')}", f"DELETE FROM {table}"]
         if sqlite:
             statements.append(f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} LIMIT 1")
         else:
