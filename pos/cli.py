@@ -776,6 +776,11 @@ def report_sales(day, date_from, date_to, output: str, db: str | None) -> None: 
         click.echo(report_table(result), nl=False)
 
 
+from pos.cli_count import count  # noqa: E402 - the group's module uses this one's helpers
+
+cli.add_command(count)
+
+
 def main() -> None:
     """The console script: every error a user sees is plain words and exit status 1, never a traceback."""
     try:

@@ -260,3 +260,26 @@ def cancel_count(uow: UnitOfWork, count_id: int, approved_by: StaffMember | None
         uow.connection.execute(update(StockCount).where(StockCount.id == count_id).values(
             status="cancelled", closed_at=utc_naive(uow.now), closed_by=manager.name))
         uow.commit()
+
+
+@dataclass(frozen=True)
+class CountSummary:
+    count_id: int
+    scope: str
+    status: str
+    started_by: str
+    scans: int
+
+
+def list_counts(engine: Engine, *, open_only: bool = True) -> list[CountSummary]:
+    """The counts (the open ones by default), newest first, with how many scans each has."""
+    query = (
+        select(StockCount.id, StockCount.scope, StockCount.status, StockCount.started_by, func.count(CountScan.id))
+        .outerjoin(CountScan, CountScan.count_id == StockCount.id)
+        .group_by(StockCount.id, StockCount.scope, StockCount.status, StockCount.started_by)
+        .order_by(StockCount.id.desc())
+    )
+    if open_only:
+        query = query.where(StockCount.status == "open")
+    with engine.connect() as connection:
+        return [CountSummary(*row) for row in connection.execute(query)]
