@@ -36,6 +36,7 @@ _SALE_COMMANDS = (
     ("Recall basket", "Bring back a parked basket (Ctrl+R)", "recall"),
     ("Manager menu", "No sale, cancel basket, training, old parked baskets: a manager's PIN (F12)", "manager_menu"),
     ("Returns", "Refund or exchange against a receipt (F10)", "returns"),
+    ("Stock count", "Scan a rail into the open stock count; blind, F7 next scan counts more, F8 undo", "stock_count"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
 )
 # The till's own actions, on every screen: (title, help, action).

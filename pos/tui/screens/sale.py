@@ -434,6 +434,15 @@ class SaleScreen(Screen[None]):
     def action_scroll_receipt(self, pages: int) -> None:
         self.query_one("#last-sale", LastSalePanel).scroll_receipt(pages)
 
+    def action_stock_count(self) -> None:
+        """Command palette: scan a rail into the open stock count, as the person signed in."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        from pos.tui.screens.count import CountScreen  # loaded when first used (start-up)
+
+        self.app.push_screen(CountScreen(self.core), lambda _: self._focus_scan())
+
     def action_lookup(self) -> None:
         if not self.core.is_open:
             self._say("The ledger is still opening. Try again in a moment.", error=True)

@@ -1,0 +1,71 @@
+"""A stock count at the till with Pilot: a burst of scans, the quantity key, undo, an unknown code that rings
+the bell, and nothing expected shown (blind). Sales between scans: tests/integration/test_counts.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Static
+
+from common.values import Actor
+from inventory.db import UnitOfWork
+from pos.stock.counts import review_count, start_count
+from pos.tui.app import TillApp
+from pos.tui.screens.count import CountScreen
+from pos.tui.screens.modals import QuantityModal
+from tui_helpers import HOODIE_XS, TEE_WHITE_M, post_burst, query, scan, settle
+
+AppFactory = Callable[..., TillApp]
+
+
+
+def _counted(ledger, count_id: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {line.sku: line.counted for line in review_count(ledger, count_id).lines if line.scanned}
+
+
+async def _open_count_screen(app: TillApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    app.screen.action_stock_count()  # type: ignore[attr-defined]
+    await settle(pilot)
+    assert isinstance(app.screen, CountScreen)
+
+
+async def test_a_rail_scanned_at_the_till_with_the_quantity_key_undo_and_an_unknown_code(
+    make_app: AppFactory, ledger, ledger_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    count_id = start_count(UnitOfWork(ledger, Actor("Sam")), skus=[TEE_WHITE_M, HOODIE_XS])
+    app = make_app()
+    bells: list[bool] = []
+    app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_count_screen(app, pilot)
+        post_burst(app, f"{TEE_WHITE_M}\n{TEE_WHITE_M}\n{HOODIE_XS}\n")  # a scanner's burst
+        await settle(pilot)
+        await pilot.press("f7")
+        assert isinstance(app.screen, QuantityModal)
+        await pilot.press("4", "enter")
+        post_burst(app, f"{HOODIE_XS}\n")  # counts 4
+        await settle(pilot)
+        await pilot.press("f8")  # undo: takes the 4 back
+        await settle(pilot)
+        post_burst(app, "5012345678900\n")
+        await settle(pilot)
+        screen = app.screen
+        log = str(screen.query_one("#count-log", Static).content)
+        message = str(screen.query_one("#count-message", Static).content)
+    assert bells == [True] and "5012345678900 is not in the catalogue: nothing counted" in message
+    assert "Undone 4 x" in log and "expected" not in log.lower()  # blind
+    counted = _counted(ledger, count_id)
+    assert counted == {"RLT-WHI-M": 2, "NBH-BLA-XS": 1}
+    assert query(ledger_path, "SELECT count(*) FROM count_scans")[0][0] == 5  # undo is a row of its own
+
+
+async def test_no_open_count_says_so(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_count_screen(app, pilot)
+        assert "No stock count is open" in str(app.screen.query_one("#count-message", Static).content)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CountScreen)
+        await scan(pilot, TEE_WHITE_M)  # back at the sale, selling
