@@ -728,10 +728,13 @@ def audit(date_from, date_to, output: str, db: str | None) -> None:  # type: ign
         click.echo(text_table([c.replace("_", " ").capitalize() for c in columns], rows, set()))
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--db", help=DB_HELP)
-def stock(db: str | None) -> None:
-    """Stock on hand for every SKU, from the stock ledger."""
+@click.pass_context
+def stock(context: click.Context, db: str | None) -> None:
+    """Stock on hand for every SKU, from the stock ledger; `pos stock adjust` changes it."""
+    if context.invoked_subcommand is not None:
+        return
     from inventory.stock import stock_levels
     from pos.reports.render import text_table
 
@@ -741,6 +744,29 @@ def stock(db: str | None) -> None:
         [[level.sku, level.name, level.size, level.colour, str(level.on_hand)] for level in levels],
         {4},
     ))
+
+
+@stock.command(name="adjust", context_settings={"ignore_unknown_options": True})  # QUANTITY may be -2
+@click.argument("code")
+@click.argument("quantity", type=int)
+@click.option("--reason", required=True, type=click.Choice(["damaged", "sample", "lost", "found", "correction"]),
+              help="damaged, sample, lost (or stolen): a negative QUANTITY; found: positive; correction: either.")
+@click.option("--note", default="", help="What happened, for the record.")
+@click.option("--staff", "staff_code", required=True, help="The manager making it (their PIN is asked).")
+@click.option("--db", help=DB_HELP)
+def stock_adjust(code: str, quantity: int, reason: str, note: str, staff_code: str, db: str | None) -> None:
+    """Adjust the stock of CODE (an SKU or barcode) by QUANTITY (-2 takes two away), with a reason."""
+    from common.values import Actor
+    from pos.stock.adjustments import adjust_stock
+
+    engine = _open(db)
+    manager = _approval(engine, staff_code, "A stock adjustment")
+    try:
+        done = adjust_stock(_unit_of_work(engine, Actor.signed_in(manager)), code, quantity, reason, note=note,
+                            approved_by=manager)
+    except PosError as error:
+        _fail(error)
+    click.echo(f"Adjusted {done.label} {done.sku} by {done.quantity:+d} ({done.reason}).")
 
 
 @cli.group()

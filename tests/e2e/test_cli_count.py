@@ -94,3 +94,14 @@ def test_a_cancelled_count_changes_nothing(shop: Path, ledger_url: str) -> None:
     assert _stock(ledger_url, shop) == before
     late = pos("count", "approve", "1", "--staff", "MGR", "--db", ledger_url, cwd=shop, pins=("2468",))
     assert late.returncode == 1 and "Stock count 1 is cancelled" in late.stderr
+
+
+def test_a_manager_adjusts_stock_from_the_command_line(shop: Path, ledger_url: str) -> None:
+    before = _stock(ledger_url, shop)["NBH-BLA-M"]
+    out = ok(pos("stock", "adjust", "NBH-BLA-M", "-2", "--reason", "lost", "--note", "after the event",
+                 "--staff", "MGR", "--db", ledger_url, cwd=shop, pins=("2468",)))
+    assert out == "Adjusted Night Bus Hoodie (M Black) NBH-BLA-M by -2 (lost).\n"
+    assert _stock(ledger_url, shop)["NBH-BLA-M"] == before - 2
+    wrong = pos("stock", "adjust", HOODIE_M, "2", "--reason", "damaged", "--staff", "MGR", "--db", ledger_url,
+                cwd=shop, pins=("2468",))
+    assert wrong.returncode == 1 and "An adjustment for damaged is a negative number" in wrong.stderr
