@@ -103,6 +103,22 @@ class StockMovement(Base):
     )
 
 
+class Delivery(Base):
+    """Goods in from the workshop, received by scanning: one batch, with a note and who received it.
+
+    Working state (it is closed when the last box is done); what it received are its movements
+    (kind "received", reference "delivery ID").
+    """
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    received_by: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime]  # UTC
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 class StockCount(Base):
     """A stock count: its scope (the SKUs in it, CountItem), its scans, and whether it was approved.
 

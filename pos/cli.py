@@ -802,9 +802,10 @@ def report_sales(day, date_from, date_to, output: str, db: str | None) -> None: 
         click.echo(report_table(result), nl=False)
 
 
-from pos.cli_count import count  # noqa: E402 - the group's module uses this one's helpers
+from pos.cli_stock import count, receive  # noqa: E402 - their module uses this one's helpers
 
 cli.add_command(count)
+cli.add_command(receive)
 
 
 def main() -> None:

@@ -37,6 +37,7 @@ _SALE_COMMANDS = (
     ("Manager menu", "No sale, cancel basket, training, old parked baskets: a manager's PIN (F12)", "manager_menu"),
     ("Returns", "Refund or exchange against a receipt (F10)", "returns"),
     ("Stock count", "Scan a rail into the open stock count; blind, F7 next scan counts more, F8 undo", "stock_count"),
+    ("Receive stock", "Scan a delivery in: each scan adds stock; F7 next scan counts more, F8 undo, F9 close", "receive_stock"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
 )
 # The till's own actions, on every screen: (title, help, action).

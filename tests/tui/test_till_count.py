@@ -52,8 +52,8 @@ async def test_a_rail_scanned_at_the_till_with_the_quantity_key_undo_and_an_unkn
         post_burst(app, "5012345678900\n")
         await settle(pilot)
         screen = app.screen
-        log = str(screen.query_one("#count-log", Static).content)
-        message = str(screen.query_one("#count-message", Static).content)
+        log = str(screen.query_one("#scanning-log", Static).content)
+        message = str(screen.query_one("#scanning-message", Static).content)
     assert bells == [True] and "5012345678900 is not in the catalogue: nothing counted" in message
     assert "Undone 4 x" in log and "expected" not in log.lower()  # blind
     counted = _counted(ledger, count_id)
@@ -65,7 +65,31 @@ async def test_no_open_count_says_so(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_count_screen(app, pilot)
-        assert "No stock count is open" in str(app.screen.query_one("#count-message", Static).content)
+        assert "No stock count is open" in str(app.screen.query_one("#scanning-message", Static).content)
         await pilot.press("escape")
         assert not isinstance(app.screen, CountScreen)
         await scan(pilot, TEE_WHITE_M)  # back at the sale, selling
+
+
+async def test_a_delivery_received_by_scanning_at_the_till(make_app: AppFactory, ledger) -> None:  # type: ignore[no-untyped-def]
+    from inventory.catalog import look_up_code
+    from inventory.stock import on_hand
+    from pos.stock.receiving import delivery_lines
+    from pos.tui.screens.receive import ReceiveScreen
+
+    hoodie = look_up_code(ledger, HOODIE_XS).variant_id
+    before = on_hand(ledger, hoodie)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.action_receive_stock()  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiveScreen)
+        post_burst(app, f"{HOODIE_XS}\n*5\n{TEE_WHITE_M}\n{HOODIE_XS}\n")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        said = str(app.screen.query_one("#scanning-message", Static).content)
+    assert said.startswith("Delivery 1 closed: 7 items of 2 SKUs received.")
+    assert on_hand(ledger, hoodie) == before + 2
+    assert [(line.sku, line.quantity) for line in delivery_lines(ledger, 1)] == [("NBH-BLA-XS", 2), ("RLT-WHI-M", 5)]

@@ -443,6 +443,15 @@ class SaleScreen(Screen[None]):
 
         self.app.push_screen(CountScreen(self.core), lambda _: self._focus_scan())
 
+    def action_receive_stock(self) -> None:
+        """Command palette: receive a delivery by scanning, as the person signed in."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        from pos.tui.screens.receive import ReceiveScreen  # loaded when first used (start-up)
+
+        self.app.push_screen(ReceiveScreen(self.core), lambda _: self._focus_scan())
+
     def action_lookup(self) -> None:
         if not self.core.is_open:
             self._say("The ledger is still opening. Try again in a moment.", error=True)

@@ -1,6 +1,6 @@
-"""`pos count`: stock counts from any terminal a barcode scanner types into.
+"""`pos count` and `pos receive`: stock work from any terminal a barcode scanner types into.
 
-`pos count scan` reads one barcode or SKU per line from standard input (a scanner types the digits
+`pos count scan` (and `pos receive scan`) reads one barcode or SKU per line from standard input (a scanner types the digits
 and Enter) until end of input or an empty line. A line `*3` (or `x3`) is the quantity key: the next
 scan counts 3. A line `undo` takes back your last scan. An unknown code rings the terminal bell,
 says so and counts nothing. The answers never show the expected figure: counts are blind.
@@ -70,9 +70,17 @@ def count_start(category: str | None, design: str | None, skus: tuple[str, ...],
 def count_scan(count_id: int, staff_code: str, db: str | None) -> None:
     """Count what is scanned, one barcode or SKU a line, until an empty line or the end of input."""
     from pos.cli import _open
+    from pos.stock.counts import UnknownCount, scan_into_count, undo_last_scan
 
     engine = _open(db)
     uow, _ = _actor(engine, staff_code)
+    scans = _scan_lines(lambda code, quantity: scan_into_count(uow, count_id, code, quantity),
+                        lambda: undo_last_scan(uow, count_id), "counted", UnknownCount)
+    click.echo(f"{scans} scan{'s' if scans != 1 else ''} counted into count {count_id}.")
+
+
+def _scan_lines(scan, undo, done: str, fatal: type[Exception]) -> int:  # type: ignore[no-untyped-def]
+    """Read the scanner's lines from standard input, answering each; how many scans were taken."""
     scans = 0
     multiplier = 1
     for raw in sys.stdin:
@@ -84,31 +92,30 @@ def count_scan(count_id: int, staff_code: str, db: str | None) -> None:
             multiplier = int(key.group(1))
             click.echo(f"Next scan counts {multiplier}.")
             continue
-        answer, counted = _one_line(uow, count_id, line, multiplier)
+        answer, taken = _one_line(scan, undo, line, multiplier, done, fatal)
         multiplier = 1
-        scans += counted
+        scans += taken
         click.echo(answer)
-    click.echo(f"{scans} scan{'s' if scans != 1 else ''} counted into count {count_id}.")
+    return scans
 
 
-def _one_line(uow, count_id: int, line: str, multiplier: int) -> tuple[str, int]:  # type: ignore[no-untyped-def]
-    """The answer to one scanned (or typed) line, and whether it counted."""
+def _one_line(scan, undo, line: str, multiplier: int, done: str, fatal: type[Exception]) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """The answer to one scanned (or typed) line, and whether it was taken."""
     from common.errors import UnknownCode
-    from pos.stock.counts import UnknownCount, scan_into_count, undo_last_scan
 
     try:
         if line.lower() == "undo":
-            done = undo_last_scan(uow, count_id)
-            return f"Undone: {-done.quantity} x {done.label} {done.sku}; {done.total} counted.", 0
-        done = scan_into_count(uow, count_id, line, multiplier)
+            result = undo()
+            return f"Undone: {-result.quantity} x {result.label} {result.sku}; {result.total} {done}.", 0
+        result = scan(line, multiplier)
     except UnknownCode:
-        return f"\a{line} is not in the catalogue: nothing counted. Put it aside for a manager.", 0
-    except UnknownCount as error:
+        return f"\a{line} is not in the catalogue: nothing {done}. Put it aside for a manager.", 0
+    except fatal as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     except PosError as error:
         return f"\a{error}", 0
-    return f"{done.quantity} x {done.label} {done.sku}: {done.total} counted.", 1
+    return f"{result.quantity} x {result.label} {result.sku}: {result.total} {done}.", 1
 
 
 @count.command(name="review")
@@ -210,3 +217,61 @@ def count_list(every: bool, db: str | None) -> None:
                    f"started by {summary.started_by or 'pos count'})")
 
 
+
+
+@click.group()
+def receive() -> None:
+    """Goods in by scanning: a delivery (one batch, with a note and who received it), then its scans."""
+
+
+@receive.command(name="start")
+@click.option("--note", default="", help="What the delivery is, e.g. \"Box 3 from the workshop\".")
+@click.option("--staff", "staff_code", help="Who receives it, by staff code (their PIN is asked).")
+@click.option("--db", help=_DB_HELP)
+def receive_start(note: str, staff_code: str | None, db: str | None) -> None:
+    """Open a delivery to scan goods into; prints its id."""
+    from pos.cli import _fail, _open
+    from pos.stock.receiving import start_delivery
+
+    engine = _open(db)
+    uow, _ = _actor(engine, staff_code)
+    try:
+        delivery = start_delivery(uow, note)
+    except PosError as error:
+        _fail(error)
+    click.echo(f"Delivery {delivery} started. Scan into it with: pos receive scan {delivery} --staff CODE")
+
+
+@receive.command(name="scan")
+@click.argument("delivery_id", type=int)
+@click.option("--staff", "staff_code", required=True, help="Who is receiving, by staff code (their PIN is asked first).")
+@click.option("--db", help=_DB_HELP)
+def receive_scan_command(delivery_id: int, staff_code: str, db: str | None) -> None:
+    """Receive what is scanned, one barcode or SKU a line (*3: the next scan is 3; undo), until an empty line."""
+    from pos.cli import _open
+    from pos.stock.receiving import UnknownDelivery, receive_scan, undo_last_receipt
+
+    engine = _open(db)
+    uow, _ = _actor(engine, staff_code)
+    scans = _scan_lines(lambda code, quantity: receive_scan(uow, delivery_id, code, quantity),
+                        lambda: undo_last_receipt(uow, delivery_id), "received", UnknownDelivery)
+    click.echo(f"{scans} scan{'s' if scans != 1 else ''} received into delivery {delivery_id}.")
+
+
+@receive.command(name="close")
+@click.argument("delivery_id", type=int)
+@click.option("--db", help=_DB_HELP)
+def receive_close(delivery_id: int, db: str | None) -> None:
+    """Close the delivery and list what it received."""
+    from common.values import Actor
+    from pos.cli import _fail, _open, _unit_of_work
+    from pos.stock.receiving import close_delivery
+
+    engine = _open(db)
+    try:
+        lines = close_delivery(_unit_of_work(engine, Actor("pos receive")), delivery_id)
+    except PosError as error:
+        _fail(error)
+    for line in lines:
+        click.echo(f"{line.quantity:>4} x {line.label} {line.sku}")
+    click.echo(f"Delivery {delivery_id} closed: {sum(line.quantity for line in lines)} items received.")

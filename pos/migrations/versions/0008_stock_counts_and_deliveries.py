@@ -1,4 +1,4 @@
-"""stock counts: stock_counts and count_items (working state), count_scans (append-only)
+"""stock counts and deliveries: stock_counts, count_items and deliveries (working state), count_scans (append-only)
 
 Revision ID: 0008
 Revises: 0007
@@ -19,6 +19,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('received_by', sa.String(length=80), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deliveries'))
+    )
     op.create_table('stock_counts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('scope', sa.String(length=200), nullable=False),
@@ -60,3 +68,4 @@ def downgrade() -> None:
     op.drop_table('count_scans')
     op.drop_table('count_items')
     op.drop_table('stock_counts')
+    op.drop_table('deliveries')
