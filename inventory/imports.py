@@ -27,6 +27,7 @@ from common.limits import (
 from common.money import BASIS_POINTS, MoneyFormatError, format_pence, parse_percent_bp, parse_pounds
 from common.values import Actor
 from inventory.csvfile import CsvRow, read_csv
+from inventory.fields import control_character_problem
 from inventory.db import Base, UnitOfWork, driver_message, read_session
 from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
@@ -102,7 +103,7 @@ def _add_all_or_nothing(
 
 
 def import_participants(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> ImportResult:
-    rows = read_csv(path, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONAL)
+    rows = read_csv(path, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONAL, multiline=("story",))
     problems = _Problems()
     with read_session(uow.engine) as session:
         existing = set(session.scalars(select(Participant.code)))
@@ -235,9 +236,13 @@ def _variant_from_row(row: CsvRow, problems: _Problems) -> _VariantRow:
 
 
 def _check_lengths(row: CsvRow, problems: _Problems, limits: dict[str, int]) -> None:
+    """Every text column: within its limit, and free of control characters (every column, not only these)."""
     for column, limit in limits.items():
         if len(row.get(column)) > limit:
             problems.add(row.line, f"{column} is {len(row.get(column))} characters long; the most is {limit}")
+    for column in row.values:
+        if problem := control_character_problem(column, row.get(column), multiline=column == "story"):
+            problems.add(row.line, problem)
 
 
 @dataclass
@@ -281,6 +286,7 @@ def _check_against_catalogue(rows: list[_VariantRow], catalogue: _Catalogue, pro
     skus: dict[str, int] = {}
     barcodes: dict[str, int] = {}
     designs: dict[str, _VariantRow] = {}
+    unknown_designers: dict[str, list[int]] = {}
     for row in rows:
         if row.sku.upper() in catalogue.skus:
             problems.add(row.line, f"sku {row.sku} is already in the catalogue")
@@ -293,11 +299,19 @@ def _check_against_catalogue(rows: list[_VariantRow], catalogue: _Catalogue, pro
             elif row.barcode in barcodes:
                 problems.add(row.line, f"barcode {row.barcode} appears twice (also on line {barcodes[row.barcode]})")
             barcodes.setdefault(row.barcode, row.line)
-        unknown = [code for code, _ in row.designers if code not in catalogue.participants]
-        if unknown:
-            problems.add(row.line, f"unknown designer(s) {', '.join(unknown)}: import them in participants first")
+        for code, _ in row.designers:
+            if code not in catalogue.participants:
+                unknown_designers.setdefault(code, []).append(row.line)
         if row.parsed:
             _check_design_agrees(row, designs, catalogue, problems)
+    _unknown_designer_problems(unknown_designers, problems)
+
+
+def _unknown_designer_problems(unknown: dict[str, list[int]], problems: _Problems) -> None:
+    """One problem per unknown designer code, on its first line, naming every line that uses it."""
+    for code, lines in unknown.items():
+        where = f" (lines {', '.join(map(str, lines))})" if len(lines) > 1 else ""
+        problems.add(lines[0], f"unknown designer {code}{where}: import them in participants first")
 
 
 def _check_design_agrees(
@@ -386,7 +400,10 @@ def import_stock(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> Impor
     rows = read_csv(path, STOCK_COLUMNS, STOCK_OPTIONAL)
     problems = _Problems()
     with read_session(uow.engine) as session:
-        variants = {sku.upper(): variant_id for sku, variant_id in session.execute(select(Variant.sku, Variant.id))}
+        variants: dict[str, int] = {}
+        for sku, barcode, variant_id in session.execute(select(Variant.sku, Variant.barcode, Variant.id)):
+            variants[barcode] = variant_id  # a scanner can fill the sku column with the barcode
+            variants[sku.upper()] = variant_id
     movements: list[StockMovement] = []
     for row in rows:
         movement = _movement_from_row(row, variants, problems, uow.actor.name, path.name)
@@ -403,7 +420,8 @@ def _movement_from_row(
     sku = row.get("sku")
     variant_id = variants.get(sku.upper())
     if variant_id is None:
-        problems.add(row.line, f"sku '{sku}' is not in the catalogue: import it in products first")
+        what = "barcode" if sku.isascii() and sku.isdigit() and len(sku) == 13 else "sku"
+        problems.add(row.line, f"{what} '{sku}' is not in the catalogue: import it in products first")
     quantity_text = row.get("quantity")
     quantity = int(quantity_text) if quantity_text.isascii() and quantity_text.isdigit() else 0
     if not 0 < quantity <= MAX_RECEIVED:
