@@ -52,6 +52,41 @@ def stock_levels(engine: Engine) -> list[StockLevel]:
         return [StockLevel(sku, name, size, colour, int(level)) for sku, name, size, colour, level in session.execute(query)]
 
 
+@dataclass(frozen=True)
+class VariantListing:
+    """A SKU as `pos stock show` lists it: with its barcode (in-store ones too), price and on-hand."""
+
+    sku: str
+    barcode: str
+    name: str
+    size: str
+    colour: str
+    price_pence: int
+    on_hand: int
+    retired: bool
+
+
+def variant_listing(engine: Engine) -> list[VariantListing]:
+    """Every SKU, retired ones too, with its barcode and on-hand, by design then SKU."""
+    movement_totals = (
+        select(StockMovement.variant_id, func.sum(StockMovement.quantity).label("on_hand"))
+        .group_by(StockMovement.variant_id)
+        .subquery()
+    )
+    query = (
+        select(Variant.sku, Variant.barcode, Product.name, Variant.size, Variant.colour, Variant.price_pence,
+               func.coalesce(movement_totals.c.on_hand, 0), Variant.retired_at)
+        .join(Product, Product.id == Variant.product_id)
+        .outerjoin(movement_totals, movement_totals.c.variant_id == Variant.id)
+        .order_by(Product.name, Variant.sku)
+    )
+    with engine.connect() as connection:
+        return [
+            VariantListing(sku, barcode, name, size, colour, price, int(level), retired is not None)
+            for sku, barcode, name, size, colour, price, level, retired in connection.execute(query)
+        ]
+
+
 _DAMAGED = select(func.coalesce(-func.sum(StockMovement.quantity), 0)).where(
     StockMovement.variant_id == bindparam("variant_id"), StockMovement.kind == "damaged"
 )
