@@ -252,3 +252,34 @@ def _advisory_waiters(engine: Engine) -> int:
             "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
             "WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"
         )).scalar_one()
+
+
+def test_upgrading_a_0007_ledger_adds_the_catalogue_change_log_and_keeps_every_row(ledger_url: str) -> None:
+    from inventory.catalog import look_up_code
+    from inventory.changes import change_log
+    from pos.catalogue.services import change_price, retire_product
+
+    old = make_engine(ledger_url)
+    upgrade_ledger(old, "0001")
+    import_participants(by(old), DATA / "participants.csv")
+    import_products(by(old), DATA / "products.csv")
+    import_stock(by(old), DATA / "stock.csv")
+    _sell_as_0001(old, "till-1", [(1, 2), (50, 1)], "card", 19500)
+    upgrade_ledger(old, "0007")
+    assert "retired_at" not in [column["name"] for column in inspect(old).get_columns("variants")]
+    columns = _columns(old)
+    before = _snapshot(old, columns)
+    old.dispose()
+
+    upgraded = init_ledger(ledger_url)
+    assert current_revision(upgraded) == SCHEMA_HEAD == "0008"
+    assert _snapshot(upgraded, columns) == before
+    assert differences(upgraded) == []
+    with upgraded.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM variants WHERE retired_at IS NOT NULL")).scalar() == 0
+    change_price(by(upgraded, "Jo"), "NBH-BLA-M", 5600)
+    retire_product(by(upgraded, "Jo"), "NBH-BLA-L")
+    assert [entry.change.field for entry in change_log(upgraded)] == ["price_pence", "retired"]
+    assert look_up_code(upgraded, "NBH-BLA-M").price_pence == 5600
+    assert_append_only(upgraded, ("catalogue_changes", "sales", "stock_movements"))
+    upgraded.dispose()
