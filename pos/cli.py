@@ -237,6 +237,15 @@ def _catalogue_change(engine, by: str | None):  # type: ignore[no-untyped-def]
     return _unit_of_work(engine, Actor(by.strip())), None
 
 
+def _change_catalogue(db: str | None, by: str | None, change):  # type: ignore[no-untyped-def]
+    """Run `change(unit of work, approving manager)` on the ledger after the --by check; exit on a refusal."""
+    uow, manager = _catalogue_change(_open(db), by)
+    try:
+        return change(uow, manager)
+    except PosError as error:
+        _fail(error)
+
+
 def _echo_changes(changes, nothing: str) -> None:  # type: ignore[no-untyped-def]
     if not changes:
         click.echo(nothing)
@@ -308,12 +317,8 @@ def participants_edit(code: str, name: str | None, story: str | None, linkedin_u
 
     if name is None and story is None and linkedin_url is None:
         _fail(PosError("Nothing to change: give --name, --story or --linkedin-url."))
-    engine = _open(db)
-    uow, manager = _catalogue_change(engine, by)
-    try:
-        made = edit_participant(uow, code, name=name, story=story, linkedin_url=linkedin_url, by=manager)
-    except PosError as error:
-        _fail(error)
+    made = _change_catalogue(db, by, lambda uow, manager: edit_participant(
+        uow, code, name=name, story=story, linkedin_url=linkedin_url, by=manager))
     _echo_changes(made, f"Nothing changed: {code.upper()} already has those details.")
 
 
@@ -326,12 +331,7 @@ def participants_consent(code: str, answer: str, by: str | None, db: str | None)
     """Give (yes) or withdraw (no) consent to be named; it holds at once on every receipt, look-up and report."""
     from pos.catalogue.services import set_consent
 
-    engine = _open(db)
-    uow, manager = _catalogue_change(engine, by)
-    try:
-        made = set_consent(uow, code, answer == "yes", by=manager)
-    except PosError as error:
-        _fail(error)
+    made = _change_catalogue(db, by, lambda uow, manager: set_consent(uow, code, answer == "yes", by=manager))
     _echo_changes(made, f"Nothing changed: {code.upper()}'s consent is {answer} already.")
 
 
@@ -354,12 +354,7 @@ def products_price(sku: str, amount: str, by: str | None, db: str | None) -> Non
         pence = parse_pounds(amount)
     except MoneyFormatError:
         _fail(PosError(f"'{amount}' is not an amount in pounds, such as 45 or 45.00. Nothing was changed."))
-    engine = _open(db)
-    uow, manager = _catalogue_change(engine, by)
-    try:
-        made = change_price(uow, sku, pence, by=manager)
-    except PosError as error:
-        _fail(error)
+    made = _change_catalogue(db, by, lambda uow, manager: change_price(uow, sku, pence, by=manager))
     _echo_changes(made, f"Nothing changed: {sku} costs {amount} already.")
 
 
@@ -378,12 +373,8 @@ def products_edit(sku: str, name: str | None, category: str | None, size: str | 
 
     if name is None and category is None and size is None and colour is None:
         _fail(PosError("Nothing to change: give --name, --category, --size or --colour."))
-    engine = _open(db)
-    uow, manager = _catalogue_change(engine, by)
-    try:
-        made = edit_product(uow, sku, name=name, category=category, size=size, colour=colour, by=manager)
-    except PosError as error:
-        _fail(error)
+    made = _change_catalogue(db, by, lambda uow, manager: edit_product(
+        uow, sku, name=name, category=category, size=size, colour=colour, by=manager))
     _echo_changes(made, f"Nothing changed: {sku} already has those details.")
 
 
@@ -395,12 +386,7 @@ def products_retire(sku: str, by: str | None, db: str | None) -> None:
     """SKU no longer sells (the till and `pos sell` refuse it); its sales, refunds and stock stay."""
     from pos.catalogue.services import retire_product
 
-    engine = _open(db)
-    uow, manager = _catalogue_change(engine, by)
-    try:
-        retire_product(uow, sku, by=manager)
-    except PosError as error:
-        _fail(error)
+    _change_catalogue(db, by, lambda uow, manager: retire_product(uow, sku, by=manager))
     click.echo(f"{sku} is retired: it no longer sells. Its sales and stock movements stay.")
 
 
