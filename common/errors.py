@@ -79,3 +79,11 @@ class UnknownTill(PosError):
             f"There is no till called '{name}' in this ledger (tills: {listing}). "
             "Use one of those, or register it first with `pos tills add NAME`."
         )
+
+
+class RetiredSku(NotAllowed):
+    """A SKU that was retired from the catalogue: it no longer sells; its history stays."""
+
+    def __init__(self, sku: str, label: str) -> None:
+        self.sku = sku
+        super().__init__(f"{sku} ({label}) is retired and no longer sells. Put it aside and tell a manager.")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, bindparam, func, or_, select
 
-from common.errors import OverLimit, UnknownCode
+from common.errors import OverLimit, RetiredSku, UnknownCode
 from common.limits import BARCODE_LENGTH, SKU_MAX, check_search_text
 from inventory.db import read_session
 from inventory.models import Product, Variant
@@ -56,8 +56,8 @@ def _info(row) -> VariantInfo:  # type: ignore[no-untyped-def]
 
 # Built once: building a select costs more than SQLite takes to run it, and a scan is the till's
 # most frequent query (bench: scan_to_basket, scan_burst_last_line).
-_BY_BARCODE = _variant_query().where(Variant.barcode == bindparam("code"))
-_BY_SKU = _variant_query().where(func.upper(Variant.sku) == bindparam("code"))
+_BY_BARCODE = _variant_query().add_columns(Variant.retired_at).where(Variant.barcode == bindparam("code"))
+_BY_SKU = _variant_query().add_columns(Variant.retired_at).where(func.upper(Variant.sku) == bindparam("code"))
 
 
 def _is_digits(text: str) -> bool:
@@ -83,7 +83,10 @@ def look_up_code(engine: Engine, code: str) -> VariantInfo:
         row = connection.execute(_BY_BARCODE if digits else _BY_SKU, {"code": code if digits else code.upper()}).first()
     if row is None:
         raise UnknownCode(code)
-    return _info(row)
+    found = _info(row[:-1])
+    if row.retired_at is not None:
+        raise RetiredSku(found.sku, " ".join(part for part in (found.name, found.size, found.colour) if part))
+    return found
 
 
 def _contains(text: str) -> str:
@@ -92,11 +95,14 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-_ALL = _variant_query().order_by(Variant.id)
+_ALL = _variant_query().where(Variant.retired_at.is_(None)).order_by(Variant.id)  # a retired SKU never sells
 
 
 def scan_codes(engine: Engine) -> dict[str, VariantInfo]:
-    """Every SKU by the codes a scan can carry: its barcode, and its SKU in upper case (one query)."""
+    """Every SKU that sells by the codes a scan can carry: its barcode, and its SKU in upper case (one query).
+
+    Retired SKUs are left out, so a scan of one asks the ledger (look_up_code), which says it is retired.
+    """
     with engine.connect() as connection:
         variants = [_info(row) for row in connection.execute(_ALL)]
     codes = {variant.barcode: variant for variant in variants}
@@ -111,6 +117,7 @@ def search_variants(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> lis
     pattern = _contains(text.lower())
     query = (
         _variant_query()
+        .where(Variant.retired_at.is_(None))
         .where(
             or_(
                 func.lower(Product.name).like(pattern, escape="\\"),

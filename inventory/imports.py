@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,12 @@ from common.limits import (
 )
 from common.money import BASIS_POINTS, MoneyFormatError, format_pence, parse_percent_bp, parse_pounds
 from common.values import Actor
+from inventory.changes import (
+    Change, apply_design_changes, apply_participant_changes, apply_variant_changes, design_changes, log_changes,
+    participant_changes, variant_changes,
+)
 from inventory.csvfile import CsvRow, read_csv
+from inventory.fields import NO, YES, control_character_problem, linkedin_problem
 from inventory.db import Base, UnitOfWork, driver_message, read_session
 from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
@@ -44,9 +49,6 @@ STOCK_TEXT_LIMITS = {"note": NOTE_MAX}
 
 _CODE = re.compile(r"^[A-Z0-9]{2,16}$")
 _SKU = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._/-]{{0,{SKU_MAX - 1}}}")
-_LINKEDIN = re.compile(r"^https://(www\.)?linkedin\.com/in/[A-Za-z0-9_%-]+/?$")
-_YES = {"yes", "y", "true", "1"}
-_NO = {"no", "n", "false", "0", ""}
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _add_all_or_nothing(
 
 
 def import_participants(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> ImportResult:
-    rows = read_csv(path, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONAL)
+    rows = read_csv(path, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONAL, multiline=("story",))
     problems = _Problems()
     with read_session(uow.engine) as session:
         existing = set(session.scalars(select(Participant.code)))
@@ -132,16 +134,16 @@ def _participant_from_row(
     if not name:
         problems.add(row.line, "name is empty")
     linkedin = row.get("linkedin_url")
-    if linkedin and not _LINKEDIN.match(linkedin):
-        problems.add(row.line, f"linkedin_url '{linkedin}' should look like https://www.linkedin.com/in/their-name")
+    if problem := linkedin_problem(linkedin):
+        problems.add(row.line, problem)
     consent = row.get("consent").lower()
-    if consent not in _YES | _NO:
+    if consent not in YES | NO:
         problems.add(row.line, f"consent '{row.get('consent')}' must be yes or no")
     if len(problems.items) > before:
         return None
     return Participant(
         code=code, display_name=name, story=row.get("story"), linkedin_url=linkedin,
-        consent_to_publish=consent in _YES,
+        consent_to_publish=consent in YES,
     )
 
 
@@ -235,9 +237,13 @@ def _variant_from_row(row: CsvRow, problems: _Problems) -> _VariantRow:
 
 
 def _check_lengths(row: CsvRow, problems: _Problems, limits: dict[str, int]) -> None:
+    """Every text column: within its limit, and free of control characters (every column, not only these)."""
     for column, limit in limits.items():
         if len(row.get(column)) > limit:
             problems.add(row.line, f"{column} is {len(row.get(column))} characters long; the most is {limit}")
+    for column in row.values:
+        if problem := control_character_problem(column, row.get(column), multiline=column == "story"):
+            problems.add(row.line, problem)
 
 
 @dataclass
@@ -281,6 +287,7 @@ def _check_against_catalogue(rows: list[_VariantRow], catalogue: _Catalogue, pro
     skus: dict[str, int] = {}
     barcodes: dict[str, int] = {}
     designs: dict[str, _VariantRow] = {}
+    unknown_designers: dict[str, list[int]] = {}
     for row in rows:
         if row.sku.upper() in catalogue.skus:
             problems.add(row.line, f"sku {row.sku} is already in the catalogue")
@@ -293,11 +300,19 @@ def _check_against_catalogue(rows: list[_VariantRow], catalogue: _Catalogue, pro
             elif row.barcode in barcodes:
                 problems.add(row.line, f"barcode {row.barcode} appears twice (also on line {barcodes[row.barcode]})")
             barcodes.setdefault(row.barcode, row.line)
-        unknown = [code for code, _ in row.designers if code not in catalogue.participants]
-        if unknown:
-            problems.add(row.line, f"unknown designer(s) {', '.join(unknown)}: import them in participants first")
+        for code, _ in row.designers:
+            if code not in catalogue.participants:
+                unknown_designers.setdefault(code, []).append(row.line)
         if row.parsed:
             _check_design_agrees(row, designs, catalogue, problems)
+    _unknown_designer_problems(unknown_designers, problems)
+
+
+def _unknown_designer_problems(unknown: dict[str, list[int]], problems: _Problems) -> None:
+    """One problem per unknown designer code, on its first line, naming every line that uses it."""
+    for code, lines in unknown.items():
+        where = f" (lines {', '.join(map(str, lines))})" if len(lines) > 1 else ""
+        problems.add(lines[0], f"unknown designer {code}{where}: import them in participants first")
 
 
 def _check_design_agrees(
@@ -342,6 +357,7 @@ def _write_products(session: Session, rows: list[_VariantRow], catalogue: _Catal
     catalogue.barcodes.update(row.barcode for row in rows if row.barcode)  # never hand out one a later row uses
     next_sequence = catalogue.last_in_store
     assigned = 0
+    variants: list[dict[str, object]] = []
     for row in rows:
         key = row.design.lower()
         if key not in product_ids:
@@ -360,12 +376,12 @@ def _write_products(session: Session, rows: list[_VariantRow], catalogue: _Catal
             barcode, next_sequence = _next_free_in_store(next_sequence, catalogue.barcodes)
             assigned += 1
             catalogue.barcodes.add(barcode)
-        session.add(
-            Variant(
-                sku=row.sku, product_id=product_ids[key], size=row.size, colour=row.colour,
-                price_pence=row.price_pence, barcode=barcode,
-            )
-        )
+        variants.append({
+            "sku": row.sku, "product_id": product_ids[key], "size": row.size, "colour": row.colour,
+            "price_pence": row.price_pence, "barcode": barcode,
+        })
+    if variants:  # Core, naming only these columns: the ORM would name retired_at, absent before 0008
+        session.execute(insert(Variant.__table__), variants)
     session.flush()
     return assigned
 
@@ -386,7 +402,10 @@ def import_stock(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> Impor
     rows = read_csv(path, STOCK_COLUMNS, STOCK_OPTIONAL)
     problems = _Problems()
     with read_session(uow.engine) as session:
-        variants = {sku.upper(): variant_id for sku, variant_id in session.execute(select(Variant.sku, Variant.id))}
+        variants: dict[str, int] = {}
+        for sku, barcode, variant_id in session.execute(select(Variant.sku, Variant.barcode, Variant.id)):
+            variants[barcode] = variant_id  # a scanner can fill the sku column with the barcode
+            variants[sku.upper()] = variant_id
     movements: list[StockMovement] = []
     for row in rows:
         movement = _movement_from_row(row, variants, problems, uow.actor.name, path.name)
@@ -403,7 +422,8 @@ def _movement_from_row(
     sku = row.get("sku")
     variant_id = variants.get(sku.upper())
     if variant_id is None:
-        problems.add(row.line, f"sku '{sku}' is not in the catalogue: import it in products first")
+        what = "barcode" if sku.isascii() and sku.isdigit() and len(sku) == 13 else "sku"
+        problems.add(row.line, f"{what} '{sku}' is not in the catalogue: import it in products first")
     quantity_text = row.get("quantity")
     quantity = int(quantity_text) if quantity_text.isascii() and quantity_text.isdigit() else 0
     if not 0 < quantity <= MAX_RECEIVED:
@@ -432,3 +452,183 @@ def import_file(engine: Engine, kind: str, path: Path, actor: Actor, *, dry_run:
     if importer is None:
         raise PosError(f"Nothing imports '{kind}': choose one of {', '.join(IMPORTERS)}.")
     return importer(UnitOfWork(engine, actor), path, dry_run=dry_run)
+
+
+# --- imports with --update ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowDifference:
+    """What one row of an --update file does: adds a new participant or SKU, or changes these fields."""
+
+    line: int
+    key: str
+    added: bool
+    changes: tuple[Change, ...] = ()
+
+    def __str__(self) -> str:
+        if self.added:
+            return f"line {self.line}: {self.key} is new: added"
+        return f"line {self.line}: " + "; ".join(str(change) for change in self.changes)
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    """The differences of an --update import, row by row, and whether they were written."""
+
+    kind: str
+    differences: tuple[RowDifference, ...]
+    unchanged: int
+    written: bool = True
+
+    def as_dry_run(self) -> UpdatePlan:
+        return replace(self, written=False)
+
+    @property
+    def added(self) -> int:
+        return sum(1 for difference in self.differences if difference.added)
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for difference in self.differences if not difference.added)
+
+    def report(self) -> str:
+        verb = ("added", "changed", "left") if self.written else ("would add", "would change", "would leave")
+        lines = [str(difference) for difference in self.differences]
+        lines.append(f"{self.kind}: {verb[0]} {self.added}, {verb[1]} {self.changed}, "
+                     f"{verb[2]} {self.unchanged} unchanged." + ("" if self.written else " Nothing was changed (dry run)."))
+        return "\n".join(lines)
+
+
+def plan_update(uow: UnitOfWork, kind: str, path: Path, *, approved_by: str = "") -> UpdatePlan:
+    """Inside the caller's open unit of work: check the whole file, then add its new rows and change the
+    rows already in the catalogue where they differ, logging each field changed. Raises InvalidImport
+    (having written nothing) if any row is wrong. The caller commits, or not for a dry run.
+
+    A column left out of the file leaves that field as it is; a row left out of the file is not removed.
+    """
+    source = f"import {kind} {path.name} --update"
+    if kind == "participants":
+        return _update_participants(uow, path, approved_by, source)
+    if kind == "products":
+        return _update_products(uow, path, approved_by, source)
+    raise PosError(f"--update works for participants and products, not {kind}: stock is always added to.")
+
+
+def _column(row: CsvRow, column: str) -> str | None:
+    """The row's value of `column`, or None when the file has no such column (leave the field as it is)."""
+    return row.get(column) if column in row.values else None
+
+
+def _update_participants(uow: UnitOfWork, path: Path, approved_by: str, source: str) -> UpdatePlan:
+    rows = read_csv(path, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONAL, multiline=("story",))
+    problems = _Problems()
+    stored = {participant.code: participant for participant in uow.session.scalars(select(Participant))}
+    seen: dict[str, int] = {}
+    new: list[Participant] = []
+    differences: list[RowDifference] = []
+    pending: list[tuple[int, list[Change]]] = []
+    unchanged = 0
+    for row in rows:
+        parsed = _participant_from_row(row, problems, set(), seen)
+        if parsed is None:
+            continue
+        current = stored.get(parsed.code)
+        if current is None:
+            new.append(parsed)
+            differences.append(RowDifference(row.line, parsed.code, True))
+            continue
+        consent = _column(row, "consent")
+        found = participant_changes(
+            current, name=parsed.display_name, story=_column(row, "story"), linkedin_url=_column(row, "linkedin_url"),
+            consent=None if consent is None else parsed.consent_to_publish,
+        )
+        if found:
+            differences.append(RowDifference(row.line, parsed.code, False, tuple(found)))
+            pending.append((current.id, found))
+        else:
+            unchanged += 1
+    problems.raise_if_any(path)
+    with _refused_by_ledger(path):
+        for participant_id, found in pending:
+            apply_participant_changes(uow, participant_id, found)
+            log_changes(uow, found, approved_by=approved_by, source=source)
+        for participant in new:
+            participant.created_at = utc_naive(uow.now)
+        uow.session.add_all(new)
+        uow.session.flush()
+    return UpdatePlan("participants", tuple(differences), unchanged)
+
+
+def _update_products(uow: UnitOfWork, path: Path, approved_by: str, source: str) -> UpdatePlan:
+    csv_rows = read_csv(path, PRODUCT_COLUMNS, PRODUCT_OPTIONAL)
+    problems = _Problems()
+    rows = [_variant_from_row(row, problems) for row in csv_rows]
+    by_line = {row.line: row for row in csv_rows}
+    session = uow.session
+    catalogue = _load_catalogue(session)
+    stored = {
+        variant.sku.upper(): (variant, product)
+        for variant, product in session.execute(select(Variant, Product).join(Product, Product.id == Variant.product_id))
+    }
+    new_rows = [row for row in rows if row.sku.upper() not in stored]
+    _check_against_catalogue(new_rows, catalogue, problems)
+    new_barcodes = {row.barcode for row in new_rows if row.barcode}
+    differences: list[RowDifference] = [RowDifference(row.line, row.sku, True) for row in new_rows]
+    pending: list[tuple[Variant, Product, list[Change], list[Change]]] = []
+    seen: dict[str, int] = {}
+    barcodes: dict[str, int] = {}
+    categories: dict[int, tuple[str, int]] = {}
+    unchanged = 0
+    for row in rows:
+        if row.sku.upper() not in stored:
+            continue
+        variant, product = stored[row.sku.upper()]
+        if row.sku.upper() in seen:
+            problems.add(row.line, f"sku {row.sku} appears twice (also on line {seen[row.sku.upper()]})")
+            continue
+        seen[row.sku.upper()] = row.line
+        if not row.parsed:
+            continue
+        if row.design.lower() != product.name.lower():
+            problems.add(row.line, f"sku {variant.sku} is in design '{product.name}', not '{row.design}'; an import "
+                                   "does not move a SKU (rename a design with `pos products edit SKU --name`)")
+            continue
+        _, _, vat, designers = catalogue.designs[product.name.lower()]
+        if tuple(sorted(row.designers)) != designers or row.vat_rate_bp != vat:
+            problems.add(row.line, f"design '{product.name}' has other designers or VAT rate in the catalogue; "
+                                   "an import does not change them")
+            continue
+        category = _column(by_line[row.line], "category")
+        if category is not None:
+            first = categories.setdefault(product.id, (category, row.line))
+            if first[0] != category:
+                problems.add(row.line, f"design '{product.name}' has another category on line {first[1]}")
+                continue
+        barcode = row.barcode if row.barcode and row.barcode != variant.barcode else None
+        if barcode is not None:
+            if barcode in catalogue.barcodes or barcode in new_barcodes:
+                problems.add(row.line, f"barcode {barcode} is already used by another SKU")
+                continue
+            if barcode in barcodes:
+                problems.add(row.line, f"barcode {barcode} appears twice (also on line {barcodes[barcode]})")
+                continue
+            barcodes[barcode] = row.line
+        design = design_changes(product, category=category) if categories.get(product.id, ("", 0))[1] == row.line else []
+        sku = variant_changes(variant, price_pence=row.price_pence, size=_column(by_line[row.line], "size"),
+                              colour=_column(by_line[row.line], "colour"), barcode=barcode)
+        if design or sku:
+            differences.append(RowDifference(row.line, variant.sku, False, tuple(design + sku)))
+            pending.append((variant, product, design, sku))
+        else:
+            unchanged += 1
+    problems.raise_if_any(path)
+    with _refused_by_ledger(path):
+        for variant, product, design, sku in pending:
+            apply_design_changes(uow, product.id, design)
+            apply_variant_changes(uow, variant.id, sku)
+            log_changes(uow, design + sku, approved_by=approved_by, source=source)
+        catalogue.barcodes.update(barcodes)
+        _write_products(session, new_rows, catalogue, utc_naive(uow.now))
+    differences.sort(key=lambda difference: difference.line)
+    return UpdatePlan("products", tuple(differences), unchanged)

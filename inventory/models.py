@@ -6,7 +6,7 @@ Nothing here stores anything about a participant's past: they are designers and 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -72,6 +72,9 @@ class Variant(Base):
     colour: Mapped[str] = mapped_column(String(30), default="")
     price_pence: Mapped[int]
     barcode: Mapped[str] = mapped_column(String(13), unique=True)
+    # UTC; set when the SKU is retired (it no longer sells; its sales and movements stay). No Python
+    # default, so an insert on a ledger older than 0008 leaves the column out.
+    retired_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     product: Mapped[Product] = relationship(back_populates="variants")
 
@@ -161,3 +164,31 @@ class CountScan(Base):
     scanned_at: Mapped[datetime]  # UTC: the variance compares against on-hand at this moment
 
     __table_args__ = (CheckConstraint("quantity <> 0", name="quantity"),)
+
+
+class CatalogueChange(Base):
+    """One change to the catalogue after import: which participant, design or SKU, which field,
+    the old and the new value, who, who approved and when. Append-only, like the rest of the ledger.
+
+    Who is kept as text (the acting name, and staff codes where the ledger has staff), so the
+    catalogue layer needs nothing of the staff tables.
+    """
+
+    __tablename__ = "catalogue_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]  # UTC, from the unit of work's clock
+    trading_date: Mapped[date]  # the store's local date
+    subject: Mapped[str] = mapped_column(String(16))  # participant, design or sku
+    subject_key: Mapped[str] = mapped_column(String(120))  # participant code, design name or SKU
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str] = mapped_column(Text)
+    new_value: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(80))  # the acting person's name
+    approved_by: Mapped[str] = mapped_column(String(16))  # the approving manager's staff code, or ""
+    source: Mapped[str] = mapped_column(String(200))  # the command or file the change came from
+
+    __table_args__ = (
+        CheckConstraint("subject IN ('participant', 'design', 'sku')", name="subject"),
+        Index("ix_catalogue_changes_subject", "subject", "subject_key"),
+    )

@@ -35,21 +35,51 @@ def on_hand(engine: Engine, variant_id: int) -> int:
     return int(total)
 
 
-def stock_levels(engine: Engine) -> list[StockLevel]:
-    """On-hand for every SKU in the catalogue (zero where nothing moved), by design then SKU."""
+def _with_on_hand(*columns):  # type: ignore[no-untyped-def]
+    """SELECT `columns` of every SKU and its design, then its on-hand (zero where nothing moved), by design then SKU."""
     movement_totals = (
         select(StockMovement.variant_id, func.sum(StockMovement.quantity).label("on_hand"))
         .group_by(StockMovement.variant_id)
         .subquery()
     )
-    query = (
-        select(Variant.sku, Product.name, Variant.size, Variant.colour, func.coalesce(movement_totals.c.on_hand, 0))
+    return (
+        select(*columns, func.coalesce(movement_totals.c.on_hand, 0))
         .join(Product, Product.id == Variant.product_id)
         .outerjoin(movement_totals, movement_totals.c.variant_id == Variant.id)
         .order_by(Product.name, Variant.sku)
     )
+
+
+def stock_levels(engine: Engine) -> list[StockLevel]:
+    """On-hand for every SKU in the catalogue (zero where nothing moved), by design then SKU."""
+    query = _with_on_hand(Variant.sku, Product.name, Variant.size, Variant.colour)
     with read_session(engine) as session:
         return [StockLevel(sku, name, size, colour, int(level)) for sku, name, size, colour, level in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class VariantListing:
+    """A SKU as `pos stock show` lists it: with its barcode (in-store ones too), price and on-hand."""
+
+    sku: str
+    barcode: str
+    name: str
+    size: str
+    colour: str
+    price_pence: int
+    on_hand: int
+    retired: bool
+
+
+def variant_listing(engine: Engine) -> list[VariantListing]:
+    """Every SKU, retired ones too, with its barcode and on-hand, by design then SKU."""
+    query = _with_on_hand(Variant.sku, Variant.barcode, Product.name, Variant.size, Variant.colour,
+                          Variant.price_pence, Variant.retired_at)
+    with engine.connect() as connection:
+        return [
+            VariantListing(sku, barcode, name, size, colour, price, int(level), retired is not None)
+            for sku, barcode, name, size, colour, price, retired, level in connection.execute(query)
+        ]
 
 
 _DAMAGED = select(func.coalesce(-func.sum(StockMovement.quantity), 0)).where(

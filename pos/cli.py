@@ -155,15 +155,22 @@ def tills_list(db: str | None) -> None:
 @click.argument("kind", type=click.Choice(["participants", "products", "stock", "staff"]))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report problems without writing anything.")
+@click.option("--update", is_flag=True,
+              help="participants or products: change the rows already in the catalogue where they differ "
+                   "(each difference is shown), and add the new ones.")
 @click.option("--by", "recorded_by", default="import", show_default=True,
-              help="Who is importing (recorded as who received the stock); for staff, the manager (PIN asked).")
+              help="Who is importing (recorded as who received the stock); for staff, and for --update once the "
+                   "ledger has a manager, the manager (PIN asked).")
 @click.option("--db", help=DB_HELP)
-def import_(kind: str, file: Path, dry_run: bool, recorded_by: str, db: str | None) -> None:
+def import_(kind: str, file: Path, dry_run: bool, update: bool, recorded_by: str, db: str | None) -> None:
     """Import participants, products, received stock or staff from a CSV file (all rows or none)."""
     from common.values import Actor
     from inventory.imports import import_file
 
     engine = _open(db)
+    if update:
+        _import_update(engine, kind, file, recorded_by, dry_run)
+        return
     if kind == "staff":
         _import_staff(engine, file, recorded_by, dry_run)
         return
@@ -186,6 +193,234 @@ def _import_staff(engine, file: Path, by: str, dry_run: bool) -> None:  # type: 
         _fail(error)
     verb = "would import" if dry_run else "imported"
     click.echo(f"staff: {verb} {count} row(s). Each person chooses their PIN when they first sign in.")
+
+
+def _import_update(engine, kind: str, file: Path, by: str, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
+    from pos.catalogue.services import update_from_file
+
+    if kind not in ("participants", "products"):
+        _fail(PosError(f"--update works for participants and products, not {kind}."))
+    if by == "import":
+        _fail(PosError("An update changes the catalogue: add --by with who is making it "
+                       "(a manager's staff code once the ledger has staff; their PIN is asked)."))
+    uow, manager = _catalogue_change(engine, by)
+    try:
+        plan = update_from_file(uow, kind, file, by=manager, dry_run=dry_run)
+    except PosError as error:
+        _fail(error)
+    click.echo(plan.report())
+
+
+# --- changing the catalogue after import: pos participants ..., pos products ..., pos changes -----
+
+
+def _catalogue_change(engine, by: str | None):  # type: ignore[no-untyped-def]
+    """(unit of work, approving manager or None) for a catalogue change.
+
+    Once the ledger has a manager, --by is a manager's staff code and their PIN is asked; before
+    that (setting up), --by is the name recorded with the change.
+    """
+    from common.limits import check_staff_name
+    from common.values import Actor
+    from pos.staff.services import list_staff
+
+    if not by or not by.strip():
+        _fail(PosError("Who is making this change? Add --by: a manager's staff code (their PIN is asked), "
+                       "or your name while the ledger has no staff."))
+    if any(member.role == "manager" and member.active for member in list_staff(engine)):
+        manager = _approval(engine, by, "Changing the catalogue")
+        return _unit_of_work(engine, Actor.signed_in(manager)), manager
+    try:
+        check_staff_name(by)
+    except PosError as error:
+        _fail(error)
+    return _unit_of_work(engine, Actor(by.strip())), None
+
+
+def _change_catalogue(db: str | None, by: str | None, change):  # type: ignore[no-untyped-def]
+    """Run `change(unit of work, approving manager)` on the ledger after the --by check; exit on a refusal."""
+    uow, manager = _catalogue_change(_open(db), by)
+    try:
+        return change(uow, manager)
+    except PosError as error:
+        _fail(error)
+
+
+def _echo_changes(changes, nothing: str) -> None:  # type: ignore[no-untyped-def]
+    if not changes:
+        click.echo(nothing)
+    for change in changes:
+        click.echo(f"Changed {change}")
+
+
+_BY_OPTION = click.option("--by", "by", help="Who is changing it: a manager's staff code once the ledger has staff "
+                                           "(their PIN is asked), else your name.")
+
+
+@cli.group()
+def participants() -> None:
+    """The participants (designers): their details and their consent to be named."""
+
+
+@participants.command(name="list")
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--db", help=DB_HELP)
+def participants_list(output: str, db: str | None) -> None:
+    """Every participant with their consent and designs (names shown here for the programme's staff)."""
+    from inventory.changes import list_participants
+    from pos.reports.render import text_table
+
+    people = list_participants(_open(db))
+    if output == "json":
+        click.echo(json.dumps([{"code": p.code, "name": p.name, "consent": p.consent, "linkedin_url": p.linkedin_url,
+                                "designs": list(p.designs)} for p in people], indent=2))
+        return
+    click.echo(text_table(["Code", "Name", "Consent", "Designs"],
+                          [[p.code, p.name, "yes" if p.consent else "no", str(len(p.designs))] for p in people], {3}))
+
+
+@participants.command(name="show")
+@click.argument("code")
+@click.option("--db", help=DB_HELP)
+def participants_show(code: str, db: str | None) -> None:
+    """One participant: name, consent, story, LinkedIn address, designs and every change made to them."""
+    from inventory.changes import change_log, participant_info
+
+    engine = _open(db)
+    try:
+        info = participant_info(engine, code)
+    except PosError as error:
+        _fail(error)
+    click.echo(f"{info.code}: {info.name}")
+    click.echo(f"Consent: {'yes (named on receipts, look-up and reports)' if info.consent else 'no (never named)'}")
+    click.echo(f"LinkedIn: {info.linkedin_url or '-'}")
+    click.echo(f"Designs: {', '.join(info.designs) or '-'}")
+    click.echo("Story:")
+    for line in (info.story or "-").splitlines():
+        click.echo(f"  {line}")
+    for logged in change_log(engine, "participant", info.code):
+        click.echo(f"{logged.at:%Y-%m-%d %H:%M} {logged.change} (by {logged.recorded_by}"
+                   f"{', approved by ' + logged.approved_by if logged.approved_by else ''}; {logged.source})")
+
+
+@participants.command(name="edit")
+@click.argument("code")
+@click.option("--name", help="The name to show where they consented (up to 80 characters).")
+@click.option("--story", help="Their story, in their words (up to 2,000 characters).")
+@click.option("--linkedin-url", "linkedin_url", help="https://www.linkedin.com/in/... ('' to remove it).")
+@_BY_OPTION
+@click.option("--db", help=DB_HELP)
+def participants_edit(code: str, name: str | None, story: str | None, linkedin_url: str | None, by: str | None,
+                      db: str | None) -> None:
+    """Correct a participant's name, story or LinkedIn address (each change logged with the old value)."""
+    from pos.catalogue.services import edit_participant
+
+    if name is None and story is None and linkedin_url is None:
+        _fail(PosError("Nothing to change: give --name, --story or --linkedin-url."))
+    made = _change_catalogue(db, by, lambda uow, manager: edit_participant(
+        uow, code, name=name, story=story, linkedin_url=linkedin_url, by=manager))
+    _echo_changes(made, f"Nothing changed: {code.upper()} already has those details.")
+
+
+@participants.command(name="consent")
+@click.argument("code")
+@click.argument("answer", type=click.Choice(["yes", "no"]))
+@_BY_OPTION
+@click.option("--db", help=DB_HELP)
+def participants_consent(code: str, answer: str, by: str | None, db: str | None) -> None:
+    """Give (yes) or withdraw (no) consent to be named; it holds at once on every receipt, look-up and report."""
+    from pos.catalogue.services import set_consent
+
+    made = _change_catalogue(db, by, lambda uow, manager: set_consent(uow, code, answer == "yes", by=manager))
+    _echo_changes(made, f"Nothing changed: {code.upper()}'s consent is {answer} already.")
+
+
+@cli.group()
+def products() -> None:
+    """The SKUs: their price, details, and retiring one."""
+
+
+@products.command(name="price")
+@click.argument("sku")
+@click.argument("amount")
+@_BY_OPTION
+@click.option("--db", help=DB_HELP)
+def products_price(sku: str, amount: str, by: str | None, db: str | None) -> None:
+    """Set SKU's price in pounds (45, 45.00, £45) for every sale from now on; past sales keep theirs."""
+    from common.money import MoneyFormatError, parse_pounds
+    from pos.catalogue.services import change_price
+
+    try:
+        pence = parse_pounds(amount)
+    except MoneyFormatError:
+        _fail(PosError(f"'{amount}' is not an amount in pounds, such as 45 or 45.00. Nothing was changed."))
+    made = _change_catalogue(db, by, lambda uow, manager: change_price(uow, sku, pence, by=manager))
+    _echo_changes(made, f"Nothing changed: {sku} costs {amount} already.")
+
+
+@products.command(name="edit")
+@click.argument("sku")
+@click.option("--name", help="The design's name (every SKU of the design).")
+@click.option("--category", help="The design's category (every SKU of the design).")
+@click.option("--size", help="This SKU's size.")
+@click.option("--colour", help="This SKU's colour.")
+@_BY_OPTION
+@click.option("--db", help=DB_HELP)
+def products_edit(sku: str, name: str | None, category: str | None, size: str | None, colour: str | None,
+                  by: str | None, db: str | None) -> None:
+    """Correct a SKU's size or colour, or its design's name or category; past sales keep what they were sold as."""
+    from pos.catalogue.services import edit_product
+
+    if name is None and category is None and size is None and colour is None:
+        _fail(PosError("Nothing to change: give --name, --category, --size or --colour."))
+    made = _change_catalogue(db, by, lambda uow, manager: edit_product(
+        uow, sku, name=name, category=category, size=size, colour=colour, by=manager))
+    _echo_changes(made, f"Nothing changed: {sku} already has those details.")
+
+
+@products.command(name="retire")
+@click.argument("sku")
+@_BY_OPTION
+@click.option("--db", help=DB_HELP)
+def products_retire(sku: str, by: str | None, db: str | None) -> None:
+    """SKU no longer sells (the till and `pos sell` refuse it); its sales, refunds and stock stay."""
+    from pos.catalogue.services import retire_product
+
+    _change_catalogue(db, by, lambda uow, manager: retire_product(uow, sku, by=manager))
+    click.echo(f"{sku} is retired: it no longer sells. Its sales and stock movements stay.")
+
+
+@cli.command()
+@click.option("--subject", type=click.Choice(["participant", "design", "sku"]), help="Only changes to these.")
+@click.option("--key", help="Only changes to this participant code, design name or SKU.")
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--db", help=DB_HELP)
+def changes(subject: str | None, key: str | None, output: str, db: str | None) -> None:
+    """The catalogue change log: every change after import, with the old and new value, who and when."""
+    from inventory.changes import change_log
+    from pos.reports.render import text_table
+
+    entries = change_log(_open(db), subject, key)
+    if output == "json":
+        click.echo(json.dumps([
+            {"at": e.at.isoformat(timespec="seconds"), "subject": e.change.subject, "key": e.change.key,
+             "field": e.change.field, "old": e.change.old, "new": e.change.new, "by": e.recorded_by,
+             "approved_by": e.approved_by, "source": e.source} for e in entries
+        ], indent=2))
+        return
+    click.echo(text_table(
+        ["At", "Subject", "Key", "Field", "Old", "New", "By", "Approved by"],
+        [[e.at.isoformat(sep=" ", timespec="minutes"), e.change.subject, e.change.key, e.change.field,
+          _shown_value(e.change.field, e.change.old), _shown_value(e.change.field, e.change.new), e.recorded_by,
+          e.approved_by] for e in entries],
+        set(),
+    ))
+
+
+def _shown_value(field: str, value: str) -> str:
+    from common.money import format_pence
+
+    return format_pence(int(value)) if field == "price_pence" and value.lstrip("-").isdigit() else value
 
 
 @cli.command()
@@ -732,7 +967,7 @@ def audit(date_from, date_to, output: str, db: str | None) -> None:  # type: ign
 @click.option("--db", help=DB_HELP)
 @click.pass_context
 def stock(context: click.Context, db: str | None) -> None:
-    """Stock on hand for every SKU, from the stock ledger; `pos stock adjust` changes it."""
+    """Stock on hand for every SKU, from the stock ledger (`pos stock show`: with barcodes; `adjust` changes it)."""
     if context.invoked_subcommand is not None:
         return
     from inventory.stock import stock_levels
@@ -767,6 +1002,44 @@ def stock_adjust(code: str, quantity: int, reason: str, note: str, staff_code: s
     except PosError as error:
         _fail(error)
     click.echo(f"Adjusted {done.label} {done.sku} by {done.quantity:+d} ({done.reason}).")
+
+
+@stock.command(name="show")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--db", help=DB_HELP)
+def stock_show(output: str, db: str | None) -> None:
+    """Every SKU with its barcode (in-store ones too), price, on-hand and whether it is retired."""
+    import csv
+    import io
+
+    from common.money import format_pence
+    from inventory.stock import variant_listing
+    from pos.reports.render import text_table
+
+    listing = variant_listing(_open(db))
+    if output == "json":
+        click.echo(json.dumps([
+            {"sku": v.sku, "barcode": v.barcode, "design": v.name, "size": v.size, "colour": v.colour,
+             "price_pence": v.price_pence, "on_hand": v.on_hand, "retired": v.retired} for v in listing
+        ], indent=2))
+        return
+    rows = [[v.sku, v.barcode, v.name, v.size, v.colour, format_pence(v.price_pence), str(v.on_hand),
+             "retired" if v.retired else ""] for v in listing]
+    if output == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["sku", "barcode", "design", "size", "colour", "price", "on_hand", "retired"])
+        writer.writerows([row[:5] + [_pounds(v.price_pence), row[6], "yes" if v.retired else "no"]
+                          for row, v in zip(rows, listing, strict=True)])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    click.echo(text_table(["SKU", "Barcode", "Design", "Size", "Colour", "Price", "On hand", ""], rows, {5, 6}))
+
+
+def _pounds(pence: int) -> str:
+    """1550 -> "15.50": a price as the CSV imports take it (integer arithmetic, no float)."""
+    pounds, rest = divmod(pence, 100)
+    return f"{pounds}.{rest:02d}"
 
 
 @cli.group()

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from common.clock import local_time, trading_date, utc_naive
-from common.errors import NotAllowed, PaymentError, UnknownTill
+from common.errors import NotAllowed, PaymentError, RetiredSku, UnknownTill
 from common.limits import (
     DESIGN_NAME_MAX, MAX_CHANGE_PENCE, check_length, check_price, check_quantity, check_sale_total, check_staff_name,
 )
@@ -65,7 +65,7 @@ def _check_limits(lines: Sequence[PricedLine], total: int, tenders: Sequence[Ten
 _PRICES_AND_DESIGNERS = (
     select(
         Variant.id, Variant.product_id, Variant.sku, Product.name, Variant.size, Variant.colour,
-        Variant.price_pence, Product.vat_rate_bp,
+        Variant.price_pence, Product.vat_rate_bp, Variant.retired_at,
         DesignerShare.participant_id, DesignerShare.share_bp, Participant.display_name, Participant.consent_to_publish,
         Participant.story, Participant.linkedin_url,
     )
@@ -99,6 +99,10 @@ def _price_lines(connection: Connection, quantities: dict[int, int]) -> list[Pri
             designers[row.id].append(designer_from_row(row))
     if len(variants) != len(quantities):
         raise NotAllowed("An item in the basket is no longer in the catalogue. Remove it and scan again.")
+    for row in variants.values():
+        if row.retired_at is not None:  # retired after it was scanned: the till's catalogue was older
+            label = " ".join(part for part in (row.name, row.size, row.colour) if part)
+            raise RetiredSku(row.sku, label)
     return [
         PricedLine(
             variant_id=variant_id,

@@ -122,6 +122,13 @@ def require_manager(uow: UnitOfWork, approver: StaffMember | None, what: str) ->
     return approver
 
 
+def require_manager_once_staffed(uow: UnitOfWork, approver: StaffMember | None, what: str) -> StaffMember | None:
+    """`require_manager` once the ledger has a manager; before that (setting up), anyone named may act."""
+    if not _has_manager(uow.connection):
+        return approver
+    return require_manager(uow, approver, what)
+
+
 def _require_staff_manager(uow: UnitOfWork, by: StaffMember | None, what: str, *, first_manager: bool) -> None:
     """Changing staff needs a manager, except adding the very first manager of a new ledger."""
     if first_manager and not _has_manager(uow.connection):

@@ -15,6 +15,7 @@ import inventory.models  # noqa: F401  (registers the catalogue tables on the me
 import pos.sales.models  # noqa: F401
 from inventory.db import Base
 from pos.migrations.append_only import LEDGER_TABLES
+from pos.catalogue.services import change_price
 from pos.sales.checkout import card_tender
 from pos.sales.refunds import refund_sale
 from pos.sales.services import complete_sale
@@ -40,6 +41,7 @@ def sold(engine: Engine) -> Engine:
     refund_sale(as_staff(engine, cashier), sale.reference, [(sku, 1, False)], approved_by=people["MGR"])
     count = start_count(as_staff(engine, people["MGR"]), skus=[sku])
     scan_into_count(as_staff(engine, cashier), count, sku)
+    change_price(as_staff(engine, people["MGR"]), "NBH-BLA-M", 5600, by=people["MGR"])  # a catalogue change
     return engine
 
 

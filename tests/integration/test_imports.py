@@ -653,3 +653,128 @@ def test_demo_data_imports_cleanly(demo_engine: Engine) -> None:
     assert all(is_valid_ean13(code) for code in barcodes.values())
     # the one blank barcode follows the highest explicit in-store one, 2000000000626 (sequence 62)
     assert barcodes["MT-NAT-OS"] == in_store_ean13(63)
+
+
+# --- what a spreadsheet does to a file (issue 9, part 2) ------------------------------------------
+
+
+def refused_messages(engine: Engine, importer: Importer, path: Path) -> list[str]:
+    """Every problem of a refused import as `str(problem)`, after proving nothing was written."""
+    before = counts(engine)
+    with pytest.raises(InvalidImport) as caught:
+        importer(by(engine), path)
+    assert counts(engine) == before, "a refused import must write nothing"
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(("written", "meant"), [("color", "colour"), ("ean", "barcode"), ("Prise", "price")])
+def test_an_unknown_column_is_refused_with_the_nearest_known_name(
+    seeded: Engine, tmp_path: Path, written: str, meant: str
+) -> None:
+    header = PRODUCTS_HEADER.replace(meant, written)
+    path = write_text(tmp_path, "products.csv", header + f"TEE-1,Logo Tee,T-shirts,20,DJT,S,White,25.00,{OUTSIDE_1}\n")
+    messages = refused_messages(seeded, import_products, path)
+    expected = [f"line 1: unknown column '{written.lower()}': did you mean {meant}?"]
+    if meant == "price":  # a required column: also named as missing
+        expected.append("line 1: missing column(s): price (the header should be: "
+                        "sku,design,designers,price,category,vat_rate,size,colour,barcode)")
+    assert messages == expected
+
+
+def test_an_unknown_column_with_no_near_name_lists_the_columns(seeded: Engine, tmp_path: Path) -> None:
+    path = write_text(tmp_path, "stock.csv", "sku,quantity,supplier\nNBH-BLA-S,2,Workshop\n")
+    assert refused_messages(seeded, import_stock, path) == [
+        "line 1: unknown column 'supplier': the columns are sku, quantity, note"
+    ]
+
+
+def test_a_file_split_by_semicolons_is_named_as_such(seeded: Engine, tmp_path: Path) -> None:
+    path = write_text(tmp_path, "stock.csv", "sku;quantity;note\nNBH-BLA-S;2;\n")
+    assert refused_messages(seeded, import_stock, path) == [
+        "line 1: the file is split by semicolons, not commas; save it as 'CSV UTF-8 (Comma delimited)' and import "
+        "again (the header should be: sku,quantity,note)"
+    ]
+
+
+def test_a_file_with_no_header_line_is_named_as_such(seeded: Engine, tmp_path: Path) -> None:
+    path = write_text(tmp_path, "stock.csv", "NBH-BLA-S,2,\nCCJ-BLA-M,1,\n")
+    assert refused_messages(seeded, import_stock, path) == [
+        "line 1: the file has no header line; add this first line and import again: sku,quantity,note"
+    ]
+
+
+def test_one_unknown_designer_is_one_problem_naming_every_line(seeded: Engine, tmp_path: Path) -> None:
+    path = write_text(tmp_path, "products.csv", PRODUCTS_HEADER
+        + "ZT-S,Zed Tee,T-shirts,20,ZED,S,White,25.00,\n"
+        + "ZT-M,Zed Tee,T-shirts,20,ZED,M,White,25.00,\n"
+        + "ZT-L,Zed Tee,T-shirts,20,ZED,L,White,25.00,\n"
+        + "YT-L,Yan Tee,T-shirts,20,YAN,L,White,25.00,\n")
+    assert refused_messages(seeded, import_products, path) == [
+        "line 2: unknown designer ZED (lines 2, 3, 4): import them in participants first",
+        "line 5: unknown designer YAN: import them in participants first",
+    ]
+
+
+def test_the_stock_file_takes_a_barcode_or_an_sku_in_its_sku_column(seeded: Engine, tmp_path: Path) -> None:
+    path = write_text(tmp_path, "stock.csv", STOCK_HEADER + f"{SEED_HOODIE_S},2,scanned\nnbh-bla-xs,1,typed\n")
+    assert import_stock(by(seeded), path).rows == 2
+    with read_session(seeded) as session:
+        by_sku = dict(session.execute(
+            select(Variant.sku, func.sum(StockMovement.quantity)).join(StockMovement, StockMovement.variant_id == Variant.id)
+            .group_by(Variant.sku)
+        ).all())
+    assert by_sku == {"NBH-BLA-XS": 4, "NBH-BLA-S": 8, "CCJ-BLA-M": 2}
+    unknown = write_text(tmp_path, "unknown.csv", STOCK_HEADER + f"{OUTSIDE_1},2,\n")
+    assert refused_messages(seeded, import_stock, unknown) == [
+        f"line 2: barcode '{OUTSIDE_1}' is not in the catalogue: import it in products first"
+    ]
+
+
+@pytest.mark.parametrize(("kind", "text", "line"), [
+    ("participants", PARTICIPANTS_HEADER + "ZED,Zed\x1b]0;pwned\x07 Ray,,,yes\n", "line 2: name"),
+    ("products", PRODUCTS_HEADER + "TEE-1,Logo\x1b[2J Tee,T-shirts,20,DJT,S,White,25.00,\n", "line 2: design"),
+    ("stock", STOCK_HEADER + "NBH-BLA-S,2,left\tat the door\n", "line 2: note"),
+])
+def test_text_fields_refuse_control_characters(seeded: Engine, tmp_path: Path, kind: str, text: str, line: str) -> None:
+    path = write_text(tmp_path, f"{kind}.csv", text)
+    importer = {"participants": import_participants, "products": import_products, "stock": import_stock}[kind]
+    code = {"participants": "001B", "products": "001B", "stock": "0009"}[kind]
+    assert refused_messages(seeded, importer, path) == [
+        f"{line} contains a control character (U+{code}), which would reach the screen and the printer raw; remove it"
+    ]
+
+
+def test_a_story_may_hold_line_breaks_but_no_other_control_character(seeded: Engine, tmp_path: Path) -> None:
+    fine = write_text(tmp_path, "fine.csv", PARTICIPANTS_HEADER + 'ZED,Zed Ray,"First line.\nSecond line.",,yes\n')
+    assert import_participants(by(seeded), fine).rows == 1
+
+
+@pytest.mark.parametrize(("last_row", "message"), [
+    ("NBH-BLA-S,3,\n", "line 3: a quote (\") opens on this line and is never closed, so the rest of the file would be "
+                      "read as one field; close the quote or remove it"),
+    ('NBH-BLA-S,3,second"\n', "line 3: a quote (\") opens on this line and closes only on line 5, so lines 4 to 5 "
+                              "would be read as part of one field; close the quote or remove it"),
+])
+def test_a_quote_left_open_is_named_with_its_line(seeded: Engine, tmp_path: Path, last_row: str, message: str) -> None:
+    """Before: the rows after the quote vanished into one cell and 20 units were silently never received."""
+    path = write_text(tmp_path, "stock.csv", STOCK_HEADER + "NBH-BLA-S,2,\n"
+                      + 'NBH-BLA-XS,20,"first delivery\nCCJ-BLA-M,1,\n' + last_row)
+    assert refused_messages(seeded, import_stock, path) == [message]
+
+
+def test_a_field_over_the_csv_limit_is_a_plain_message(seeded: Engine, tmp_path: Path) -> None:
+    import csv
+
+    path = write_text(tmp_path, "stock.csv", STOCK_HEADER + "NBH-BLA-S,2,\n" + "NBH-BLA-XS,1," + "x" * 140_000 + "\n")
+    assert refused_messages(seeded, import_stock, path) == [
+        f"line 3: a field here is longer than {csv.field_size_limit():,} characters, the most a CSV field can be; "
+        "is a quote (\") left open?"
+    ]
+
+
+def test_a_quote_in_the_middle_of_a_field_is_named_with_its_line(seeded: Engine, tmp_path: Path) -> None:
+    path = write_text(tmp_path, "stock.csv", STOCK_HEADER + "NBH-BLA-S,2,\n" + 'NBH-BLA-XS,1,"6" rail\n')
+    assert refused_messages(seeded, import_stock, path) == [
+        "line 3: a quote (\") here is followed by more text in the same field; put the whole field in quotes and "
+        "write each quote inside it twice (\"\")"
+    ]

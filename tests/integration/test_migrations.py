@@ -106,6 +106,19 @@ def _sell_as_0001(engine: Engine, till: str, items: list[tuple[int, int]], tende
         )
 
 
+def _ledger_with_sales_at(url: str, revision: str) -> Engine:
+    """A ledger made at 0001 holding the demo catalogue and two sales, then upgraded to `revision`."""
+    old = make_engine(url)
+    upgrade_ledger(old, "0001")
+    import_participants(by(old), DATA / "participants.csv")
+    import_products(by(old), DATA / "products.csv")
+    import_stock(by(old), DATA / "stock.csv")
+    _sell_as_0001(old, "till-1", [(1, 2), (50, 1)], "card", 19500)
+    _sell_as_0001(old, "till-2", [(3, 1)], "cash", 5500)
+    upgrade_ledger(old, revision)
+    return old
+
+
 def test_schema_head_matches_the_newest_migration() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -162,14 +175,7 @@ def test_sqlite_ledger_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) 
 
 
 def test_upgrading_a_0004_ledger_holding_sales_keeps_every_row_and_the_append_only_triggers(ledger_url: str) -> None:
-    old = make_engine(ledger_url)
-    upgrade_ledger(old, "0001")
-    import_participants(by(old), DATA / "participants.csv")
-    import_products(by(old), DATA / "products.csv")
-    import_stock(by(old), DATA / "stock.csv")
-    _sell_as_0001(old, "till-1", [(1, 2), (50, 1)], "card", 19500)
-    _sell_as_0001(old, "till-2", [(3, 1)], "cash", 5500)
-    upgrade_ledger(old, "0004")  # the sales as a 0004 ledger holds them, behind its triggers
+    old = _ledger_with_sales_at(ledger_url, "0004")  # the sales as a 0004 ledger holds them, behind its triggers
     columns = _columns(old)
     before = _snapshot(old, columns)
     old.dispose()
@@ -252,3 +258,28 @@ def _advisory_waiters(engine: Engine) -> int:
             "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
             "WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"
         )).scalar_one()
+
+
+def test_upgrading_a_0008_ledger_adds_the_catalogue_change_log_and_keeps_every_row(ledger_url: str) -> None:
+    from inventory.catalog import look_up_code
+    from inventory.changes import change_log
+    from pos.catalogue.services import change_price, retire_product
+
+    old = _ledger_with_sales_at(ledger_url, "0008")
+    assert "retired_at" not in [column["name"] for column in inspect(old).get_columns("variants")]
+    columns = _columns(old)
+    before = _snapshot(old, columns)
+    old.dispose()
+
+    upgraded = init_ledger(ledger_url)
+    assert current_revision(upgraded) == SCHEMA_HEAD == "0009"
+    assert _snapshot(upgraded, columns) == before
+    assert differences(upgraded) == []
+    with upgraded.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM variants WHERE retired_at IS NOT NULL")).scalar() == 0
+    change_price(by(upgraded, "Jo"), "NBH-BLA-M", 5600)
+    retire_product(by(upgraded, "Jo"), "NBH-BLA-L")
+    assert [entry.change.field for entry in change_log(upgraded)] == ["price_pence", "retired"]
+    assert look_up_code(upgraded, "NBH-BLA-M").price_pence == 5600
+    assert_append_only(upgraded, ("catalogue_changes", "sales", "stock_movements"))
+    upgraded.dispose()
