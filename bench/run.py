@@ -33,6 +33,7 @@ FULL: dict[str, Any] = {
     "memory_sales": 1000, "memory_checkpoint": 10, "memory_app_sales": 300,
     "print_sales": 200,
     "count_skus": 2000, "count_scans": 10_000, "count_repeat": 5,
+    "labels": 1000, "labels_repeat": 3,
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -54,10 +55,11 @@ SMOKE: dict[str, Any] = {
     "memory_sales": 20, "memory_checkpoint": 5, "memory_app_sales": 8,
     "print_sales": 5,
     "count_skus": 60, "count_scans": 200, "count_repeat": 1,
+    "labels": 30, "labels_repeat": 1,
 }
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
-SECTIONS = ("scan", "checkout", "printing", "reports", "stock", "startup", "import", "memory")
+SECTIONS = ("scan", "checkout", "printing", "reports", "stock", "labels", "startup", "import", "memory")
 
 # Every figure the suite promises (issue 3); the smoke test checks the results file has each one.
 EXPECTED = {
@@ -69,6 +71,7 @@ EXPECTED = {
                 "report_event_stress_vs_joined_group_by", "report_day_in_stress_ledger", "report_event_growth"),
     "stock": ("stock_on_hand_one_sku", "stock_on_hand_one_sku_sql", "stock_levels_all_skus",
               "product_lookup_by_designer_p95", "product_lookup_by_design_p95", "count_review"),
+    "labels": ("labels_pdf_1000",),
     "startup": ("startup_pos_demo", "startup_pos_till"),
     "import": ("import_catalogue_time", "import_catalogue_peak_memory"),
     "memory": ("memory_services_process", "memory_till_app"),
@@ -81,7 +84,7 @@ def _skipped(section: str, why: str) -> list[Result]:
 
 
 def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> dict[str, Callable[[], list[Result]]]:
-    from bench import checkout, counts, printing, processes, refunds, reports, stock, tui
+    from bench import checkout, counts, labels, printing, processes, refunds, reports, stock, tui
 
     return {
         "scan": lambda: tui.run_scans(work, sizes, log),
@@ -89,6 +92,7 @@ def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> 
         "printing": lambda: printing.run(work, sizes, log),
         "reports": lambda: reports.run(work, sizes, log),
         "stock": lambda: [*stock.run(work, sizes, log), *counts.run(work, sizes, log)],
+        "labels": lambda: labels.run(work, sizes, log),
         "startup": lambda: tui.run_startup(work, sizes, log),
         "import": lambda: processes.run_import(work, sizes, log),
         "memory": lambda: processes.run_memory(work, sizes, log, with_app=True),

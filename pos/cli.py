@@ -1075,6 +1075,85 @@ def report_sales(day, date_from, date_to, output: str, db: str | None) -> None: 
         click.echo(report_table(result), nl=False)
 
 
+# Labels and Meet-the-designer cards (issue 9, parts 7 and 8): PDFs from the catalogue.
+
+
+def _pdf_out(out: Path) -> Path:
+    """`--out` if a PDF can be written there; checked before the ledger is read, so a slip writes nothing."""
+    if out.is_dir():
+        _fail(PosError(f"--out {out} is a folder: give a file name in it, such as {out / 'labels.pdf'}."))
+    if not out.parent.is_dir():
+        _fail(PosError(f"The folder {out.parent} does not exist: create it or choose another --out. Nothing was written."))
+    return out
+
+
+def _write_pdf(out: Path, data: bytes) -> None:
+    """Write the whole PDF beside `out` and move it into place: `out` is never left half written."""
+    import os
+
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        _fail(PosError(f"Could not write {out}: {error.strerror or error}. Nothing was written."))
+
+
+@cli.command()
+@click.option("--sku", "skus", multiple=True, metavar="SKU[:QTY]",
+              help="An SKU or barcode, and how many labels (default 1); more may follow: --sku NBH-BLA-M:3 CCJ-BLA-L.")
+@click.argument("more", nargs=-1, metavar="")
+@click.option("--all", "every", is_flag=True, help="One label for every SKU in the catalogue.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The PDF to write.")
+@click.option("--layout", type=click.Choice(["a4-21", "roll"]), default="a4-21", show_default=True,
+              help="a4-21: A4 sheets of 21 labels (63.5 x 38.1 mm); roll: one label a page, for a label printer.")
+@click.option("--size", help="The roll's label size in millimetres, width x height (default 50x30).")
+@click.option("--db", help=DB_HELP)
+def labels(skus: tuple[str, ...], more: tuple[str, ...], every: bool, out: Path, layout: str, size: str | None,
+           db: str | None) -> None:
+    """Barcode labels as a PDF: one label per item, with name, size, colour, price, designer and EAN-13."""
+    from inventory.labels import all_label_items, label_items, parse_label_request
+    from receipts.labels import A4_21, ROLL_DEFAULT_MM, labels_pdf, parse_label_size, roll_layout
+
+    codes = skus + more
+    if more and not skus:
+        _fail(PosError(f"Give the SKUs after --sku (--sku {' '.join(more)}), or --all for every SKU."))
+    if every == bool(codes):
+        _fail(PosError("Give --sku SKU[:QTY]... for the labels wanted, or --all for one of every SKU (not both)."))
+    if size and layout != "roll":
+        _fail(PosError("--size is the size of a roll's labels: use it with --layout roll."))
+    try:
+        requests = [parse_label_request(code) for code in codes]
+        sheet = roll_layout(*(parse_label_size(size) if size else ROLL_DEFAULT_MM)) if layout == "roll" else A4_21
+        _pdf_out(out)
+        engine = _open(db)
+        items = all_label_items(engine) if every else label_items(engine, requests)
+    except PosError as error:
+        _fail(error)
+    if not items:
+        _fail(PosError("The catalogue has no SKUs yet: import products first (pos import products FILE)."))
+    _write_pdf(out, labels_pdf(items, sheet))
+    pages = -(-len(items) // sheet.per_page)
+    click.echo(f"{len(items)} label{'s' if len(items) != 1 else ''} on {pages} page{'s' if pages != 1 else ''}: {out}")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The PDF to write.")
+@click.option("--db", help=DB_HELP)
+def cards(out: Path, db: str | None) -> None:
+    """Meet-the-designer cards (A6) as a PDF: one for each participant who consented to be published."""
+    from inventory.labels import designer_cards
+    from receipts.cards import cards_pdf
+
+    _pdf_out(out)
+    found = designer_cards(_open(db))
+    if not found:
+        _fail(PosError("No participant has consented to be published, so there are no cards to make."))
+    _write_pdf(out, cards_pdf(found))
+    click.echo(f"{len(found)} card{'s' if len(found) != 1 else ''} (one a page, A6): {out}")
+
+
 from pos.cli_stock import count, receive  # noqa: E402 - their module uses this one's helpers
 
 cli.add_command(count)
