@@ -1105,13 +1105,14 @@ def _write_pdf(out: Path, data: bytes) -> None:
               help="An SKU or barcode, and how many labels (default 1); more may follow: --sku NBH-BLA-M:3 CCJ-BLA-L.")
 @click.argument("more", nargs=-1, metavar="")
 @click.option("--all", "every", is_flag=True, help="One label for every SKU in the catalogue.")
+@click.option("--batch", "batch", type=int, help="One label for each item a delivery received (pos receive).")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="The PDF to write.")
 @click.option("--layout", type=click.Choice(["a4-21", "roll"]), default="a4-21", show_default=True,
               help="a4-21: A4 sheets of 21 labels (63.5 x 38.1 mm); roll: one label a page, for a label printer.")
 @click.option("--size", help="The roll's label size in millimetres, width x height (default 50x30).")
 @click.option("--db", help=DB_HELP)
-def labels(skus: tuple[str, ...], more: tuple[str, ...], every: bool, out: Path, layout: str, size: str | None,
-           db: str | None) -> None:
+def labels(skus: tuple[str, ...], more: tuple[str, ...], every: bool, batch: int | None, out: Path, layout: str,
+           size: str | None, db: str | None) -> None:
     """Barcode labels as a PDF: one label per item, with name, size, colour, price, designer and EAN-13."""
     from inventory.labels import all_label_items, label_items, parse_label_request
     from receipts.labels import A4_21, ROLL_DEFAULT_MM, labels_pdf, parse_label_size, roll_layout
@@ -1119,8 +1120,9 @@ def labels(skus: tuple[str, ...], more: tuple[str, ...], every: bool, out: Path,
     codes = skus + more
     if more and not skus:
         _fail(PosError(f"Give the SKUs after --sku (--sku {' '.join(more)}), or --all for every SKU."))
-    if every == bool(codes):
-        _fail(PosError("Give --sku SKU[:QTY]... for the labels wanted, or --all for one of every SKU (not both)."))
+    if [every, bool(codes), batch is not None].count(True) != 1:
+        _fail(PosError("Give one of: --sku SKU[:QTY]... for the labels wanted, --batch ID for what a delivery received, "
+                       "or --all for one of every SKU."))
     if size and layout != "roll":
         _fail(PosError("--size is the size of a roll's labels: use it with --layout roll."))
     try:
@@ -1128,6 +1130,10 @@ def labels(skus: tuple[str, ...], more: tuple[str, ...], every: bool, out: Path,
         sheet = roll_layout(*(parse_label_size(size) if size else ROLL_DEFAULT_MM)) if layout == "roll" else A4_21
         _pdf_out(out)
         engine = _open(db)
+        if batch is not None:
+            from pos.stock.receiving import delivery_lines
+
+            requests = [(line.sku, line.quantity) for line in delivery_lines(engine, batch)]
         items = all_label_items(engine) if every else label_items(engine, requests)
     except PosError as error:
         _fail(error)

@@ -72,7 +72,8 @@ def test_cards_for_consenting_participants_only(shop: str, tmp_path: Path) -> No
     (("--sku", "NBH-BLA-M", "--layout", "roll", "--size", "50by30"), "not a label size"),
     (("--sku", "NBH-BLA-M", "--layout", "roll", "--size", "20x10"), "cannot hold"),
     (("--sku", "NBH-BLA-M", "--size", "50x30"), "--layout roll"),
-    (("--sku", "NBH-BLA-M", "--all"), "not both"),
+    (("--sku", "NBH-BLA-M", "--all"), "Give one of"),
+    (("--batch", "7"), "There is no delivery 7"),
     ((), "--all"),
 ])
 def test_bad_input_is_refused_plainly_and_writes_nothing(shop: str, tmp_path: Path, args: tuple[str, ...],
@@ -88,3 +89,24 @@ def test_an_out_folder_that_does_not_exist_writes_nothing(shop: str, tmp_path: P
         result = pos(*command, "--out", str(tmp_path / "missing" / "x.pdf"), "--db", shop, cwd=tmp_path)
         assert result.returncode == 1 and "does not exist" in result.stderr
         assert not (tmp_path / "missing").exists()
+
+
+def test_labels_for_what_a_delivery_received_by_scanning(shop: str, tmp_path: Path) -> None:
+    """A delivery scanned in (a barcode, the quantity key, an undo), then its labels: one per item received."""
+    import subprocess
+    import sys
+
+    from test_cli import base_env
+
+    barcode = {row["sku"]: row["barcode"] for row in _rows("products.csv")}
+    ok(pos("receive", "start", "--note", "Box 3", "--db", shop, cwd=tmp_path))
+    ok(pos("staff", "add", "JO", "--name", "Jo", "--role", "manager", "--db", shop, cwd=tmp_path, pins=("2468", "2468")))
+    typed = f"2468\n{barcode['NBH-BLA-M']}\n*2\n{barcode['CCJ-BLA-L']}\nDSH-SAN-S\nundo\n"
+    scanned = subprocess.run([sys.executable, "-m", "pos", "receive", "scan", "1", "--staff", "JO", "--db", shop],
+                             cwd=tmp_path, input=typed, capture_output=True, text=True, env=base_env(), timeout=60)
+    assert scanned.returncode == 0, scanned.stderr
+    out = tmp_path / "box3.pdf"
+    assert "3 labels on 1 page" in ok(pos("labels", "--batch", "1", "--out", str(out), "--db", shop, cwd=tmp_path))
+    expected = sorted([barcode["NBH-BLA-M"]] + [barcode["CCJ-BLA-L"]] * 2)
+    decoded = decode_labels(out, A4_21, 3, tmp_path / "read")
+    assert sorted(codes[0] for codes in decoded if codes) == expected and decoded[3:] == [[]] * 18

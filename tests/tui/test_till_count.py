@@ -71,7 +71,9 @@ async def test_no_open_count_says_so(make_app: AppFactory) -> None:
         await scan(pilot, TEE_WHITE_M)  # back at the sale, selling
 
 
-async def test_a_delivery_received_by_scanning_at_the_till(make_app: AppFactory, ledger) -> None:  # type: ignore[no-untyped-def]
+async def test_a_delivery_received_by_scanning_at_the_till_and_its_labels(
+    make_app: AppFactory, ledger, tmp_path: Path, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
     from inventory.catalog import look_up_code
     from inventory.stock import on_hand
     from pos.stock.receiving import delivery_lines
@@ -90,6 +92,16 @@ async def test_a_delivery_received_by_scanning_at_the_till(make_app: AppFactory,
         await pilot.press("f9")
         await settle(pilot)
         said = str(app.screen.query_one("#scanning-message", Static).content)
+        monkeypatch.setattr(ReceiveScreen, "LABELS_DIR", tmp_path / "labels")
+        await pilot.press("f10")
+        await settle(pilot)
+        labelled = str(app.screen.query_one("#scanning-message", Static).content)
     assert said.startswith("Delivery 1 closed: 7 items of 2 SKUs received.")
+    assert labelled.startswith(f"7 labels for delivery 1: {tmp_path / 'labels' / 'delivery-1.pdf'}")
+    from pdf_codes import decode_labels
+    from receipts.labels import A4_21
+
+    decoded = decode_labels(tmp_path / "labels" / "delivery-1.pdf", A4_21, 7, tmp_path / "read")
+    assert sorted(codes[0] for codes in decoded[:7]) == sorted([HOODIE_XS] * 2 + [TEE_WHITE_M] * 5)
     assert on_hand(ledger, hoodie) == before + 2
     assert [(line.sku, line.quantity) for line in delivery_lines(ledger, 1)] == [("NBH-BLA-XS", 2), ("RLT-WHI-M", 5)]

@@ -1,10 +1,12 @@
 """Receiving a delivery at the till (command palette: Receive stock): each scan adds stock at once.
 
-Scans go into the newest open delivery, or a new one; F9 closes it and says what it received.
+Scans go into the newest open delivery, or a new one; F9 closes it and says what it received; F10
+makes its barcode labels (an A4 sheet PDF under data/labels/, one label per item received).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.binding import Binding
@@ -15,7 +17,9 @@ from pos.tui.screens.scanning import ScanningScreen
 class ReceiveScreen(ScanningScreen):
     TITLE = "Receive stock"
     DONE = "Received"
-    BINDINGS = [*ScanningScreen.BINDINGS, Binding("f9", "close_delivery", "Close delivery")]
+    BINDINGS = [*ScanningScreen.BINDINGS, Binding("f9", "close_delivery", "Close"), Binding("f10", "labels", "Labels")]
+    LABELS_DIR = Path("data/labels")
+    last_delivery: int | None = None  # the delivery scanned into here, open or just closed: F10 labels it
 
     def find_session(self) -> tuple[int, str] | None:
         from inventory.db import UnitOfWork
@@ -43,6 +47,9 @@ class ReceiveScreen(ScanningScreen):
     def no_session(self) -> str:
         return "The delivery could not be opened. Esc goes back and try again."
 
+    def opened(self, session_id: int) -> None:
+        self.last_delivery = session_id
+
     def action_close_delivery(self) -> None:
         if self.session_id is None:
             return
@@ -59,8 +66,39 @@ class ReceiveScreen(ScanningScreen):
                 self.say(str(result), error=True)
                 return
             units = sum(line.quantity for line in result)
-            self.session_id = None
+            self.last_delivery, self.session_id = session, None
             self.say(f"Delivery {session} closed: {units} item{'s' if units != 1 else ''} of {len(result)} SKUs "
                      f"received. Esc goes back.")
 
         self.core.lanes.sales.submit(close, closed)
+
+    def action_labels(self) -> None:
+        """F10: barcode labels for every item the delivery received, as an A4 sheet PDF."""
+        delivery = self.session_id or self.last_delivery
+        if delivery is None:
+            self.say("Scan a delivery in first: its labels are made from what it received.", error=True)
+            return
+        engine, out = self.core.engine, self.LABELS_DIR / f"delivery-{delivery}.pdf"
+
+        def make() -> int:
+            from inventory.labels import label_items
+            from pos.stock.receiving import delivery_lines
+            from receipts.labels import A4_21, labels_pdf
+
+            items = label_items(engine, [(line.sku, line.quantity) for line in delivery_lines(engine, delivery)])
+            if items:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(labels_pdf(items, A4_21))
+            return len(items)
+
+        def made(result: int | Exception) -> None:
+            if isinstance(result, Exception):
+                self.say(f"The labels were not made: {result}", error=True)
+            elif not result:
+                self.say(f"Delivery {delivery} has received nothing yet: no labels to make.", error=True)
+            else:
+                self.say(f"{result} label{'s' if result != 1 else ''} for delivery {delivery}: {out} "
+                         "(print it on A4 sheets of 21 labels).")
+
+        self.say("Making the labels...")
+        self.core.lanes.printing.submit(make, made)

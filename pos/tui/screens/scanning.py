@@ -72,6 +72,9 @@ class ScanningScreen(Screen[None]):
     def no_session(self) -> str:
         raise NotImplementedError
 
+    def opened(self, session_id: int) -> None:
+        """The session scanning goes into was found (a subclass may keep it)."""
+
     # --- the shared work ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -85,6 +88,7 @@ class ScanningScreen(Screen[None]):
             self.say(self.no_session() if result is None else f"Could not read the ledger: {result}", error=True)
             return
         self.session_id, words = result
+        self.opened(self.session_id)
         self.query_one("#scanning-scope", Label).update(f"{words}, as {self.core.actor.name}")
 
     def say(self, text: str, *, error: bool = False) -> None:
