@@ -67,18 +67,27 @@ class VariantListing:
     size: str
     colour: str
     price_pence: int
-    on_hand: int
+    on_hand: int  # saleable
     retired: bool
+    damaged: int = 0  # kept apart, never on hand
+
+
+_DAMAGED_BY_SKU = (
+    select(StockMovement.variant_id, -func.sum(StockMovement.quantity))
+    .where(StockMovement.kind == "damaged").group_by(StockMovement.variant_id)
+)
 
 
 def variant_listing(engine: Engine) -> list[VariantListing]:
-    """Every SKU, retired ones too, with its barcode and on-hand, by design then SKU."""
+    """Every SKU, retired ones too, with its barcode, on-hand and damaged stock, by design then SKU."""
     query = _with_on_hand(Variant.sku, Variant.barcode, Product.name, Variant.size, Variant.colour,
-                          Variant.price_pence, Variant.retired_at)
+                          Variant.price_pence, Variant.retired_at, Variant.id)
     with engine.connect() as connection:
+        damaged = dict(connection.execute(_DAMAGED_BY_SKU).all())
         return [
-            VariantListing(sku, barcode, name, size, colour, price, int(level), retired is not None)
-            for sku, barcode, name, size, colour, price, retired, level in connection.execute(query)
+            VariantListing(sku, barcode, name, size, colour, price, int(level), retired is not None,
+                           int(damaged.get(variant_id, 0)))
+            for sku, barcode, name, size, colour, price, retired, variant_id, level in connection.execute(query)
         ]
 
 

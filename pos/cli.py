@@ -1020,20 +1020,128 @@ def stock_show(output: str, db: str | None) -> None:
     if output == "json":
         click.echo(json.dumps([
             {"sku": v.sku, "barcode": v.barcode, "design": v.name, "size": v.size, "colour": v.colour,
-             "price_pence": v.price_pence, "on_hand": v.on_hand, "retired": v.retired} for v in listing
+             "price_pence": v.price_pence, "on_hand": v.on_hand, "damaged": v.damaged, "retired": v.retired}
+            for v in listing
         ], indent=2))
         return
     rows = [[v.sku, v.barcode, v.name, v.size, v.colour, format_pence(v.price_pence), str(v.on_hand),
-             "retired" if v.retired else ""] for v in listing]
+             str(v.damaged), "retired" if v.retired else ""] for v in listing]
     if output == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["sku", "barcode", "design", "size", "colour", "price", "on_hand", "retired"])
-        writer.writerows([row[:5] + [_pounds(v.price_pence), row[6], "yes" if v.retired else "no"]
+        writer.writerow(["sku", "barcode", "design", "size", "colour", "price", "on_hand", "damaged", "retired"])
+        writer.writerows([row[:5] + [_pounds(v.price_pence), row[6], row[7], "yes" if v.retired else "no"]
                           for row, v in zip(rows, listing, strict=True)])
         click.echo(buffer.getvalue(), nl=False)
         return
-    click.echo(text_table(["SKU", "Barcode", "Design", "Size", "Colour", "Price", "On hand", ""], rows, {5, 6}))
+    click.echo(text_table(["SKU", "Barcode", "Design", "Size", "Colour", "Price", "On hand", "Damaged", ""], rows,
+                          {5, 6, 7}))
+
+
+def _emit(output: str, rows: list[dict[str, object]], headers: dict[str, str], right: set[int]) -> None:
+    """Rows as JSON, CSV (keys as the header) or a table (`headers`: key -> column title)."""
+    import csv
+    import io
+
+    from pos.reports.render import text_table
+
+    if output == "json":
+        click.echo(json.dumps(rows, indent=2))
+    elif output == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(headers), lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo(text_table(list(headers.values()), [[str(row[key]) for key in headers] for row in rows], right))
+
+
+_FORMAT = click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table",
+                       show_default=True)
+
+
+@stock.command(name="low")
+@click.option("--threshold", type=click.IntRange(0, 9999), default=3, show_default=True,
+              help="A SKU with this many or fewer on hand is low.")
+@click.option("--design", "per_design", multiple=True, metavar="NAME=N",
+              help="A design's own threshold, e.g. --design \"Night Bus Hoodie=5\" (repeat for more).")
+@_FORMAT
+@click.option("--db", help=DB_HELP)
+def stock_low(threshold: int, per_design: tuple[str, ...], output: str, db: str | None) -> None:
+    """SKUs running low (not retired), fewest first; below zero means sold more than the ledger had."""
+    from inventory.stock_views import low_stock
+
+    thresholds: dict[str, int] = {}
+    for entry in per_design:
+        name, _, value = entry.rpartition("=")
+        if not name.strip() or not (value.isascii() and value.isdigit()):
+            _fail(PosError(f"--design '{entry}' is not NAME=N, such as \"Night Bus Hoodie=5\"."))
+        thresholds[name.strip()] = int(value)
+    rows = [{"sku": item.sku, "design": item.design, "size": item.size, "colour": item.colour,
+             "on_hand": item.on_hand, "threshold": item.threshold}
+            for item in low_stock(_open(db), threshold, thresholds)]
+    _emit(output, rows, {"sku": "SKU", "design": "Design", "size": "Size", "colour": "Colour", "on_hand": "On hand",
+                         "threshold": "Low at"}, {4, 5})
+
+
+@stock.command(name="value")
+@_FORMAT
+@click.option("--db", help=DB_HELP)
+def stock_value(output: str, db: str | None) -> None:
+    """Stock on hand at retail value, per design and in all."""
+    from common.money import format_pence
+    from inventory.stock_views import design_figures
+
+    figures = design_figures(_open(db))
+    rows: list[dict[str, object]] = [{"design": f.design, "on_hand": f.on_hand, "value_pence": f.value_pence}
+                                     for f in figures]
+    total = sum(f.value_pence for f in figures)
+    if output == "table":
+        rows = [{**row, "value_pence": format_pence(int(row["value_pence"]))} for row in rows]  # type: ignore[arg-type]
+        rows.append({"design": "All designs", "on_hand": sum(f.on_hand for f in figures), "value_pence": format_pence(total)})
+    _emit(output, rows, {"design": "Design", "on_hand": "On hand", "value_pence": "Value at retail"}, {1, 2})
+
+
+@stock.command(name="sell-through")
+@_FORMAT
+@click.option("--db", help=DB_HELP)
+def stock_sell_through(output: str, db: str | None) -> None:
+    """Per design: received, sold (less returns) and sell-through (sold ÷ received)."""
+    from inventory.stock_views import design_figures
+
+    rows: list[dict[str, object]] = []
+    for f in design_figures(_open(db)):
+        bp = f.sell_through_bp
+        shown = "-" if bp is None else f"{bp // 100}.{bp % 100 // 10}%"
+        rows.append({"design": f.design, "received": f.received, "sold": f.sold,
+                     "sell_through_bp": bp if output != "table" else shown})
+    _emit(output, rows, {"design": "Design", "received": "Received", "sold": "Sold", "sell_through_bp": "Sell-through"},
+          {1, 2, 3})
+
+
+@stock.command(name="history")
+@click.argument("code")
+@_FORMAT
+@click.option("--db", help=DB_HELP)
+def stock_history(code: str, output: str, db: str | None) -> None:
+    """Every stock movement of one SKU (or barcode), oldest first, with the balance after each."""
+    from inventory.stock_views import movement_history
+
+    try:
+        label, lines = movement_history(_open(db), code)
+    except PosError as error:
+        _fail(error)
+    rows: list[dict[str, object]] = [
+        {"when": line.when.strftime("%Y-%m-%d %H:%M") if output == "table" else line.when.isoformat(),
+         "kind": line.kind, "quantity": line.quantity, "balance": line.balance, "reason": line.reason,
+         "recorded_by": line.recorded_by, "reference": line.reference}
+        for line in lines
+    ]
+    if output == "table":
+        click.echo(label)
+    _emit(output, rows, {"when": "When", "kind": "Kind", "quantity": "Change", "balance": "Balance", "reason": "Why",
+                         "recorded_by": "By", "reference": "Reference"}, {2, 3})
 
 
 def _pounds(pence: int) -> str:
