@@ -105,7 +105,7 @@ def test_stock_show_lists_every_variant_with_its_barcode_and_stock_alone_is_as_b
     demo_engine: Engine, tmp_path: Path
 ) -> None:
     table = ok(_pos(demo_engine, tmp_path, "stock", "show")).splitlines()
-    assert table[0].split() == ["SKU", "Barcode", "Design", "Size", "Colour", "Price", "On", "hand"]
+    assert table[0].split() == ["SKU", "Barcode", "Design", "Size", "Colour", "Price", "On", "hand", "Damaged"]
     with read_session(demo_engine) as session:
         barcodes = session.execute(select(Variant.sku, Variant.barcode)).all()
     assert len(table) == 2 + len(barcodes)

@@ -24,16 +24,14 @@ class CountScreen(ScanningScreen):
         return newest.count_id, f"Count {newest.count_id}: {newest.scope}"
 
     def write_scan(self, session_id: int, code: str, quantity: int) -> Any:
-        from inventory.db import UnitOfWork
         from pos.stock.counts import scan_into_count
 
-        return scan_into_count(UnitOfWork(self.core.engine, self.core.actor), session_id, code, quantity)
+        return scan_into_count(self.unit_of_work(), session_id, code, quantity)
 
     def write_undo(self, session_id: int) -> Any:
-        from inventory.db import UnitOfWork
         from pos.stock.counts import undo_last_scan
 
-        return undo_last_scan(UnitOfWork(self.core.engine, self.core.actor), session_id)
+        return undo_last_scan(self.unit_of_work(), session_id)
 
     def no_session(self) -> str:
         return "No stock count is open. A manager starts one (pos count start); Esc goes back."

@@ -22,27 +22,24 @@ class ReceiveScreen(ScanningScreen):
     last_delivery: int | None = None  # the delivery scanned into here, open or just closed: F10 labels it
 
     def find_session(self) -> tuple[int, str] | None:
-        from inventory.db import UnitOfWork
         from pos.stock.receiving import list_deliveries, start_delivery
 
         open_ones = list_deliveries(self.core.engine)
         if open_ones:
             newest = open_ones[0]
             return newest.delivery_id, f"Delivery {newest.delivery_id}" + (f": {newest.note}" if newest.note else "")
-        delivery = start_delivery(UnitOfWork(self.core.engine, self.core.actor), f"received at {self.core.till}")
+        delivery = start_delivery(self.unit_of_work(), f"received at {self.core.till}")
         return delivery, f"Delivery {delivery} (new)"
 
     def write_scan(self, session_id: int, code: str, quantity: int) -> Any:
-        from inventory.db import UnitOfWork
         from pos.stock.receiving import receive_scan
 
-        return receive_scan(UnitOfWork(self.core.engine, self.core.actor), session_id, code, quantity)
+        return receive_scan(self.unit_of_work(), session_id, code, quantity)
 
     def write_undo(self, session_id: int) -> Any:
-        from inventory.db import UnitOfWork
         from pos.stock.receiving import undo_last_receipt
 
-        return undo_last_receipt(UnitOfWork(self.core.engine, self.core.actor), session_id)
+        return undo_last_receipt(self.unit_of_work(), session_id)
 
     def no_session(self) -> str:
         return "The delivery could not be opened. Esc goes back and try again."
@@ -56,10 +53,9 @@ class ReceiveScreen(ScanningScreen):
         session = self.session_id
 
         def close() -> Any:
-            from inventory.db import UnitOfWork
             from pos.stock.receiving import close_delivery
 
-            return close_delivery(UnitOfWork(self.core.engine, self.core.actor), session)
+            return close_delivery(self.unit_of_work(), session)
 
         def closed(result: Any) -> None:
             if isinstance(result, Exception):

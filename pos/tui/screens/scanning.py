@@ -72,6 +72,12 @@ class ScanningScreen(Screen[None]):
     def no_session(self) -> str:
         raise NotImplementedError
 
+    def unit_of_work(self) -> Any:
+        """A unit of work as the person signed in (the faces import no database module)."""
+        from pos.staff.services import unit_of_work
+
+        return unit_of_work(self.core.engine, self.core.actor)
+
     def opened(self, session_id: int) -> None:
         """The session scanning goes into was found (a subclass may keep it)."""
 
