@@ -97,7 +97,7 @@ _ON_HAND = (
 _IDS = bindparam("ids", expanding=True)
 _VARIANTS = select(
     Variant.product_id, Variant.sku, Variant.barcode, Variant.size, Variant.colour, Variant.price_pence, _ON_HAND
-).where(Variant.product_id.in_(_IDS))
+).where(Variant.product_id.in_(_IDS), Variant.retired_at.is_(None))  # a retired SKU no longer sells
 _DESIGNERS = (
     select(
         DesignerShare.product_id, Participant.display_name, Participant.story, Participant.linkedin_url,

@@ -120,3 +120,13 @@ def test_a_design_with_no_movements_shows_zero_stock(demo_engine: Engine, tmp_pa
     import_products(by(demo_engine), csv)
     zebra = look_up_products(demo_engine, "zebra")[0]
     assert [(v.sku, v.on_hand) for v in zebra.variants] == [("ZZ-1", 0)]
+
+
+def test_a_retired_sku_is_not_offered_by_the_look_up(demo_engine: Engine) -> None:
+    from ledger_helpers import by
+    from pos.catalogue.services import retire_product
+
+    retire_product(by(demo_engine, "Jo"), "NBH-BLA-L")
+    [design] = look_up_products(demo_engine, "Night Bus")
+    skus = {variant.sku for variant in design.variants}
+    assert "NBH-BLA-L" not in skus and "NBH-BLA-M" in skus
