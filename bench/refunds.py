@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.checkout import STAMP, raw_connection
-from bench.common import Result, interleaved, median, p95
+from bench.common import Result, against_raw, check_foreign_keys, interleaved
 from bench.ledgers import catalogue_ledger
 
 
@@ -186,9 +186,7 @@ def check_same_rows(path: Path) -> None:
             ).fetchone()
         if per_till["bench-raw"] != per_till["bench-services"] or not per_till["bench-raw"][0]:
             raise AssertionError(f"the refunds differ: {per_till}")
-        orphans = connection.execute("PRAGMA foreign_key_check").fetchall()
-        if orphans:
-            raise AssertionError(f"broken references: {orphans[:3]}")
+        check_foreign_keys(connection)
     finally:
         connection.close()
 
@@ -201,10 +199,7 @@ def run(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore
     log(f"refund: {repeat} refunds each way, synchronous=FULL")
     samples = _pair(path, skus, repeat)
     check_same_rows(path)
-    services, raw = samples["services"], samples["raw"]
-    return [Result(
-        "refund_commit", median(services) * 1e3, "ms", median(raw) * 1e3, "raw sqlite3, same reads, rows and pragmas",
-        "p50 ≤ 3× raw", median(services) <= 3 * median(raw),
-        detail=f"refund of 1 unit from 2 lines of a 3-line card sale, with manager check and audit; median of {repeat}",
-        extra={"p95_ms": p95(services) * 1e3, "baseline_p95_ms": p95(raw) * 1e3},
+    return [against_raw(
+        "refund_commit", samples, "raw sqlite3, same reads, rows and pragmas",
+        f"refund of 1 unit from 2 lines of a 3-line card sale, with manager check and audit; median of {repeat}",
     )]

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Digits, Label, Static
+from textual.widgets import ContentSwitcher, Digits, Label
 
 from common.errors import PosError
 from common.money import format_pence
@@ -45,6 +45,7 @@ from pos.tui.screens.reprint import ReprintModal
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
 from pos.tui.widgets.last_sale import LastSalePanel
+from pos.tui.widgets.message_line import MessageLine
 from pos.tui.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class SaleScreen(Screen[None]):
             yield Label("", id="units", markup=False)
             yield Label("Total", id="total-label")
             yield Digits(format_pence(0), id="total")
-        yield Static(READY, id="message", classes="info", markup=False)
+        yield MessageLine(READY, id="message")
         yield TillFooter(compact=True, show_command_palette=False)
 
     def _where(self) -> str:
@@ -232,10 +233,7 @@ class SaleScreen(Screen[None]):
         self.query_one("#scan", ScanInput).focus()
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        message = self.query_one("#message", Static)
-        message.update(text, layout=False)  # a fixed size (till.tcss): no layout pass per scan
-        message.set_class(error, "error")
-        message.set_class(not error, "info")
+        self.query_one("#message", MessageLine).say(text, error=error)
 
     def _refresh_basket(self, cursor: int | None = None) -> None:
         basket = self.core.basket
