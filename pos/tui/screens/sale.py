@@ -35,13 +35,7 @@ from pos.sales.till_core import (
     TillCore,
     TrainingChanged,
 )
-from pos.tui.lanes import LaneDone, worker_lanes
-from pos.tui.screens.lookup import LookupScreen
-from pos.tui.screens.approval import ApprovalModal
-from pos.tui.screens.discount import DiscountChoice, DiscountModal, OverrideChoice, PriceOverrideModal
-from pos.tui.screens.modals import CardModal, CashModal, QuantityModal, SearchModal
-from pos.tui.screens.parked import ParkedModal
-from pos.tui.screens.reprint import ReprintModal
+from pos.tui.lanes import LaneDone, worker_lanes  # dialogs and other screens are imported when first opened (start-up)
 from pos.tui.widgets.basket_table import BasketTable
 from pos.tui.widgets.footer import TillFooter
 from pos.tui.widgets.last_sale import LastSalePanel
@@ -55,6 +49,7 @@ if TYPE_CHECKING:
     from inventory.catalog import VariantInfo
     from pos.printing import PrintOutcome
     from pos.sales.till_core import LedgerHandle
+    from pos.tui.screens.discount import DiscountChoice, OverrideChoice
 
 READY = "Scan an item, or type part of a name and press Enter."
 RECEIPT_PREVIEW_WIDTH = 42
@@ -187,6 +182,8 @@ class SaleScreen(Screen[None]):
                 self._refresh_basket(cursor)
                 self._say(message)
             case ChooseItem(text=text, matches=matches):
+                from pos.tui.screens.modals import SearchModal
+
                 self.app.push_screen(SearchModal(self.core, text, matches), self._picked)
             case SaleSaving(pending=pending, busy=busy):
                 self._ledger_busy = self._ledger_busy or busy
@@ -290,6 +287,8 @@ class SaleScreen(Screen[None]):
         if not self.core.is_open:
             self._say("The ledger is still opening. Try again in a moment.", error=True)
             return
+        from pos.tui.screens.modals import SearchModal
+
         self.app.push_screen(SearchModal(self.core), self._picked)
 
     def action_cursor(self, step: int) -> None:
@@ -315,6 +314,8 @@ class SaleScreen(Screen[None]):
             if quantity is not None:
                 self.core.set_quantity(index, quantity)
 
+        from pos.tui.screens.modals import QuantityModal
+
         self.app.push_screen(QuantityModal(line.variant.label, line.quantity), set_quantity)
 
     def action_remove(self) -> None:
@@ -331,6 +332,8 @@ class SaleScreen(Screen[None]):
         except PosError as error:
             self._say(str(error), error=True)
             return
+        from pos.tui.screens.modals import CashModal
+
         self.app.push_screen(CashModal(total), self._paid)
 
     def action_card(self) -> None:
@@ -345,6 +348,8 @@ class SaleScreen(Screen[None]):
 
         def approved(ok: bool | None) -> None:
             self._paid(tender if ok else None)
+
+        from pos.tui.screens.modals import CardModal
 
         self.app.push_screen(CardModal(tender.amount_pence), approved)
 
@@ -383,6 +388,8 @@ class SaleScreen(Screen[None]):
             elif index is not None:
                 self._with_approval(lambda approver: self.core.discount_line(index, choice.discount, approver))
 
+        from pos.tui.screens.discount import DiscountModal  # dialogs load when first opened (start-up)
+
         self.app.push_screen(
             DiscountModal(self.core.rules.discount_reasons, label, self.core.basket.total_pence), chosen,
         )
@@ -398,6 +405,8 @@ class SaleScreen(Screen[None]):
             if choice is not None:
                 self._with_approval(lambda approver: self.core.override_price(index, choice.override, approver))
 
+        from pos.tui.screens.discount import PriceOverrideModal
+
         self.app.push_screen(
             PriceOverrideModal(self.core.rules.override_reasons, variant.label, variant.price_pence), chosen,
         )
@@ -412,6 +421,8 @@ class SaleScreen(Screen[None]):
                 change(manager)
             except PosError as error:
                 self._say(str(error), error=True)
+
+        from pos.tui.screens.approval import ApprovalModal
 
         self.app.push_screen(ApprovalModal(self.core, what), approved)
 
@@ -449,6 +460,8 @@ class SaleScreen(Screen[None]):
         if not self.core.is_open:
             self._say("The ledger is still opening. Try again in a moment.", error=True)
             return
+        from pos.tui.screens.lookup import LookupScreen
+
         self.app.push_screen(LookupScreen(self.core), lambda _: self._focus_scan())
 
     def action_reprint_copy(self) -> None:
@@ -471,6 +484,8 @@ class SaleScreen(Screen[None]):
         elif self._showing_last_sale and last is not None:
             self._reprint((last.reference, gift))
         else:
+            from pos.tui.screens.reprint import ReprintModal
+
             self.app.push_screen(ReprintModal(self.core.till, last.reference if last else None), self._reprint)
 
     def _reprint(self, chosen: tuple[ReceiptRef, bool] | None) -> None:
@@ -502,6 +517,8 @@ class SaleScreen(Screen[None]):
             self._focus_scan()
             if parked_id is not None:
                 self.core.recall(parked_id)
+
+        from pos.tui.screens.parked import ParkedModal
 
         self.app.push_screen(ParkedModal(self.core), recall)
 
