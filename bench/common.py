@@ -98,6 +98,26 @@ def _round(number: float | None) -> float | None:
     return float(f"{number:.4g}")
 
 
+def against_raw(
+    name: str, samples: dict[str, list[float]], baseline_name: str, detail: str, *, at_most: float | None = 3,
+) -> Result:
+    """A product-vs-raw-sqlite3 figure from `interleaved` samples ("services", "raw"): p50s in ms, target p50 <= `at_most` x raw."""
+    services, raw = samples["services"], samples["raw"]
+    return Result(
+        name, median(services) * 1e3, "ms", median(raw) * 1e3, baseline_name,
+        f"p50 ≤ {at_most:g}× raw" if at_most is not None else None,
+        median(services) <= at_most * median(raw) if at_most is not None else None,
+        detail=detail, extra={"p95_ms": p95(services) * 1e3, "baseline_p95_ms": p95(raw) * 1e3},
+    )
+
+
+def check_foreign_keys(connection: sqlite3.Connection) -> None:
+    """Both sides of a pair left no row pointing at nothing."""
+    orphans = connection.execute("PRAGMA foreign_key_check").fetchall()
+    if orphans:
+        raise AssertionError(f"broken references: {orphans[:3]}")
+
+
 REQUIRED_FIELDS = ("name", "value", "unit", "baseline", "ratio", "target", "met")
 
 

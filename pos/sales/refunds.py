@@ -132,27 +132,17 @@ def refund_tenders(amount_pence: int, card_left_pence: int, to: str | None) -> d
 
 # --- reading the sale ----------------------------------------------------------------------------
 
-# Few statements, built once: each line with the units returned already, each designer's part with
-# what was reversed already (correlated sums on the refund tables' sale-line index), and card in and out.
+# ONE statement, built once, reads all a refund needs (bench: refund_commit): each line of the sale
+# found by its reference, with the units returned already, joined to each designer's part with what
+# was reversed already (correlated sums on the refund tables' sale-line index), and what card paid
+# less what card got back. A line with no designers comes once with NULL parts. The sale's row lock
+# (PostgreSQL) makes two tills refunding the same sale at once count each other's returns (SQLite's
+# BEGIN IMMEDIATE serialises them already).
 _RETURNED = (
     select(func.coalesce(func.sum(RefundLine.quantity), 0))
     .where(RefundLine.sale_line_id == SaleLine.id)
     .correlate(SaleLine)
     .scalar_subquery()
-)
-# The sale's lines found by its reference; the sale's row lock (PostgreSQL) makes two tills refunding
-# the same sale at once count each other's returns (SQLite's BEGIN IMMEDIATE serialises them already).
-_LINES = (
-    select(
-        SaleLine.sale_id, SaleLine.id, SaleLine.variant_id, SaleLine.sku, SaleLine.description, SaleLine.size,
-        SaleLine.colour, SaleLine.quantity, SaleLine.line_total_pence, SaleLine.vat_rate_bp, SaleLine.vat_pence,
-        _RETURNED.label("returned"),
-    )
-    .join(Sale, Sale.id == SaleLine.sale_id)
-    .join(Till, Till.id == Sale.till_id)
-    .where(Till.name == bindparam("till"), Sale.receipt_no == bindparam("number"))
-    .order_by(SaleLine.id)
-    .with_for_update(of=Sale.__table__)
 )
 
 
@@ -167,23 +157,37 @@ def _reversed(column: Any) -> Any:
     )
 
 
-_ATTRIBUTIONS = (
-    select(LineAttribution.sale_line_id, LineAttribution.participant_id,
-           LineAttribution.gross_pence - _reversed(RefundAttribution.gross_pence),
-           LineAttribution.vat_pence - _reversed(RefundAttribution.vat_pence))
-    .join(SaleLine, SaleLine.id == LineAttribution.sale_line_id)
-    .where(SaleLine.sale_id == bindparam("sale_id"))
-    .order_by(LineAttribution.sale_line_id, LineAttribution.participant_id)
+def _card_left(sale_id: Any) -> Any:
+    """What card paid towards sale `sale_id` less what its refunds already put back on card (an SQL expression)."""
+    return (
+        select(func.coalesce(func.sum(Payment.amount_pence), 0))
+        .where(Payment.sale_id == sale_id, Payment.tender == "card")
+        .scalar_subquery()
+        - select(func.coalesce(func.sum(RefundPayment.amount_pence), 0))
+        .join(Refund, Refund.id == RefundPayment.refund_id)
+        .where(Refund.sale_id == sale_id, RefundPayment.tender == "card")
+        .scalar_subquery()
+    )
+
+
+_SALE_FOR_REFUND = (
+    select(
+        SaleLine.sale_id, SaleLine.id, SaleLine.variant_id, SaleLine.sku, SaleLine.description, SaleLine.size,
+        SaleLine.colour, SaleLine.quantity, SaleLine.line_total_pence, SaleLine.vat_rate_bp, SaleLine.vat_pence,
+        _RETURNED.label("returned"),
+        LineAttribution.participant_id.label("participant_id"),
+        (LineAttribution.gross_pence - _reversed(RefundAttribution.gross_pence)).label("gross_left"),
+        (LineAttribution.vat_pence - _reversed(RefundAttribution.vat_pence)).label("vat_left"),
+        _card_left(Sale.id).label("card_left"),  # correlated to the sale found
+    )
+    .join(Sale, Sale.id == SaleLine.sale_id)
+    .join(Till, Till.id == Sale.till_id)
+    .outerjoin(LineAttribution, LineAttribution.sale_line_id == SaleLine.id)
+    .where(Till.name == bindparam("till"), Sale.receipt_no == bindparam("number"))
+    .order_by(SaleLine.id, LineAttribution.participant_id)
+    .with_for_update(of=Sale.__table__)
 )
-_CARD_LEFT = select(
-    select(func.coalesce(func.sum(Payment.amount_pence), 0))
-    .where(Payment.sale_id == bindparam("sale_id"), Payment.tender == "card")
-    .scalar_subquery()
-    - select(func.coalesce(func.sum(RefundPayment.amount_pence), 0))
-    .join(Refund, Refund.id == RefundPayment.refund_id)
-    .where(Refund.sale_id == bindparam("sale_id"), RefundPayment.tender == "card")
-    .scalar_subquery()
-)
+_CARD_LEFT = select(_card_left(bindparam("sale_id")))
 _INSERT_REFUND = insert(Refund.__table__).returning(Refund.__table__.c.id)
 _INSERT_LINES = insert(RefundLine.__table__).returning(RefundLine.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_ATTRIBUTIONS = insert(RefundAttribution.__table__)
@@ -254,14 +258,17 @@ def _plan(connection: Connection, reference: ReceiptRef, returned: Sequence[Retu
     """Check the returns against the sale and what earlier refunds took back; work out every penny."""
     if not returned:
         raise NotAllowed("Choose at least one line to return.")
-    lines = connection.execute(_LINES, {"till": reference.till, "number": reference.number}).all()
+    lines: list[Row[Any]] = []
+    designers: dict[int, list[list[int]]] = defaultdict(list)  # line -> [participant, gross left, vat left]
+    for row in connection.execute(_SALE_FOR_REFUND, {"till": reference.till, "number": reference.number}):
+        if not lines or lines[-1].id != row.id:
+            lines.append(row)
+        if row.participant_id is not None:
+            designers[row.id].append([row.participant_id, int(row.gross_left), int(row.vat_left)])
     if not lines:
         find_sale_id(connection, reference)  # says why: a refund slip's reference, or no such receipt
     sale_id = lines[0].sale_id
     returned_before = {line.id: int(line.returned) for line in lines}
-    designers: dict[int, list[list[int]]] = defaultdict(list)  # line -> [participant, gross left, vat left]
-    for line_id, participant_id, gross_left, vat_left in connection.execute(_ATTRIBUTIONS, {"sale_id": sale_id}):
-        designers[line_id].append([participant_id, int(gross_left), int(vat_left)])
     left = {line.id: line.quantity - returned_before.get(line.id, 0) for line in lines}
     done = dict(returned_before)
     parts: list[_Part] = []
@@ -281,7 +288,7 @@ def _plan(connection: Connection, reference: ReceiptRef, returned: Sequence[Retu
                 line, units, bool(damaged), amount, vat,
                 tuple((part[0], gross, part_vat) for part, gross, part_vat in zip(shares, gross_parts, vat_parts, strict=True)),
             ))
-    return _Plan(sale_id, tuple(parts), card_left_pence(connection, sale_id))
+    return _Plan(sale_id, tuple(parts), int(lines[0].card_left))
 
 
 def card_left_pence(connection: Connection, sale_id: int) -> int:

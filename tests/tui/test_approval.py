@@ -12,17 +12,11 @@ from pos.staff.audit import audit_trail
 from pos.tui.app import TillApp
 from pos.tui.screens.approval import ApprovalModal
 from pos.demo import DEMO_CASHIER, DEMO_MANAGER
-from tui_helpers import settle
+from tui_helpers import settle, type_in
 
 # The tills' test ledger is the demo ledger, with its demo manager and cashier.
 MGR, MGR_PIN = DEMO_MANAGER[0], DEMO_MANAGER[3]
 CASHIER, CASHIER_PIN, CASHIER_NAME = DEMO_CASHIER[0], DEMO_CASHIER[3], DEMO_CASHIER[1]
-
-
-async def _type(pilot: Any, field: str, text: str) -> None:
-    pilot.app.screen.query_one(field, Input).value = text
-    await pilot.press("enter")
-    await settle(pilot, ("lookups",))
 
 
 def _error(app: TillApp) -> str:
@@ -36,11 +30,11 @@ async def test_a_manager_approves_with_code_and_pin_after_a_wrong_try(ledger: An
         await settle(pilot)
         app.push_screen(ApprovalModal(app.core, "A refund"), answers.append)
         await pilot.pause()
-        await _type(pilot, "#approval-code", MGR)
-        await _type(pilot, "#approval-pin", "0000")
+        await type_in(pilot, "#approval-code", MGR)
+        await type_in(pilot, "#approval-pin", "0000")
         assert "Wrong PIN" in _error(app) and app.screen.query_one("#approval-pin", Input).value == ""
         assert answers == []
-        await _type(pilot, "#approval-pin", MGR_PIN)
+        await type_in(pilot, "#approval-pin", MGR_PIN)
         assert [member.code if member else None for member in answers] == [MGR]
     assert ("failed_sign_in", MGR, "T1") in [(e.action, e.staff, e.till) for e in audit_trail(ledger)]
 
@@ -52,8 +46,8 @@ async def test_a_cashier_cannot_approve_and_escape_cancels(ledger: Any, make_app
         await settle(pilot)
         app.push_screen(ApprovalModal(app.core, "Cancelling the basket"), answers.append)
         await pilot.pause()
-        await _type(pilot, "#approval-code", CASHIER)
-        await _type(pilot, "#approval-pin", CASHIER_PIN)
+        await type_in(pilot, "#approval-code", CASHIER)
+        await type_in(pilot, "#approval-pin", CASHIER_PIN)
         assert f"{CASHIER_NAME} is not a manager" in _error(app)
         await pilot.press("escape")
         await pilot.pause()

@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from pos.config import Settings
 from pos.tui.app import TillApp
 from pos.tui.screens.returns import ReturnsScreen
 from pos.demo import DEMO_MANAGER
-from tui_helpers import BLOCK_TEE_M, HOODIE_XS, TEE_WHITE_M, message, on_hand, query, scan, settle
+from tui_helpers import BLOCK_TEE_M, HOODIE_XS, TEE_WHITE_M, message, on_hand, query, scan, settle, type_in
 
 SIZE = (80, 24)
 
@@ -27,23 +26,17 @@ async def _sell_by_card(pilot: Pilot[Any], *codes: str) -> None:
     await pilot.pause()
 
 
-async def _type(pilot: Pilot[Any], field: str, text: str, lanes: tuple[str, ...] = ("lookups",)) -> None:
-    pilot.app.screen.query_one(field, Input).value = text
-    await pilot.press("enter")
-    await settle(pilot, lanes)
-
-
 async def _open_receipt(pilot: Pilot[Any], reference: str) -> None:
     await pilot.press("f10")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ReturnsScreen)
-    await _type(pilot, "#returns-scan", reference)
+    await type_in(pilot, "#returns-scan", reference)
 
 
 async def _approve(pilot: Pilot[Any]) -> None:
     await pilot.pause()
-    await _type(pilot, "#approval-code", DEMO_MANAGER[0])
-    await _type(pilot, "#approval-pin", DEMO_MANAGER[3])
+    await type_in(pilot, "#approval-code", DEMO_MANAGER[0])
+    await type_in(pilot, "#approval-pin", DEMO_MANAGER[3])
     await settle(pilot)
     await pilot.pause()
 
@@ -58,7 +51,7 @@ async def test_return_to_cash_with_a_managers_approval(ledger: Any, ledger_path:
         assert "Select a line" in message(app)[0]
         await pilot.press("f7")  # how many of the first line (the tee, 2 sold) come back
         await pilot.pause()
-        await _type(pilot, "#quantity", "1")
+        await type_in(pilot, "#quantity", "1")
         assert "Refund £25.00: £25.00 to card" in str(app.screen.query_one("#returns-summary").render())
         await pilot.press("f5")  # the manager chooses cash
         await _approve(pilot)
@@ -78,11 +71,11 @@ async def test_an_exchange_for_a_dearer_item_paid_by_card(ledger: Any, ledger_pa
         await _open_receipt(pilot, "T1/000001")
         await pilot.press("f7")
         await pilot.pause()
-        await _type(pilot, "#quantity", "1")
+        await type_in(pilot, "#quantity", "1")
         await pilot.press("f8")  # it came back damaged
         await pilot.press("f4")  # exchange: scan the new items
         await pilot.pause()
-        await _type(pilot, "#returns-scan", HOODIE_XS)  # £55
+        await type_in(pilot, "#returns-scan", HOODIE_XS)  # £55
         assert "The customer pays £30.00" in str(app.screen.query_one("#returns-summary").render())
         await pilot.press("f10")  # card first is no answer when the customer owes: it asks for cash or card
         await pilot.pause()
@@ -108,13 +101,13 @@ async def test_a_refund_slip_reference_and_a_refused_approval_change_nothing(
         await _sell_by_card(pilot, TEE_WHITE_M)
         await _open_receipt(pilot, "T1/000099")
         assert message(app) == ("There is no receipt T1/000099 in the ledger. Check the till name and the receipt number.", True)
-        await _type(pilot, "#returns-scan", "T1/000001")
+        await type_in(pilot, "#returns-scan", "T1/000001")
         await pilot.press("f10")
         await pilot.pause()
         assert message(app)[1] and "F7 for how many" in message(app)[0]
         await pilot.press("f7")
         await pilot.pause()
-        await _type(pilot, "#quantity", "1")
+        await type_in(pilot, "#quantity", "1")
         await pilot.press("f10")
         await pilot.pause()
         await pilot.press("escape")  # the manager does not approve
@@ -139,10 +132,10 @@ def test_the_returns_screen_with_a_line_chosen(snap_compare: Any, till: TillApp)
         await _open_receipt(pilot, "T1/000001")
         await pilot.press("f7")
         await pilot.pause()
-        await _type(pilot, "#quantity", "2")
+        await type_in(pilot, "#quantity", "2")
         await pilot.press("down", "f7")
         await pilot.pause()
-        await _type(pilot, "#quantity", "1")
+        await type_in(pilot, "#quantity", "1")
         await pilot.press("f8")
         await pilot.pause()
         for field in pilot.app.screen.query("Input"):

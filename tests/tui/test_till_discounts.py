@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from pos.config import Settings
 from pos.staff.audit import audit_trail
@@ -18,15 +18,9 @@ from pos.tui.screens.approval import ApprovalModal
 from pos.tui.screens.discount import DiscountModal, PriceOverrideModal
 from pos.tui.screens.modals import CashModal
 from pos.demo import DEMO_MANAGER
-from tui_helpers import BLOCK_TEE_M, HOODIE_XS, TEE_WHITE_M, count, message, query, scan, settle
+from tui_helpers import BLOCK_TEE_M, HOODIE_XS, TEE_WHITE_M, count, message, query, scan, settle, type_in
 
 MGR, MGR_PIN = DEMO_MANAGER[0], DEMO_MANAGER[3]  # the demo ledger's manager
-
-
-async def _type(pilot: Pilot[Any], field: str, text: str) -> None:
-    pilot.app.screen.query_one(field, Input).value = text
-    await pilot.press("enter")
-    await settle(pilot, ("lookups",))
 
 
 def _units(app: TillApp) -> str:
@@ -45,10 +39,10 @@ async def test_a_basket_discount_over_the_threshold_is_approved_by_a_manager_the
         await pilot.press("f3")  # from the selected line to the whole basket
         assert "On the whole basket, £104.00" in str(app.screen.query_one("#discount-target", Label).content)
         await pilot.press("down", "down", "up")  # the second reason: "Damaged item"
-        await _type(pilot, "#discount-value", "15%")
+        await type_in(pilot, "#discount-value", "15%")
         assert isinstance(app.screen, ApprovalModal)  # 15% is above the 10% a cashier may give alone
-        await _type(pilot, "#approval-code", MGR)
-        await _type(pilot, "#approval-pin", MGR_PIN)
+        await type_in(pilot, "#approval-code", MGR)
+        await type_in(pilot, "#approval-pin", MGR_PIN)
         assert not isinstance(app.screen, ApprovalModal)
         assert app.core.basket.total_pence == 8840
         assert "Discount -£15.60" in _units(app)
@@ -66,21 +60,21 @@ async def test_a_cancelled_approval_changes_nothing_and_a_small_line_discount_ne
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, HOODIE_XS)
         await pilot.press("f3")
-        await _type(pilot, "#discount-value", "20.00")  # £20 off the £55 line: 36%
+        await type_in(pilot, "#discount-value", "20.00")  # £20 off the £55 line: 36%
         assert isinstance(app.screen, ApprovalModal)
         await pilot.press("escape")
         await pilot.pause()
         assert app.core.basket.total_pence == 5500
         assert message(app) == ("Not changed: a 36.36% discount needs a manager.", True)
         await pilot.press("f3")
-        await _type(pilot, "#discount-value", "5.00")  # 9.1%: a cashier may
+        await type_in(pilot, "#discount-value", "5.00")  # 9.1%: a cashier may
         assert app.core.basket.total_pence == 5000
         await pilot.press("f4")
         assert isinstance(app.screen, PriceOverrideModal)
-        await _type(pilot, "#override-price", "50")
+        await type_in(pilot, "#override-price", "50")
         assert isinstance(app.screen, ApprovalModal)  # every override needs a manager
-        await _type(pilot, "#approval-code", MGR)
-        await _type(pilot, "#approval-pin", MGR_PIN)
+        await type_in(pilot, "#approval-code", MGR)
+        await type_in(pilot, "#approval-pin", MGR_PIN)
         assert app.core.basket.total_pence == 4500  # £50 less the £5 line discount
         await pilot.press("f5", "enter")
         await settle(pilot)
@@ -95,13 +89,13 @@ async def test_split_tender_part_cash_then_card_and_a_payment_removed(
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, HOODIE_XS)
         await pilot.press("f5")
-        await _type(pilot, "#tendered", "10")
+        await type_in(pilot, "#tendered", "10")
         assert not isinstance(app.screen, CashModal) and count(ledger_path, "sales") == 0
         assert "Paid £10.00, left £45.00" in _units(app)
         await pilot.press("ctrl+t")  # the £10 handed back
         assert app.core.tenders == [] and "Paid" not in _units(app)
         await pilot.press("f5")
-        await _type(pilot, "#tendered", "20")
+        await type_in(pilot, "#tendered", "20")
         await pilot.press("f6", "enter")  # the rest, £35, by card
         await settle(pilot)
         assert app.core.basket.is_empty()

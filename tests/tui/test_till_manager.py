@@ -8,21 +8,19 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.containers import Horizontal
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from pos.demo import DEMO_CASHIER, DEMO_MANAGER
 from pos.tui.app import TillApp
 from pos.tui.screens.manager_menu import ManagerMenuModal
-from tui_helpers import TEE_WHITE_M, basket_lines, count, message, query, sale_screen, scan, settle
+from tui_helpers import TEE_WHITE_M, basket_lines, count, message, query, sale_screen, scan, settle, type_in
 
 
 async def manager_menu(pilot: Pilot[Any], code: str = DEMO_MANAGER[0], pin: str = DEMO_MANAGER[3]) -> None:
     """F12, then the manager's code and PIN in the approval dialog."""
     await pilot.press("f12")
-    for field, text in (("#approval-code", code), ("#approval-pin", pin)):
-        pilot.app.screen.query_one(field, Input).value = text
-        await pilot.press("enter")
-        await settle(pilot, ("lookups",))
+    await type_in(pilot, "#approval-code", code)
+    await type_in(pilot, "#approval-pin", pin)
 
 
 def audit_actions(ledger_path: Path) -> list[tuple[str, str, str]]:

@@ -14,7 +14,7 @@ from pos.demo import DEMO_CASHIER, DEMO_MANAGER
 from pos.staff.services import add_staff, staff_member, unit_of_work
 from pos.tui.app import TillApp
 from pos.tui.screens.sign_in import SignInScreen
-from tui_helpers import TEE_WHITE_M, basket_lines, query, sale_screen, scan, settle
+from tui_helpers import TEE_WHITE_M, basket_lines, query, sale_screen, scan, settle, type_in
 
 
 async def opened(pilot: Pilot[Any]) -> None:
@@ -24,13 +24,6 @@ async def opened(pilot: Pilot[Any]) -> None:
             break
         await pilot.pause(0.01)
     await settle(pilot)
-
-
-async def type_in(pilot: Pilot[Any], field_id: str, text: str) -> None:
-    """Type `text` into a sign-in field and press Enter; the PIN check runs in the till core's lanes."""
-    pilot.app.screen.query_one(field_id, Input).value = text
-    await pilot.press("enter")
-    await settle(pilot, ("lookups",))
 
 
 async def sign_in(pilot: Pilot[Any], code: str, pin: str) -> None:

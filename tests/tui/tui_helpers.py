@@ -36,12 +36,16 @@ async def settle(pilot: Pilot[Any], lanes: tuple[str, ...] = ALL_LANES, timeout_
     await pilot.pause()
 
 
-async def scan(pilot: Pilot[Any], code: str) -> None:
-    """One entry in the scan field, as fast as a test can: set the text and press Enter, then settle."""
-    field = pilot.app.screen.query_one("#scan", Input)
-    field.value = code
+async def type_in(pilot: Pilot[Any], field: str, text: str, lanes: tuple[str, ...] = ("lookups",)) -> None:
+    """Type `text` into the field `field` (a selector) and press Enter, as fast as a test can, then settle `lanes`."""
+    pilot.app.screen.query_one(field, Input).value = text
     await pilot.press("enter")
-    await settle(pilot, ("lookups",))
+    await settle(pilot, lanes)
+
+
+async def scan(pilot: Pilot[Any], code: str) -> None:
+    """One entry in the scan field: set the text and press Enter, then settle."""
+    await type_in(pilot, "#scan", code)
 
 
 def post_burst(app: App[Any], typed: str) -> None:

@@ -21,6 +21,7 @@ from pos.sales.returns_desk import ReturnsDesk
 from pos.tui.screens.approval import ApprovalModal
 from pos.tui.screens.modals import QuantityModal, SearchModal
 from pos.tui.widgets.footer import TillFooter
+from pos.tui.widgets.message_line import MessageLine
 from pos.tui.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class ReturnsScreen(Screen[None]):
         yield Label("", id="returns-sale", markup=False)
         yield DataTable(id="returns-lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="returns-summary", markup=False)
-        yield Static(FIND, id="message", classes="info", markup=False)
+        yield MessageLine(FIND, id="message")
         yield TillFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -96,10 +97,7 @@ class ReturnsScreen(Screen[None]):
     # --- drawing ------------------------------------------------------------------------------
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        message = self.query_one("#message", Static)
-        message.update(text)
-        message.set_class(error, "error")
-        message.set_class(not error, "info")
+        self.query_one("#message", MessageLine).say(text, error=error)
 
     def _draw(self) -> None:
         sale = self.desk.sale
