@@ -21,6 +21,7 @@ from textual.widgets import Label, Static
 
 from common.errors import PosError, UnknownCode
 from pos.tui.widgets.footer import TillFooter
+from pos.tui.widgets.message_line import MessageLine
 from pos.tui.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class ScanningScreen(Screen[None]):
         yield Label("Finding where to scan...", id="scanning-scope", markup=False)
         yield ScanInput(placeholder="Scan each garment (F7: the next scan counts more; F8: undo)", id="scanning-scan")
         yield Static("", id="scanning-log", markup=False)
-        yield Static("", id="scanning-message", markup=False)
+        yield MessageLine("", id="scanning-message")
         yield TillFooter(compact=True, show_command_palette=False)
 
     # --- what a subclass provides -------------------------------------------------------------
@@ -98,9 +99,7 @@ class ScanningScreen(Screen[None]):
         self.query_one("#scanning-scope", Label).update(f"{words}, as {self.core.actor.name}")
 
     def say(self, text: str, *, error: bool = False) -> None:
-        message = self.query_one("#scanning-message", Static)
-        message.update(text)
-        message.set_class(error, "error")
+        self.query_one("#scanning-message", MessageLine).say(text, error=error)
 
     @on(ScanInput.Scanned, "#scanning-scan")
     def _scanned(self, event: ScanInput.Scanned) -> None:
