@@ -34,7 +34,7 @@ from inventory.csvfile import CsvRow, read_csv
 from inventory.fields import NO, YES, control_character_problem, linkedin_problem
 from inventory.db import Base, UnitOfWork, driver_message, read_session
 from inventory.ean import IN_STORE_PREFIX, ean13_problem, in_store_ean13, in_store_sequence
-from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
+from inventory.models import Delivery, DesignerShare, Participant, Product, StockMovement, Variant
 
 PARTICIPANT_COLUMNS = ("code", "name")
 PARTICIPANT_OPTIONAL = ("story", "linkedin_url", "consent")
@@ -57,10 +57,13 @@ class ImportResult:
     rows: int
     written: bool  # False for a dry run
     assigned_barcodes: int = 0
+    delivery: int | None = None  # a stock file is received as one delivery
 
     def summary(self) -> str:
         verb = "would import" if not self.written else "imported"
         extra = f", {self.assigned_barcodes} in-store barcode(s) assigned" if self.assigned_barcodes else ""
+        if self.delivery is not None:
+            extra += f", as delivery {self.delivery} (its labels: pos labels --batch {self.delivery})"
         return f"{self.kind}: {verb} {self.rows} row(s){extra}."
 
 
@@ -397,7 +400,8 @@ def _next_free_in_store(after: int, taken: set[str]) -> tuple[str, int]:
 
 
 def import_stock(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> ImportResult:
-    """Goods received from the workshop: one 'received' movement per row, recorded by the acting person."""
+    """Goods received from the workshop: one delivery, and a 'received' movement per row referring to it,
+    recorded by the acting person."""
     check_staff_name(uow.actor.name)
     rows = read_csv(path, STOCK_COLUMNS, STOCK_OPTIONAL)
     problems = _Problems()
@@ -411,7 +415,20 @@ def import_stock(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> Impor
         movement = _movement_from_row(row, variants, problems, uow.actor.name, path.name)
         if movement is not None:
             movements.append(movement)
-    return _add_all_or_nothing(uow, path, "stock", movements, problems, dry_run)
+    problems.raise_if_any(path)
+    if dry_run:
+        return ImportResult("stock", len(movements), False)
+    with _refused_by_ledger(path), uow:
+        moment = utc_naive(uow.now)
+        delivery = Delivery(note=f"imported from {path.name}", received_by=uow.actor.name, started_at=moment,
+                            closed_at=moment)
+        uow.session.add(delivery)
+        uow.session.flush()  # its id, for the movements' reference
+        for movement in movements:
+            movement.created_at, movement.reference = moment, f"delivery {delivery.id}"
+        uow.session.add_all(movements)
+        uow.commit()
+    return ImportResult("stock", len(movements), True, delivery=delivery.id)
 
 
 def _movement_from_row(

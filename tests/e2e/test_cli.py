@@ -149,7 +149,8 @@ def test_init_import_and_sell_say_what_they_did(shop: Shop) -> None:
     assert out["products"].stdout.strip() == (
         f"products: imported {_data_rows('products.csv')} row(s), {blanks} in-store barcode(s) assigned."
     )
-    assert out["stock"].stdout.strip() == f"stock: imported {_data_rows('stock.csv')} row(s)."
+    assert out["stock"].stdout.strip() == (f"stock: imported {_data_rows('stock.csv')} row(s), as delivery 1 "
+                                           "(its labels: pos labels --batch 1).")
     assert "Sale till-1/000001: total £140.00, change £60.00" in out["sell"].stdout
     assert "Receipt till-1/000001 printed" in out["sell"].stdout
     for result in out.values():

@@ -42,3 +42,18 @@ def test_scans_add_stock_at_once_and_the_delivery_lists_what_it_received(demo_en
         receive_scan(_jo(demo_engine), delivery, HOODIE_M)
     with pytest.raises(UnknownDelivery):
         delivery_lines(demo_engine, 99)
+
+
+def test_a_stock_file_is_received_as_one_delivery_with_its_labels(demo_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from inventory.imports import import_stock
+
+    box = tmp_path / "box4.csv"
+    box.write_text(f"sku,quantity\nNBH-BLA-M,3\n{TEE_S},2\n", encoding="utf-8")  # a barcode in the sku column too
+    result = import_stock(_jo(demo_engine), box)
+    assert result.delivery is not None
+    assert result.summary() == (f"stock: imported 2 row(s), as delivery {result.delivery} "
+                                f"(its labels: pos labels --batch {result.delivery}).")
+    assert [(line.sku, line.quantity) for line in delivery_lines(demo_engine, result.delivery)] == [
+        ("NBH-BLA-M", 3), ("RLT-WHI-S", 2)]
+    with pytest.raises(NotAllowed, match="is closed"):  # a file is a whole delivery: nothing is scanned into it
+        receive_scan(_jo(demo_engine), result.delivery, HOODIE_M)
