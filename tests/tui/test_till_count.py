@@ -96,12 +96,44 @@ async def test_a_delivery_received_by_scanning_at_the_till_and_its_labels(
         await pilot.press("f10")
         await settle(pilot)
         labelled = str(app.screen.query_one("#scanning-message", Static).content)
-    assert said.startswith("Delivery 1 closed: 7 items of 2 SKUs received.")
-    assert labelled.startswith(f"7 labels for delivery 1: {tmp_path / 'labels' / 'delivery-1.pdf'}")
+    delivery = int(said.split()[1])  # the demo stock file was delivery 1
+    assert said.startswith(f"Delivery {delivery} closed: 7 items of 2 SKUs received.")
+    assert labelled.startswith(f"7 labels for delivery {delivery}: {tmp_path / 'labels' / f'delivery-{delivery}.pdf'}")
     from pdf_codes import decode_labels
     from receipts.labels import A4_21
 
-    decoded = decode_labels(tmp_path / "labels" / "delivery-1.pdf", A4_21, 7, tmp_path / "read")
+    decoded = decode_labels(tmp_path / "labels" / f"delivery-{delivery}.pdf", A4_21, 7, tmp_path / "read")
     assert sorted(codes[0] for codes in decoded[:7]) == sorted([HOODIE_XS] * 2 + [TEE_WHITE_M] * 5)
     assert on_hand(ledger, hoodie) == before + 2
-    assert [(line.sku, line.quantity) for line in delivery_lines(ledger, 1)] == [("NBH-BLA-XS", 2), ("RLT-WHI-M", 5)]
+    assert [(line.sku, line.quantity) for line in delivery_lines(ledger, delivery)] == [
+        ("NBH-BLA-XS", 2), ("RLT-WHI-M", 5)]
+
+
+async def test_a_manager_reviews_and_approves_the_count_at_the_till(make_app: AppFactory, ledger) -> None:  # type: ignore[no-untyped-def]
+    from inventory.catalog import look_up_code
+    from inventory.stock import on_hand
+    from pos.tui.screens.approval import ApprovalModal
+    from pos.demo import DEMO_MANAGER
+
+    count_id = start_count(UnitOfWork(ledger, Actor("Sam")), skus=[TEE_WHITE_M])
+    tee = look_up_code(ledger, TEE_WHITE_M).variant_id
+    before = on_hand(ledger, tee)
+    app = make_app(clock=None)  # the real clock: scans come after the stock was received
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_count_screen(app, pilot)
+        post_burst(app, f"*2\n{TEE_WHITE_M}\n")
+        await settle(pilot)
+        await pilot.press("f9")
+        assert isinstance(app.screen, ApprovalModal)
+        for key in (*DEMO_MANAGER[0], "enter", *DEMO_MANAGER[3], "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        review = str(app.screen.query_one("#scanning-log", Static).content)
+        await pilot.press("f10")
+        for key in (*DEMO_MANAGER[0], "enter", *DEMO_MANAGER[3], "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        said = str(app.screen.query_one("#scanning-message", Static).content)
+    assert f"RLT-WHI-M      expected {before:>4}  counted    2  variance {2 - before:>+4}" in review
+    assert said.startswith(f"Count {count_id} approved: 1 SKU adjusted")
+    assert on_hand(ledger, tee) == 2
