@@ -59,7 +59,9 @@ def count_start(category: str | None, design: str | None, skus: tuple[str, ...],
     if output == "json":
         click.echo(json.dumps({"count": count_id, "scope": review.scope, "skus": len(review.lines)}))
         return
-    click.echo(f"Count {count_id} started: {review.scope} ({len(review.lines)} SKUs). "
+    skus = f"{len(review.lines)} SKU{'s' if len(review.lines) != 1 else ''}"
+    counted_skus = "" if review.scope[0].isdigit() else f" ({skus})"  # a list of SKUs says how many itself
+    click.echo(f"Count {count_id} started: {review.scope}{counted_skus}. "
                f"Scan into it with: pos count scan {count_id} --staff CODE")
 
 

@@ -100,7 +100,9 @@ def _scope(connection: Connection, engine: Engine, category: str | None, design:
            skus: Sequence[str]) -> tuple[list[int], str]:
     if skus:
         found = [look_up_code(engine, code) for code in skus]
-        return sorted({info.variant_id for info in found}), f"{len(set(info.sku for info in found))} SKUs"
+        chosen = sorted({info.variant_id for info in found})
+        return chosen, f"{len(chosen)} SKU{'s' if len(chosen) != 1 else ''}: " + ", ".join(
+            sorted({info.sku for info in found}))[:150]
     query = select(Variant.id).join(Product, Product.id == Variant.product_id)
     if category:
         query = query.where(func.lower(Product.category) == category.strip().lower())
