@@ -38,13 +38,14 @@ def test_receive_label_count_approve_and_see_it_in_stock(ledger_url: str, tmp_pa
     before = stock()
 
     # The manager receives box 3: two hoodies in S, three in M (the quantity key), one L scanned by mistake.
-    run("receive", "start", "--note", "Box 3 from the workshop", "--staff", "MGR", pins=("2468",))
+    started = run("receive", "start", "--note", "Box 3 from the workshop", "--staff", "MGR", pins=("2468",))
+    delivery = started.split()[1]  # "Delivery 2 started. ...": the stock file was delivery 1
     said = scanning(f"2468\n{HOODIE['NBH-BLA-S']}\n{HOODIE['NBH-BLA-S']}\n*3\n{HOODIE['NBH-BLA-M']}\n"
-                    f"{HOODIE['NBH-BLA-L']}\nundo\n", "receive", "scan", "1", "--staff", "MGR")
-    assert "4 scans received into delivery 1" in said
-    run("receive", "close", "1")
+                    f"{HOODIE['NBH-BLA-L']}\nundo\n", "receive", "scan", delivery, "--staff", "MGR")
+    assert f"4 scans received into delivery {delivery}" in said
+    run("receive", "close", delivery)
     labels = tmp_path / "box3.pdf"
-    run("labels", "--batch", "1", "--out", str(labels))
+    run("labels", "--batch", delivery, "--out", str(labels))
     decoded = decode_labels(labels, A4_21, 5, tmp_path / "read")
     assert sorted(codes[0] for codes in decoded[:5]) == sorted([HOODIE["NBH-BLA-S"]] * 2 + [HOODIE["NBH-BLA-M"]] * 3)
     assert decoded[5:] == [[]] * 16
