@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 
 import click
 
 from common.errors import PosError
+from pos.stock import quantity_key
 
-_QUANTITY_KEY = re.compile(r"[*xX]\s*(\d{1,3})")
 _DB_HELP = "Ledger URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 
 
@@ -89,9 +88,9 @@ def _scan_lines(scan, undo, done: str, fatal: type[Exception]) -> int:  # type: 
         line = raw.strip()
         if not line:
             break
-        key = _QUANTITY_KEY.fullmatch(line)
-        if key:
-            multiplier = int(key.group(1))
+        key = quantity_key(line)
+        if key is not None:
+            multiplier = key
             click.echo(f"Next scan counts {multiplier}.")
             continue
         answer, taken = _one_line(scan, undo, line, multiplier, done, fatal)

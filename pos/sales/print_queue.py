@@ -45,15 +45,18 @@ class PrintJobInfo:
         }[self.document] + f" {self.reference}"
 
 
+_INSERT_JOB = insert(PrintJob)  # built once: a sale's commit queues its receipt with it
+
+
 def queue_document(
     connection: Connection, till: str, document: str, reference: str, now: datetime, *, open_drawer: bool = False
 ) -> None:
     """Queue a document for till `till`'s printer, inside the caller's transaction."""
     stored = utc_naive(now)
-    connection.execute(insert(PrintJob).values(
-        till=till, document=document, reference=reference, open_drawer=open_drawer, state="queued",
-        attempts=0, last_error="", created_at=stored, updated_at=stored,
-    ))
+    connection.execute(_INSERT_JOB, {
+        "till": till, "document": document, "reference": reference, "open_drawer": open_drawer, "state": "queued",
+        "attempts": 0, "last_error": "", "created_at": stored, "updated_at": stored,
+    })
 
 
 _COLUMNS = (

@@ -30,8 +30,8 @@ from inventory.catalog import look_up_code
 from inventory.db import UnitOfWork
 from inventory.models import CountItem, CountScan, Product, StockCount, StockMovement, Variant
 from pos.staff.services import require_manager
+from pos.stock import MAX_AT_ONCE, last_standing, sku_label
 
-MAX_QUANTITY_KEY = 999  # the most one scan may count with the quantity key
 
 
 class UnknownCount(PosError):
@@ -129,8 +129,8 @@ def _open_count(connection: Connection, count_id: int) -> str:
 
 def scan_into_count(uow: UnitOfWork, count_id: int, code: str, quantity: int = 1) -> Counted:
     """Count `quantity` of the SKU with barcode or SKU `code` (UnknownCode, counting nothing, if there is none)."""
-    if not 1 <= quantity <= MAX_QUANTITY_KEY:
-        raise NotAllowed(f"A scan counts 1 to {MAX_QUANTITY_KEY} at once; {quantity} was asked.")
+    if not 1 <= quantity <= MAX_AT_ONCE:
+        raise NotAllowed(f"A scan counts 1 to {MAX_AT_ONCE} at once; {quantity} was asked.")
     info = look_up_code(uow.engine, code)
     with uow:
         _open_count(uow.connection, count_id)
@@ -148,26 +148,20 @@ def undo_last_scan(uow: UnitOfWork, count_id: int) -> Counted:
     """Take back this counter's last scan that is not undone yet."""
     with uow:
         _open_count(uow.connection, count_id)
-        rows = uow.connection.execute(
+        last = last_standing(uow.connection.execute(
             select(CountScan.variant_id, CountScan.quantity)
             .where(CountScan.count_id == count_id, CountScan.counted_by == uow.actor.name).order_by(CountScan.id)
-        ).all()
-        pending: list[tuple[int, int]] = []
-        for variant_id, quantity in rows:  # each undo takes back the latest scan still standing
-            if quantity > 0:
-                pending.append((variant_id, quantity))
-            elif pending:
-                pending.pop()
-        if not pending:
+        ).all())
+        if last is None:
             raise NotAllowed("You have no scan in this count to undo.")
-        variant_id, quantity = pending[-1]
+        variant_id, quantity = last
         _add_scan(uow, count_id, variant_id, -quantity)
         total = _counted(uow.connection, count_id, variant_id)
         sku, name, size, colour = uow.connection.execute(
             select(Variant.sku, Product.name, Variant.size, Variant.colour)
             .join(Product, Product.id == Variant.product_id).where(Variant.id == variant_id)).one()
         uow.commit()
-    return Counted(sku, _label(name, size, colour), -quantity, total)
+    return Counted(sku, sku_label(name, size, colour), -quantity, total)
 
 
 def _add_scan(uow: UnitOfWork, count_id: int, variant_id: int, quantity: int) -> None:
@@ -180,11 +174,6 @@ def _add_scan(uow: UnitOfWork, count_id: int, variant_id: int, quantity: int) ->
 def _counted(connection: Connection, count_id: int, variant_id: int) -> int:
     return int(connection.execute(select(func.coalesce(func.sum(CountScan.quantity), 0)).where(
         CountScan.count_id == count_id, CountScan.variant_id == variant_id)).scalar_one())
-
-
-def _label(name: str, size: str, colour: str) -> str:
-    detail = " ".join(part for part in (size, colour) if part)
-    return f"{name} ({detail})" if detail else name
 
 
 def review_count(engine: Engine, count_id: int) -> CountReview:
@@ -220,7 +209,7 @@ def _review(connection: Connection, count_id: int) -> CountReview:
         .order_by(scans.c.counted.is_(None), Product.name, Variant.sku)
     ).all()
     lines = tuple(
-        CountLine(sku, _label(name, size, colour), price, int(on_hand), int(counted or 0), counted is not None)
+        CountLine(sku, sku_label(name, size, colour), price, int(on_hand), int(counted or 0), counted is not None)
         for sku, name, size, colour, price, on_hand, counted in rows
     )
     return CountReview(count_id, header.scope, header.status, lines)

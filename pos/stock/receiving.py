@@ -18,8 +18,8 @@ from common.limits import NOTE_MAX, check_length
 from inventory.catalog import look_up_code
 from inventory.db import UnitOfWork
 from inventory.models import Delivery, Product, StockMovement, Variant
+from pos.stock import MAX_AT_ONCE, last_standing, sku_label
 
-MAX_AT_ONCE = 999
 
 
 class UnknownDelivery(PosError):
@@ -83,26 +83,19 @@ def undo_last_receipt(uow: UnitOfWork, delivery_id: int) -> Received:
     """Take back the delivery's last scan that is not undone yet (an opposite movement, never a deletion)."""
     with uow:
         _open_delivery(uow.connection, delivery_id)
-        rows = uow.connection.execute(
+        last = last_standing(uow.connection.execute(
             select(StockMovement.variant_id, StockMovement.quantity)
-            .where(StockMovement.reference == _reference(delivery_id)).order_by(StockMovement.id)).all()
-        standing: list[tuple[int, int]] = []
-        for variant_id, quantity in rows:
-            if quantity > 0:
-                standing.append((variant_id, quantity))
-            elif standing:
-                standing.pop()
-        if not standing:
+            .where(StockMovement.reference == _reference(delivery_id)).order_by(StockMovement.id)).all())
+        if last is None:
             raise NotAllowed("Nothing has been scanned into this delivery to undo.")
-        variant_id, quantity = standing[-1]
+        variant_id, quantity = last
         _move(uow, delivery_id, variant_id, -quantity, "scanned in error")
         total = _received(uow.connection, delivery_id, variant_id)
         sku, name, size, colour = uow.connection.execute(
             select(Variant.sku, Product.name, Variant.size, Variant.colour)
             .join(Product, Product.id == Variant.product_id).where(Variant.id == variant_id)).one()
         uow.commit()
-    detail = " ".join(part for part in (size, colour) if part)
-    return Received(sku, f"{name} ({detail})" if detail else name, -quantity, total)
+    return Received(sku, sku_label(name, size, colour), -quantity, total)
 
 
 def _move(uow: UnitOfWork, delivery_id: int, variant_id: int, quantity: int, reason: str) -> None:

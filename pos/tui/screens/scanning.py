@@ -8,7 +8,6 @@ scanned, so a burst from the scanner is taken exactly.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from common.errors import PosError, UnknownCode
+from pos.stock import quantity_key
 from pos.tui.widgets.footer import TillFooter
 from pos.tui.widgets.message_line import MessageLine
 from pos.tui.widgets.scan_input import ScanInput
@@ -27,7 +27,6 @@ from pos.tui.widgets.scan_input import ScanInput
 if TYPE_CHECKING:
     from pos.sales.till_core import TillCore
 
-_QUANTITY_KEY = re.compile(r"[*xX]\s*(\d{1,3})")
 SHOWN = 12  # answers kept on screen, newest last
 
 
@@ -105,11 +104,11 @@ class ScanningScreen(Screen[None]):
     def _scanned(self, event: ScanInput.Scanned) -> None:
         event.stop()
         text = event.code.strip()
-        key = _QUANTITY_KEY.fullmatch(text)
+        key = quantity_key(text)
         if not text:
             return
-        if key:
-            self._set_multiplier(int(key.group(1)))
+        if key is not None:
+            self._set_multiplier(key)
         elif text.lower() == "undo":
             self.action_undo()
         else:
