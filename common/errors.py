@@ -87,3 +87,14 @@ class RetiredSku(NotAllowed):
     def __init__(self, sku: str, label: str) -> None:
         self.sku = sku
         super().__init__(f"{sku} ({label}) is retired and no longer sells. Put it aside and tell a manager.")
+
+
+class NoOpenShift(NotAllowed):
+    """The till has no shift open (none yet, or its Z closed it): nothing is sold or refunded there."""
+
+    def __init__(self, till: str) -> None:
+        self.till = till
+        super().__init__(
+            f"Till {till} has no shift open, so nothing was recorded. Open one with its counted float: "
+            f"in the till, or `pos shift open --till {till} --float AMOUNT --staff CODE`."
+        )

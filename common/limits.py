@@ -19,6 +19,7 @@ MAX_SALE_TOTAL_PENCE = 9_999_999  # £99,999.99 for one sale
 MAX_CHANGE_PENCE = 50_000  # more change than £500 is a typing slip (an amount entered twice), not a sale
 MAX_RECEIVED = 100_000  # units of one SKU on one delivery row
 MAX_LABELS = 10_000  # labels in one PDF (476 A4 sheets)
+MAX_DRAWER_PENCE = 5_000_000  # £50,000: a float, a paid-in or a counted drawer beyond this is a typing slip
 
 # What a person types or scans at the till.
 SEARCH_TEXT_MAX = 64  # a name search; longer is a paste or a jammed scanner, never a design name

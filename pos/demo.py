@@ -22,6 +22,7 @@ DEMO_TILL = "demo"
 # the manager approves at the till (F12: no sale, cancel basket, training).
 DEMO_CASHIER = ("CASHIER", "Robin Demo", "cashier", "1111")
 DEMO_MANAGER = ("MANAGER", "Morgan Demo", "manager", "9999")
+DEMO_FLOAT_PENCE = 10_000  # the demo till's shift opens with £100 in the drawer
 
 
 def demo_receipts_dir(ledger_path: Path) -> Path:
@@ -36,14 +37,15 @@ def demo_till(ledger_path: Path = DEMO_LEDGER, till_name: str = DEMO_TILL, setti
 
     settings = settings or Defaults().with_receipts_in(demo_receipts_dir(ledger_path))
     return TillApp(
-        lambda: prepare_demo_ledger(ledger_path), till_name, settings, title="Makers' Till (demo)",
+        lambda: prepare_demo_ledger(ledger_path, till_name=till_name), till_name, settings, title="Makers' Till (demo)",
         signed_in=DEMO_CASHIER[0], demo_manager=DEMO_MANAGER,
     )
 
 
-def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = DATA_DIR) -> Engine:
-    """Create or upgrade the demo ledger, with its own `demo` till, importing the demo catalogue if it is empty
-    and adding the demo cashier and manager if they are not there."""
+def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = DATA_DIR,
+                        till_name: str = DEMO_TILL) -> Engine:
+    """Create or upgrade the demo ledger, with its own `demo` till, importing the demo catalogue if it is empty,
+    adding the demo cashier and manager if they are not there, and opening a shift (£100 float) if none is."""
     from sqlalchemy import func, select
 
     from common.values import Actor
@@ -52,7 +54,7 @@ def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = D
     from inventory.models import Variant
     from pos.ledger import init_ledger
 
-    engine = init_ledger(f"sqlite:///{ledger_path}", first_till=DEMO_TILL)
+    engine = init_ledger(f"sqlite:///{ledger_path}", first_till=till_name)
     with read_session(engine) as session:
         has_catalogue = session.execute(select(func.count()).select_from(Variant)).scalar_one() > 0
     if not has_catalogue:
@@ -61,7 +63,19 @@ def prepare_demo_ledger(ledger_path: Path = DEMO_LEDGER, catalogue_dir: Path = D
         import_products(set_up, catalogue_dir / "products.csv")
         import_stock(set_up, catalogue_dir / "stock.csv")
     _add_demo_staff(engine)
+    _open_demo_shift(engine, till_name)
     return engine
+
+
+def _open_demo_shift(engine: Engine, till_name: str) -> None:
+    """A demo shift on the demo till, opened by the demo manager, unless one is open already."""
+    from common.values import Actor
+    from pos.shifts.services import current_shift, open_shift
+    from pos.staff.services import staff_member, unit_of_work
+
+    if current_shift(engine, till_name) is None:
+        manager = staff_member(engine, DEMO_MANAGER[0])
+        open_shift(unit_of_work(engine, Actor.signed_in(manager, till_name)), DEMO_FLOAT_PENCE)
 
 
 def _add_demo_staff(engine: Engine) -> None:

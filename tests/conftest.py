@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from inventory.imports import import_participants, import_products, import_stock
 from pos.ledger import init_ledger
-from ledger_helpers import by
+from ledger_helpers import by, open_shift_on
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -79,8 +79,10 @@ def ledger_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def engine(ledger_url: str) -> Iterator[Engine]:
-    """A new ledger as `pos init` makes it: at the schema head, with till-1 registered and nothing else."""
+    """A new ledger as `pos init` makes it (at the schema head, with till-1 registered), and a shift
+    open at till-1 with no float, so that tests of selling can sell."""
     ledger = init_ledger(ledger_url)
+    open_shift_on(ledger, "till-1")
     yield ledger
     ledger.dispose()
 

@@ -27,6 +27,13 @@ def at_till(engine: Engine, till: str, *, staff: str = "", now: datetime | None 
     return UnitOfWork(engine, Actor(staff, till, (lambda: now) if now else utc_now))
 
 
+def open_shift_on(engine: Engine, till: str, float_pence: int = 0, *, name: str = "test") -> int:
+    """Open a shift at `till` (a sale or refund there needs one), returning its id."""
+    from pos.shifts.services import open_shift
+
+    return open_shift(UnitOfWork(engine, Actor(name, till)), float_pence).id
+
+
 _HOLD_LOCK = """
 import sqlite3, sys, time
 connection = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -85,7 +92,8 @@ def busy_timeout_engine(ledger_path: Path, busy_timeout_ms: int) -> Callable[[],
 
 
 def demo_ledger_file(path: Path) -> Path:
-    """A SQLite ledger file at `path` holding the demo catalogue and its stock (till-1 registered), closed."""
+    """A SQLite ledger file at `path` holding the demo catalogue and its stock (till-1 registered, with a
+    shift open), closed."""
     from inventory.imports import import_participants, import_products, import_stock
     from pos.ledger import init_ledger
 
@@ -94,6 +102,7 @@ def demo_ledger_file(path: Path) -> Path:
     import_participants(by(engine), data / "participants.csv")
     import_products(by(engine), data / "products.csv")
     import_stock(by(engine), data / "stock.csv")
+    open_shift_on(engine, "till-1")
     engine.dispose()  # closing the last connection folds the WAL into the file
     return path
 

@@ -19,7 +19,7 @@ from alembic import op
 LEDGER_TABLES = (  # at head
     "sales", "sale_lines", "line_attributions", "payments", "stock_movements",
     "refunds", "refund_lines", "refund_attributions", "refund_payments", "audit_events", "count_scans",
-    "catalogue_changes",
+    "catalogue_changes", "shifts", "shift_closes", "cash_movements",
 )
 MESSAGE = "the ledger is append-only: record a correction as a new entry"
 _PG_FUNCTION = "pos_refuse_change"

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory.db import Base
+from pos.shifts.models import Shift  # noqa: F401  (sales and refunds belong to a shift)
 from pos.staff.models import Staff  # noqa: F401  (sales and refunds refer to the staff table)
 
 # "exchange": the part of an exchange's new sale paid by the goods returned, and that refund's tender.
@@ -22,6 +23,9 @@ class Till(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)
     last_receipt_no: Mapped[int] = mapped_column(default=0)
+    # Working state: the shift the till is on (None between a Z and the next shift). Changed under
+    # the same row lock as the receipt numbers; no foreign key, as shifts refer to tills.
+    open_shift_id: Mapped[int | None] = mapped_column(default=None)
 
 
 class Sale(Base):
@@ -37,10 +41,12 @@ class Sale(Base):
     total_pence: Mapped[int]  # what the customer paid, after discounts
     vat_pence: Mapped[int]
     discount_pence: Mapped[int] = mapped_column(server_default="0")  # all discounts on the sale
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"), default=None)  # None before 0010
 
     __table_args__ = (
         UniqueConstraint("till_id", "receipt_no"),
         Index("ix_sales_trading_date", "trading_date"),
+        Index("ix_sales_shift", "shift_id"),
     )
 
 
@@ -135,11 +141,13 @@ class Refund(Base):
     total_pence: Mapped[int]  # what went back to the customer (positive)
     vat_pence: Mapped[int]
     reason: Mapped[str] = mapped_column(Text, default="")
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"), default=None)  # None before 0010
 
     __table_args__ = (
         UniqueConstraint("till_id", "receipt_no"),
         CheckConstraint("total_pence >= 0", name="total"),
         Index("ix_refunds_trading_date", "trading_date"),
+        Index("ix_refunds_shift", "shift_id"),
     )
 
 

@@ -310,10 +310,10 @@ def _write_refund(
     stored_at = utc_naive(moment)
     day: date = trading_date(moment)
     staff = uow.actor.name
-    till_id, receipt_no = _next_receipt_no(connection, till)
+    till_id, receipt_no, shift_id = _next_receipt_no(connection, till)
     ref = ReceiptRef(till, receipt_no)
     refund_id = connection.execute(_INSERT_REFUND, {
-        "till_id": till_id, "receipt_no": receipt_no, "sale_id": plan.sale_id, "created_at": stored_at,
+        "till_id": till_id, "receipt_no": receipt_no, "shift_id": shift_id, "sale_id": plan.sale_id, "created_at": stored_at,
         "trading_date": day, "staff": staff, "staff_id": uow.actor.staff.id if uow.actor.staff else None,
         "approved_by_id": approver.id, "total_pence": plan.total_pence, "vat_pence": plan.vat_pence, "reason": reason,
     }).scalar_one()

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from common.clock import local_time, trading_date, utc_naive
-from common.errors import NotAllowed, PaymentError, RetiredSku, UnknownTill
+from common.errors import NoOpenShift, NotAllowed, PaymentError, RetiredSku, UnknownTill
 from common.limits import (
     DESIGN_NAME_MAX, MAX_CHANGE_PENCE, check_length, check_price, check_quantity, check_sale_total, check_staff_name,
 )
@@ -80,7 +80,7 @@ _BUMP_RECEIPT_NO = (
     update(_TILLS)
     .where(_TILLS.c.name == bindparam("till_name"))
     .values(last_receipt_no=_TILLS.c.last_receipt_no + 1)
-    .returning(_TILLS.c.id, _TILLS.c.last_receipt_no)
+    .returning(_TILLS.c.id, _TILLS.c.last_receipt_no, _TILLS.c.open_shift_id)
 )
 _INSERT_SALE = insert(Sale.__table__).returning(Sale.__table__.c.id)
 _INSERT_LINES = insert(SaleLine.__table__).returning(SaleLine.__table__.c.id, sort_by_parameter_order=True)
@@ -130,15 +130,19 @@ def basket_total(uow: UnitOfWork, items: Sequence[tuple[int, int]]) -> int:
     return sum(line.total_pence for line in _price_lines(uow.connection, _merge_quantities(items)))
 
 
-def _next_receipt_no(connection: Connection, till_name: str) -> tuple[int, int]:
-    """(till id, receipt number) for the next sale on `till_name`; the row lock keeps numbers gapless.
+def _next_receipt_no(connection: Connection, till_name: str) -> tuple[int, int, int]:
+    """(till id, receipt number, shift id) for the next sale or refund on `till_name`.
 
-    Only a registered till sells (see pos.sales.tills): an unknown name raises UnknownTill.
+    The till's row lock keeps numbers gapless and holds its shift still: a Z takes the same lock,
+    so nothing lands on a shift being closed. Only a registered till sells (an unknown name raises
+    UnknownTill), and only while it has a shift open (else NoOpenShift; the caller rolls back).
     """
     bumped = connection.execute(_BUMP_RECEIPT_NO, {"till_name": till_name}).first()
     if bumped is None:
         raise UnknownTill(till_name, till_names(connection))
-    return bumped[0], bumped[1]
+    if bumped[2] is None:
+        raise NoOpenShift(till_name)
+    return bumped[0], bumped[1], bumped[2]
 
 
 def _attribution_rows(line_id: int, line: PricedLine, day: date) -> list[dict[str, object]]:
@@ -256,11 +260,11 @@ def record_sale(
             "Prices may have changed: check the basket and take payment again."
         )
     vat = sum(line.vat_pence for line in lines)
-    till_id, receipt_no = _next_receipt_no(connection, till)
+    till_id, receipt_no, shift_id = _next_receipt_no(connection, till)
     sale_id = connection.execute(
         _INSERT_SALE,
         {
-            "till_id": till_id, "receipt_no": receipt_no, "created_at": stored_at,
+            "till_id": till_id, "receipt_no": receipt_no, "shift_id": shift_id, "created_at": stored_at,
             "trading_date": day, "staff": staff, "staff_id": uow.actor.staff.id if uow.actor.staff else None,
             "total_pence": total, "vat_pence": vat, "discount_pence": sum(line.discount_pence for line in lines),
         },

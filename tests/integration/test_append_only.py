@@ -19,6 +19,7 @@ from pos.catalogue.services import change_price
 from pos.sales.checkout import card_tender
 from pos.sales.refunds import refund_sale
 from pos.sales.services import complete_sale
+from pos.shifts.services import close_shift, move_cash
 from pos.stock.counts import scan_into_count, start_count
 from ledger_helpers import as_staff, staffed
 
@@ -31,7 +32,8 @@ def differences(engine: Engine) -> list[object]:
 
 
 def sold(engine: Engine) -> Engine:
-    """`engine` holding a sale served by a signed-in cashier and a manager-approved refund of part of it."""
+    """`engine` holding a sale served by a signed-in cashier, a manager-approved refund of part of it,
+    a count, a catalogue change, a paid-in and the shift's Z."""
     people = staffed(engine, ("MGR", "Sam", "manager", "2468"), ("AMA", "Ama", "cashier", "1357"))
     cashier = people["AMA"]
     with engine.connect() as connection:
@@ -42,10 +44,12 @@ def sold(engine: Engine) -> Engine:
     count = start_count(as_staff(engine, people["MGR"]), skus=[sku])
     scan_into_count(as_staff(engine, cashier), count, sku)
     change_price(as_staff(engine, people["MGR"]), "NBH-BLA-M", 5600, by=people["MGR"])  # a catalogue change
+    move_cash(as_staff(engine, people["MGR"], till="till-1"), "paid_in", 2000, "Change from the bank", people["MGR"])
+    close_shift(as_staff(engine, people["MGR"], till="till-1"), people["MGR"], counted_pence=2000)  # the Z
     return engine
 
 
-_SAME = {"stock_movements": "reason = reason || '!'", "count_scans": "quantity = quantity"}  # an UPDATE per table
+_SAME = {"stock_movements": "reason = reason || '!'", "count_scans": "quantity = quantity", "shifts": "float_pence = float_pence"}  # an UPDATE per table
 
 
 def rows(engine: Engine) -> dict[str, int]:

@@ -16,7 +16,7 @@ from pos.sales.tills import register_till
 from pos.staff.audit import audit_trail
 from receipts.model import StoreHeader
 from common.values import Actor
-from ledger_helpers import as_staff, by, staffed
+from ledger_helpers import as_staff, by, open_shift_on, staffed
 
 HOODIE_M = "2000000000039"  # Night Bus Hoodie, M, Black, £55
 TEE_S = "2000000000329"  # Recycled Logo Tee, S, White, £25
@@ -33,6 +33,7 @@ def _items(engine: Engine, *codes: str) -> list[ParkedItem]:
 def test_a_basket_parked_on_one_till_is_recalled_on_another_once(demo_engine: Engine) -> None:
     people = staffed(demo_engine, *PEOPLE)
     register_till(by(demo_engine), "till-2")
+    open_shift_on(demo_engine, "till-2")
     parked_id = park_basket(as_staff(demo_engine, people["AMA"], "till-1", TODAY), _items(demo_engine, HOODIE_M, TEE_S), "tries L")
     [info] = parked_baskets(demo_engine)
     assert (info.id, info.till, info.staff, info.note, info.units, info.total_pence) == (parked_id, "till-1", "Ama", "tries L", 2, 8000)

@@ -19,7 +19,7 @@ from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
 from pos.sales.checkout import card_tender, cash_tender
 from pos.sales.services import complete_sale
 from pos.sales.tills import register_till
-from ledger_helpers import by, at_till
+from ledger_helpers import at_till, by, open_shift_on
 
 HOODIE_M = "2000000000039"  # Night Bus Hoodie, M, Black, £55, designed by AMO
 COLLAB_L = "2000000000527"  # Collab Coach Jacket, L, Black, £85, AMO 40 / KBL 30 / RNV 30
@@ -72,6 +72,7 @@ def test_a_designer_without_consent_is_attributed_but_not_named(demo_engine: Eng
 
 def test_receipt_numbers_are_gapless_per_till(demo_engine: Engine) -> None:
     register_till(by(demo_engine), "till-2")
+    open_shift_on(demo_engine, "till-2")
     items = _basket(demo_engine, TEE_S).items()
     numbers = [
         (sale.till, sale.receipt_no)

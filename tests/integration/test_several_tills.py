@@ -12,7 +12,7 @@ from pos.sales.models import Sale, Till
 from pos.sales.checkout import card_tender
 from pos.sales.services import complete_sale
 from pos.sales.tills import register_till
-from ledger_helpers import at_till, by
+from ledger_helpers import at_till, by, open_shift_on
 
 SALES_PER_TILL = 25
 
@@ -32,6 +32,7 @@ def test_three_tills_selling_at_once_lose_nothing(demo_engine: Engine, ledger_ur
     tills = ["till-1", "till-2", "till-3"]
     for till in tills[1:]:
         register_till(by(demo_engine), till)
+        open_shift_on(demo_engine, till)
     with ThreadPoolExecutor(max_workers=len(tills)) as pool:
         numbers = dict(zip(tills, pool.map(lambda till: _sell_many(ledger_url, till), tills), strict=True))
     for till in tills:

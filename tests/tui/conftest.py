@@ -21,6 +21,7 @@ from pos.staff.services import staff_member
 from pos.ledger import open_ledger
 from pos.sales.tills import register_till
 from pos.tui.app import TillApp
+from ledger_helpers import open_shift_on
 from tui_helpers import FROZEN_NOW
 
 
@@ -30,6 +31,7 @@ def demo_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "demo.sqlite"
     engine = prepare_demo_ledger(path)
     register_till(UnitOfWork(engine, Actor("test set-up")), "T1")
+    open_shift_on(engine, "T1")
     engine.dispose()  # closing the last connection folds the WAL into the file
     return path
 

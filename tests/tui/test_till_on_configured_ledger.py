@@ -22,7 +22,7 @@ from pos.sales.tills import register_till
 from pos.tui.app import TillApp
 from pos.tui.screens.modals import CashModal
 from common.values import StaffMember
-from ledger_helpers import by, staffed
+from ledger_helpers import by, open_shift_on, staffed
 from slow_link import slow_link
 from tui_helpers import BLOCK_TEE_M, FROZEN_NOW, TEE_WHITE_M, basket_lines, message, post_burst, sale_screen, settle
 
@@ -36,6 +36,7 @@ async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_e
     tees = [look_up_code(demo_engine, code) for code in (TEE_WHITE_M, BLOCK_TEE_M)]
     stock_before = [on_hand(demo_engine, tee.variant_id) for tee in tees]
     register_till(by(demo_engine), "T9")
+    open_shift_on(demo_engine, "T9")
     app = TillApp(
         lambda: demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW,
         signed_in=_cashier(demo_engine),
@@ -76,6 +77,7 @@ async def test_the_till_paints_first_and_adds_scans_typed_while_the_ledger_opens
         return demo_engine
 
     register_till(by(demo_engine), "T9")
+    open_shift_on(demo_engine, "T9")
     app = TillApp(slow_connect, "T9", Settings().with_receipts_in(tmp_path / "receipts"), signed_in=_cashier(demo_engine))
     async with app.run_test(size=(80, 24)) as pilot:
         post_burst(app, f"{TEE_WHITE_M}\r")  # the cashier scans before the ledger is open
@@ -109,6 +111,7 @@ async def test_over_a_slow_link_to_postgresql_scans_and_keys_never_wait(
 ) -> None:
     """Store Wi-Fi to the server: every reply 100 ms late. The screen keeps taking keys; scans come in order."""
     register_till(by(demo_engine), "T9")
+    open_shift_on(demo_engine, "T9")
     server = make_url(ledger_url)
     with slow_link(server.host or "127.0.0.1", server.port or 5432, delay_s=0.1) as port:
         slow = open_ledger(server.set(host="127.0.0.1", port=port).render_as_string(hide_password=False))

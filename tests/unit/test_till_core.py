@@ -32,7 +32,7 @@ from pos.sales.till_core import (
     SaleCompleted, SaleRefused, SaleSaving, TillCore,
 )
 from receipts.model import StoreHeader
-from ledger_helpers import busy_timeout_engine, by, demo_ledger_file, hold_write_lock
+from ledger_helpers import busy_timeout_engine, by, demo_ledger_file, hold_write_lock, open_shift_on
 
 HOODIE_M = "2000000000039"  # Night Bus Hoodie, M, Black, £55, AMO
 COLLAB_L = "2000000000527"  # Collab Coach Jacket, L, Black, £85, AMO 40 / KBL 30 / RNV 30
@@ -521,6 +521,7 @@ def test_a_sale_waits_out_a_busy_ledger_and_is_saved_exactly_once(tmp_path: Path
 
 def test_a_till_name_that_is_not_registered_is_refused_naming_the_tills_there_are(demo_engine: Engine) -> None:
     register_till(by(demo_engine), "till-2")
+    open_shift_on(demo_engine, "till-2")
     till = Till(demo_engine, till="till-9", open_now=False)
     till.scan(HOODIE_M)  # an early scan must not be sold on a till that does not exist
     till.core.open(lambda: demo_engine)
@@ -534,6 +535,7 @@ def test_a_till_name_that_is_not_registered_is_refused_naming_the_tills_there_ar
 
 def test_after_a_restart_the_last_sale_is_the_one_in_the_ledger(demo_engine: Engine) -> None:
     register_till(by(demo_engine), "till-2")
+    open_shift_on(demo_engine, "till-2")
     before = Till(demo_engine)
     assert before.core.last_sale is None  # a till's first day
     before.scan(HOODIE_M)
