@@ -1268,10 +1268,13 @@ def cards(out: Path, db: str | None) -> None:
     click.echo(f"{len(found)} card{'s' if len(found) != 1 else ''} (one a page, A6): {out}")
 
 
-from pos.cli_stock import count, receive  # noqa: E402 - their module uses this one's helpers
+from pos.cli_shift import cash, shift  # noqa: E402 - these modules use this one's helpers
+from pos.cli_stock import count, receive  # noqa: E402
 
 cli.add_command(count)
 cli.add_command(receive)
+cli.add_command(shift)
+cli.add_command(cash)
 
 
 def main() -> None:

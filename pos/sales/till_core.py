@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from common.errors import LedgerBusy, NotAllowed, PaymentError, PosError
+from common.errors import LedgerBusy, NoOpenShift, NotAllowed, PaymentError, PosError
 from common.money import format_pence
 from common.values import Actor, ReceiptRef, StaffMember, Tender
 from pos.sales.basket import Basket, BasketLine
@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the pri
     from inventory.lookup import DesignMatch
     from pos.sales.parking import ParkedInfo
     from pos.printing import Document, PrintOutcome, QueueRun
+    from pos.shifts.services import CashUp, ClosedShift, ShiftInfo
     from receipts.printers import PrinterSettings
 
 Result = TypeVar("Result")
@@ -154,6 +155,14 @@ class TrainingChanged:
 
 
 @dataclass(frozen=True)
+class ShiftChanged:
+    """The till's shift opened or closed (or was found closed): the face shows it, and asks for a float when none is open."""
+
+    shift: ShiftInfo | None
+    message: str
+
+
+@dataclass(frozen=True)
 class ManagerActionDone:
     """A manager-approved action at the till (no sale, cancelled basket, stale baskets cleared) is done."""
 
@@ -162,8 +171,16 @@ class ManagerActionDone:
 
 Event = (
     LedgerOpened | LedgerFailed | BasketChanged | ChooseItem | Problem | SaleSaving | SaleCompleted | SaleRefused
-    | ReceiptPrinted | PrinterChanged | TrainingChanged | ManagerActionDone
+    | ReceiptPrinted | PrinterChanged | TrainingChanged | ManagerActionDone | ShiftChanged
 )
+
+
+class ShiftNeeded(PaymentError):
+    """The till has no shift open: a float must be counted in before the sale (the face asks for it)."""
+
+    def __init__(self, till: str) -> None:
+        super().__init__(f"Till {till} has no shift open: count the float into the drawer and open the shift, "
+                         "then take payment.")
 
 
 class ApprovalNeeded(NotAllowed):
@@ -217,6 +234,7 @@ class _Opening:
     last_sale: CompletedSale | None
     known: dict[str, VariantInfo]
     member: StaffMember | None = None  # who the till opens signed in as (the demo's cashier), if anyone
+    shift: ShiftInfo | None = None  # the shift the till is on, if one is open
 
 
 @dataclass
@@ -235,6 +253,7 @@ class TillCore:
     sign_in_as: str = ""  # a staff code to open signed in as, with no PIN: the demo's cashier only
     open_problem: str = ""  # why the ledger did not open, for a sign-in tried meanwhile
     training: bool = False  # practice sales: priced and printed as TRAINING, never written to the ledger
+    shift: ShiftInfo | None = None  # the till's open shift as last read (the services check it on every sale)
     _training_sales: int = 0
     rules: DiscountRules = field(default_factory=DiscountRules)  # the configured discount threshold and reasons
     tenders: list[Tender] = field(default_factory=list)  # paid so far towards the basket (split tender)
@@ -292,8 +311,11 @@ class TillCore:
             from pos.staff.services import staff_member
 
             member = staff_member(engine, self.sign_in_as)
+        from pos.shifts.services import current_shift
+
         return _Opening(
-            engine, ledger_label(engine), last_sale(engine, self.till, self.store), scan_codes(engine), member
+            engine, ledger_label(engine), last_sale(engine, self.till, self.store), scan_codes(engine), member,
+            current_shift(engine, self.till),
         )
 
     def _opened(self, result: _Opening | Exception) -> None:
@@ -302,9 +324,12 @@ class TillCore:
             self._say(LedgerFailed(self.open_problem))
             return
         self.engine, self.last_sale, self._known = result.engine, result.last_sale, result.known
+        self.shift = result.shift
         if result.member is not None:
             self.actor = Actor.signed_in(result.member, self.till, self.actor.clock)
         self._say(LedgerOpened(result.label))
+        if self.shift is None:
+            self._say(ShiftChanged(None, f"Till {self.till} has no shift open: count the float to open one."))
         waiting, self._early_scans = self._early_scans, []
         for text in waiting:
             self.enter(text)
@@ -564,6 +589,8 @@ class TillCore:
             raise PaymentError(EMPTY_BASKET)
         if self.engine is None:
             raise PaymentError("The ledger is still opening. Take payment again in a moment.")
+        if self.shift is None and not self.training:
+            raise ShiftNeeded(self.till)
         if self.left_to_pay_pence < 0:
             raise PaymentError(
                 f"The payments taken ({format_pence(self.paid_pence)}) are more than the total of "
@@ -675,6 +702,9 @@ class TillCore:
                 self._known = refusal.catalogue
             self._restore(pending, {variant.variant_id: variant for variant in refusal.catalogue.values()})
             self._say(SaleRefused(_plain(refusal.error, "The sale was not saved") + " Its items are back in the basket."))
+            if isinstance(refusal.error, NoOpenShift):  # closed elsewhere (`pos shift close`): ask for a float
+                self.shift = None
+                self._say(ShiftChanged(None, str(refusal.error)))
             return
         self.last_sale = result
         self._say(SaleCompleted(result, self.basket.is_empty()))
@@ -845,6 +875,74 @@ class TillCore:
                 self._say(ManagerActionDone(result))
 
         return done
+
+    # --- the shift ----------------------------------------------------------------------------
+
+    def open_shift(self, float_pence: int) -> None:
+        """Open this till's shift with `float_pence` counted into the drawer, by whoever is signed in."""
+
+        def job() -> ShiftInfo:
+            from pos.shifts.services import open_shift
+
+            return open_shift(self._manager_uow(), float_pence)
+
+        def done(result: ShiftInfo | Exception) -> None:
+            if isinstance(result, Exception):
+                self._say(Problem(_plain(result, "The shift was not opened")))
+                return
+            self.shift = result
+            self._say(ShiftChanged(result, f"Shift {result.id} open with a float of "
+                                           f"{format_pence(result.float_pence)}. Ready to sell."))
+
+        self._manager_job(job, done)
+
+    def move_cash(self, kind: str, amount_pence: int, reason: str, approved_by: StaffMember) -> None:
+        """A paid-in or paid-out of this till's drawer, with a reason, approved by `approved_by` (a manager)."""
+
+        def job() -> str:
+            from pos.shifts.services import move_cash
+
+            after = move_cash(self._manager_uow(), kind, amount_pence, reason, approved_by)
+            word = "Paid in" if kind == "paid_in" else "Paid out"
+            return f"{word} {format_pence(amount_pence)}; the drawer should now hold {format_pence(after.expected_cash_pence)}."
+
+        self._manager_job(job, self._manager_done("The cash movement was not recorded"))
+
+    def cash_up(self, then: Callable[[CashUp | Exception], None]) -> None:
+        """The open shift's expected cash as it stands (for the Z dialog); `then` gets it or the problem."""
+        if self.engine is None or self.shift is None:
+            then(NotAllowed(f"Till {self.till} has no shift open: there is nothing to close."))
+            return
+        engine, shift_id = self.engine, self.shift.id
+
+        def read() -> CashUp:
+            from pos.shifts.services import shift_cash_up
+
+            return shift_cash_up(engine, shift_id)
+
+        self.lanes.lookups.submit(read, then)
+
+    def close_shift(self, cash_count: dict[int, int], note: str, approved_by: StaffMember,
+                    then: Callable[[ClosedShift | Exception], None]) -> None:
+        """The Z: close this till's shift with the drawer counted by denomination; `then` gets the result."""
+        if self.basket.units or self.pending or self.tenders:
+            then(NotAllowed("Finish, park or cancel the basket first, then close the shift."))
+            return
+        shift_id = self.shift.id if self.shift else None
+
+        def job() -> ClosedShift:
+            from pos.shifts.services import close_shift
+
+            return close_shift(self._manager_uow(), approved_by, cash_count=cash_count, note=note, shift_id=shift_id)
+
+        def done(result: ClosedShift | Exception) -> None:
+            if not isinstance(result, Exception):
+                self.shift = None
+                self._say(ShiftChanged(None, f"Shift {result.shift.id} closed. Open the next shift with its float "
+                                             "before the next sale."))
+            then(result)
+
+        self._manager_job(job, done)
 
     # --- parked baskets -----------------------------------------------------------------------
 

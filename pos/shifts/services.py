@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
@@ -25,7 +26,7 @@ from pos.sales.models import Payment, Refund, RefundPayment, Sale, Till
 from pos.sales.tills import till_names
 from pos.shifts.models import CashMovement, Shift, ShiftClose
 from pos.staff.audit import record
-from pos.staff.services import require_manager
+from pos.staff.services import require_manager_once_staffed
 
 # Notes and coins in pence, largest first: what a drawer is counted in.
 DENOMINATIONS = (5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
@@ -250,7 +251,8 @@ def open_shift(uow: UnitOfWork, float_pence: int) -> ShiftInfo:
 
 
 def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approved_by: StaffMember | None) -> CashUp:
-    """A paid-in or paid-out at the acting till's open shift, approved by a manager; returns the new cash-up.
+    """A paid-in or paid-out at the acting till's open shift, approved by a manager (once the ledger has
+    one); returns the new cash-up.
 
     A paid-out larger than the cash the drawer should hold is refused: it cannot come out of it.
     """
@@ -263,7 +265,7 @@ def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approv
         raise NotAllowed(f"A {word} needs a reason, such as 'Change from the bank' or 'Milk for the staff room'.")
     check_length("The reason", reason, REASON_MAX)
     with uow:
-        manager = require_manager(uow, approved_by, f"A {word}")
+        manager = require_manager_once_staffed(uow, approved_by, f"A {word}")
         _till_id, shift_id = _lock_till(uow)
         if shift_id is None:
             raise NoOpenShift(uow.actor.till or "")
@@ -275,14 +277,28 @@ def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approv
         staff = uow.actor.staff
         uow.connection.execute(insert(CashMovement.__table__), {
             "shift_id": shift_id, "kind": kind, "amount_pence": amount_pence, "reason": reason,
-            "staff_id": staff.id if staff else None, "approved_by_id": manager.id, "recorded_by": uow.actor.name,
+            "staff_id": staff.id if staff else None, "approved_by_id": manager.id if manager else None,
+            "recorded_by": uow.actor.name,
             "created_at": utc_naive(uow.now), "trading_date": trading_date(uow.now),
         })
-        record(uow, kind, f"{word} {format_pence(amount_pence)}: {reason}"[:500], approved_by_id=manager.id,
+        record(uow, kind, f"{word} {format_pence(amount_pence)}: {reason}"[:500],
+               approved_by_id=manager.id if manager else None,
                reference=f"shift {shift_id}")
         after = cash_up(uow.connection, shift_id)
         uow.commit()
     return after
+
+
+def _refuse_closed_till(connection: Connection, till_id: int, till: str) -> NoReturn:
+    """A till with no shift open: say when its last shift was closed (a second Z), else that none was opened."""
+    last = connection.execute(select(func.max(Shift.id)).where(Shift.till_id == till_id)).scalar()
+    if last is None:
+        raise NoOpenShift(till)
+    shift = shift_info(connection, last)
+    raise ShiftClosed(
+        f"Till {till} has no shift open: its last, {shift.label}, was closed at {shift.closed_at:%H:%M on %d %b} "
+        f"by {shift.closed_by}. A shift is closed once; open the next with `pos shift open` or in the till."
+    )
 
 
 def close_shift(
@@ -294,7 +310,8 @@ def close_shift(
     note: str = "",
     shift_id: int | None = None,
 ) -> ClosedShift:
-    """The Z: close the acting till's open shift with its drawer counted, approved by a manager.
+    """The Z: close the acting till's open shift with its drawer counted, approved by a manager (once
+    the ledger has one).
 
     Give the count as a total (`counted_pence`) or by denomination (`cash_count`, pence -> how
     many). A variance never blocks the close; the faces ask for a note when there is one. Naming
@@ -313,7 +330,7 @@ def close_shift(
         raise NotAllowed("The note must be plain text on one line.")
     check_length("The note", note, NOTE_MAX)
     with uow:
-        manager = require_manager(uow, approved_by, "Closing a shift (the Z)")
+        manager = require_manager_once_staffed(uow, approved_by, "Closing a shift (the Z)")
         till_id, open_id = _lock_till(uow)
         if shift_id is not None and shift_id != open_id:
             shift = shift_info(uow.connection, shift_id)
@@ -322,11 +339,11 @@ def close_shift(
                                   f"by {shift.closed_by}: a shift is closed once, and its figures never change.")
             raise NotAllowed(f"Shift {shift_id} is not the shift open at till {uow.actor.till}.")
         if open_id is None:
-            raise NoOpenShift(uow.actor.till or "")
+            _refuse_closed_till(uow.connection, till_id, uow.actor.till or "")
         cash = cash_up(uow.connection, open_id)
         uow.connection.execute(insert(ShiftClose.__table__), {
             "shift_id": open_id, "closed_at": utc_naive(uow.now), "trading_date": trading_date(uow.now),
-            "closed_by_id": manager.id, "closed_by": manager.name,
+            "closed_by_id": manager.id if manager else None, "closed_by": manager.name if manager else uow.actor.name,
             "expected_cash_pence": cash.expected_cash_pence, "counted_cash_pence": counted,
             "variance_pence": counted - cash.expected_cash_pence,
             "cash_count": json.dumps({str(d): n for d, n in sorted(count.items(), reverse=True)}) if count else "",
@@ -336,7 +353,8 @@ def close_shift(
         variance = counted - cash.expected_cash_pence
         record(uow, "shift_close", f"shift {open_id} closed: expected {format_pence(cash.expected_cash_pence)}, "
                f"counted {format_pence(counted)}, variance {format_pence(variance)}"
-               + (f" ({note})" if note else ""), approved_by_id=manager.id, reference=f"shift {open_id}")
+               + (f" ({note})" if note else ""), approved_by_id=manager.id if manager else None,
+               reference=f"shift {open_id}")
         closed = ClosedShift(shift_info(uow.connection, open_id), cash, counted, count, note)
         uow.commit()
     return closed

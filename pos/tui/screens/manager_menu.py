@@ -1,4 +1,5 @@
-"""The manager menu (F12, after a manager's code and PIN): what needs authority at the till besides a sale.
+"""The manager menu (F12, after a manager's code and PIN): what needs authority at the till besides a sale,
+the shift's paid-ins, paid-outs and its Z among them.
 
 Each choice is on a digit key and in a list (Up/Down, Enter); the till core does it with the
 approving manager, and the services check them again and audit it.
@@ -24,6 +25,9 @@ def menu_choices(training: bool) -> tuple[tuple[str, str], ...]:
         ("cancel_basket", "Cancel the basket (its lines are recorded)"),
         ("training", "Training off: sales are real again" if training else "Training on: practice sales, recorded nowhere"),
         ("clear_parked", "Clear parked baskets from earlier days"),
+        ("paid_in", "Paid in: cash into the drawer, with a reason"),
+        ("paid_out", "Paid out: cash out of the drawer, with a reason"),
+        ("close_shift", "Close the shift: count the drawer (the Z)"),
     )
 
 

@@ -33,6 +33,8 @@ from pos.sales.till_core import (
     SaleCompleted,
     SaleRefused,
     SaleSaving,
+    ShiftChanged,
+    ShiftNeeded,
     TillCore,
     TrainingChanged,
 )
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from inventory.catalog import VariantInfo
     from pos.printing import PrintOutcome
     from pos.sales.till_core import LedgerHandle
+    from pos.shifts.services import ClosedShift
     from pos.tui.screens.discount import DiscountChoice, OverrideChoice
 
 READY = "Scan an item, or type part of a name and press Enter."
@@ -145,8 +148,27 @@ class SaleScreen(Screen[None]):
         self.query_one("#app-title", Label).update("TRAINING: practice only" if on else self._title)
 
     def show_serving(self) -> None:
-        """Someone signed in: the header shows who is serving now."""
+        """Someone signed in: the header shows who is serving now (and is asked for a float if no shift is open)."""
         self.query_one("#till-name", Label).update(self._where())
+        self.ask_for_float()
+
+    def ask_for_float(self) -> None:
+        """With no shift open, whoever is serving counts the float in (a dialog over the sale screen)."""
+        from pos.tui.screens.shift import OpenShiftModal
+
+        if (not self.core.is_open or self.core.shift is not None or self.core.serving is None or self.core.training
+                or self.app.screen is not self):
+            return
+
+        def counted(float_pence: int | None) -> None:
+            self._focus_scan()
+            if float_pence is None:
+                self._say("No shift is open: sales wait until one is (F5 or F6 asks again).", error=True)
+                return
+            self._say("Opening the shift...")
+            self.core.open_shift(float_pence)
+
+        self.app.push_screen(OpenShiftModal(self.core.till), counted)
 
     def on_mount(self) -> None:
         self.core.listener = self._show_event
@@ -228,6 +250,10 @@ class SaleScreen(Screen[None]):
                 self._say(message)
             case ManagerActionDone(message=message):
                 self._say(message)
+            case ShiftChanged(shift=shift, message=message):
+                self._say(message, error=shift is None)
+                if shift is None:
+                    self.ask_for_float()
 
     @property
     def _table(self) -> BasketTable:
@@ -336,6 +362,9 @@ class SaleScreen(Screen[None]):
     def _take_cash(self) -> None:
         try:
             total = self.core.cash().amount_pence  # what is left to pay
+        except ShiftNeeded:
+            self.ask_for_float()
+            return
         except PosError as error:
             self._say(str(error), error=True)
             return
@@ -349,6 +378,9 @@ class SaleScreen(Screen[None]):
     def _take_card(self) -> None:
         try:
             tender = self.core.card()
+        except ShiftNeeded:
+            self.ask_for_float()
+            return
         except PosError as error:
             self._say(str(error), error=True)
             return
@@ -575,3 +607,44 @@ class SaleScreen(Screen[None]):
             self.core.set_training(not self.core.training, manager)
         elif choice == "clear_parked":
             self.core.clear_stale_parked(manager)
+        elif choice in ("paid_in", "paid_out"):
+            self._move_cash(choice, manager)
+        elif choice == "close_shift":
+            self._close_shift(manager)
+
+    def _move_cash(self, kind: str, manager: StaffMember) -> None:
+        from pos.tui.screens.shift import CashMovementChoice, CashMovementModal
+
+        def chosen(choice: CashMovementChoice | None) -> None:
+            self._focus_scan()
+            if choice is not None:
+                self.core.move_cash(choice.kind, choice.amount_pence, choice.reason, manager)
+
+        self.app.push_screen(CashMovementModal(kind), chosen)
+
+    def _close_shift(self, manager: StaffMember) -> None:
+        """The Z at the till: the manager counts the drawer by notes and coins; the shift closes whatever the count."""
+        from pos.tui.screens.shift import CloseShiftModal
+
+        if self.core.shift is None:
+            self._say(f"Till {self.core.till} has no shift open: there is nothing to close.", error=True)
+            return
+        if self.core.basket.units or self.core.pending:
+            self._say("Finish, park or cancel the basket first, then close the shift.", error=True)
+            return
+
+        def closed(result: ClosedShift | None) -> None:
+            self._focus_scan()
+            if result is not None:
+                self._say(_z_summary(result))
+
+        self.app.push_screen(CloseShiftModal(self.core, manager), closed)
+
+
+def _z_summary(closed: ClosedShift) -> str:
+    """What the message line says after the Z: expected, counted and the difference in words."""
+    variance = closed.variance_pence
+    difference = "the drawer is right" if variance == 0 else (
+        f"{format_pence(abs(variance))} {'short' if variance < 0 else 'over'}")
+    return (f"Shift {closed.shift.id} closed: expected {format_pence(closed.cash.expected_cash_pence)}, "
+            f"counted {format_pence(closed.counted_cash_pence)}, {difference}.")
