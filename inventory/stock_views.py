@@ -1,5 +1,6 @@
-"""Stock views for the manager: low stock, stock value at retail, sell-through per design, and the
-movement history of one SKU. Read from the movements alone (on-hand is their sum); money in pence.
+"""Stock views for the manager: low stock, stock value at retail, sell-through per design, the
+movement history of one SKU, and the catalogue's designs and categories (what a count can cover).
+Read from the movements alone (on-hand is their sum); money in pence.
 
 Sell-through is sold ÷ received in basis points (integer arithmetic: 4250 is 42.5%). Sold counts
 sales less returns; received counts deliveries and imports (less scans undone).
@@ -14,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Engine, case, func, select
 
 from common.clock import local_time
+from common.errors import RetiredSku
 from inventory.catalog import look_up_code
 from inventory.models import Product, StockMovement, Variant
 
@@ -109,12 +111,15 @@ def design_figures(engine: Engine) -> list[DesignFigures]:
 
 
 def movement_history(engine: Engine, code: str) -> tuple[str, list[MovementLine]]:
-    """Every movement of the SKU with barcode or SKU `code`, oldest first, with the balance after each."""
-    info = look_up_code(engine, code)
+    """Every movement of the SKU with barcode or SKU `code`, oldest first, with the balance after each.
+
+    A retired SKU has its history too (it no longer sells; its movements stay): its label says retired.
+    """
+    variant_id, label = _any_sku(engine, code)
     query = (
         select(StockMovement.created_at, StockMovement.kind, StockMovement.quantity, StockMovement.reason,
                StockMovement.recorded_by, StockMovement.reference)
-        .where(StockMovement.variant_id == info.variant_id)
+        .where(StockMovement.variant_id == variant_id)
         .order_by(StockMovement.created_at, StockMovement.id)
     )
     lines, balance = [], 0
@@ -123,4 +128,40 @@ def movement_history(engine: Engine, code: str) -> tuple[str, list[MovementLine]
             balance += quantity
             lines.append(MovementLine(local_time(created_at), kind, quantity, balance, reason, recorded_by,
                                       reference or ""))
-    return f"{info.label} {info.sku}", lines
+    return label, lines
+
+
+def _any_sku(engine: Engine, code: str) -> tuple[int, str]:
+    """The variant id and `Night Bus Hoodie (M Black) NBH-BLA-M` of a SKU or barcode, retired ones too."""
+    try:
+        info = look_up_code(engine, code)
+    except RetiredSku as retired:
+        with engine.connect() as connection:
+            row = connection.execute(
+                select(Variant.id, Product.name, Variant.size, Variant.colour)
+                .join(Product, Product.id == Variant.product_id).where(Variant.sku == retired.sku)
+            ).one()
+        detail = " ".join(part for part in (row.size, row.colour) if part)
+        return int(row.id), f"{row.name}{f' ({detail})' if detail else ''} {retired.sku} (retired)"
+    return info.variant_id, f"{info.label} {info.sku}"
+
+
+@dataclass(frozen=True)
+class DesignOutline:
+    """A design as a count's scope can name it: its name, category and how many SKUs it has."""
+
+    name: str
+    category: str
+    skus: int
+
+
+def catalogue_outline(engine: Engine) -> list[DesignOutline]:
+    """Every design with its category and number of SKUs (retired ones too, as a count covers them), by name."""
+    query = (
+        select(Product.name, Product.category, func.count(Variant.id))
+        .join(Variant, Variant.product_id == Product.id)
+        .group_by(Product.id, Product.name, Product.category)
+        .order_by(Product.name)
+    )
+    with engine.connect() as connection:
+        return [DesignOutline(name, category or "", int(skus)) for name, category, skus in connection.execute(query)]

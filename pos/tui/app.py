@@ -36,9 +36,24 @@ _SALE_COMMANDS = (
     ("Recall basket", "Bring back a parked basket (Ctrl+R)", "recall"),
     ("Manager menu", "No sale, cancel basket, training, old parked baskets: a manager's PIN (F12)", "manager_menu"),
     ("Returns", "Refund or exchange against a receipt (F10)", "returns"),
-    ("Stock count", "Scan a rail into the open stock count; blind, F7 next scan counts more, F8 undo", "stock_count"),
+    ("Stock count", "Start a count (store, category, design or a rail of SKUs) or join an open one, then scan; blind",
+     "stock_count"),
+    ("Stock", "On hand by design and size, low stock, value at retail, sell-through, a SKU's history (Ctrl+S)",
+     "stock"),
     ("Receive stock", "Scan a delivery in: each scan adds stock; F7 next scan counts more, F8 undo, F9 close", "receive_stock"),
     ("Clear message", "Clear the message line (Esc)", "clear_message"),
+)
+# And the stock screen's (Ctrl+S on the sale screen): (title, help, action, its arguments).
+_STOCK_COMMANDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Stock: on hand", "Saleable stock by design and size, a row per colour; damaged apart (F2)", "show_tab", ("on-hand",)),
+    ("Stock: low", "SKUs with few saleable left; Enter on the tab's field changes how few (F3)", "show_tab", ("low",)),
+    ("Stock: value", "Stock on hand at retail value, per design and in all (F4)", "show_tab", ("value",)),
+    ("Stock: sell-through", "Per design: received, sold (less returns), sold ÷ received (F5)", "show_tab",
+     ("sell-through",)),
+    ("Stock: history", "Every movement of a SKU scanned or typed, with the balance after each (F6)", "show_tab",
+     ("history",)),
+    ("Stock: refresh", "Read every stock figure again (F9)", "reload", ()),
+    ("Back to the sale", "Leave the stock screen (Esc)", "back", ()),
 )
 # The till's own actions, on every screen: (title, help, action).
 _TILL_COMMANDS = (
@@ -204,7 +219,8 @@ class TillApp(App[None]):
                 yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
             return
         from pos.tui.screens.returns import ReturnsScreen  # loaded on first use, not at start-up
+        from pos.tui.screens.stock import StockScreen
 
-        if isinstance(screen, ReturnsScreen):
-            for title, help_text, action, arguments in _RETURNS_COMMANDS:
-                yield SystemCommand(title, help_text, partial(getattr(screen, f"action_{action}"), *arguments))
+        commands = {ReturnsScreen: _RETURNS_COMMANDS, StockScreen: _STOCK_COMMANDS}.get(type(screen), ())
+        for title, help_text, action, arguments in commands:
+            yield SystemCommand(title, help_text, partial(getattr(screen, f"action_{action}"), *arguments))

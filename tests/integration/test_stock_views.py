@@ -58,3 +58,24 @@ def test_low_stock_takes_a_design_s_own_threshold(demo_engine: Engine) -> None:
     by_design = low_stock(demo_engine, 0, {"night bus hoodie": level})
     assert {item.sku[:3] for item in by_design} == {"NBH"} and by_design[0].sku == "NBH-BLA-M"
     assert all(item.threshold == level for item in by_design)
+
+
+def test_a_retired_sku_keeps_its_history(demo_engine: Engine) -> None:
+    from pos.catalogue.services import retire_product
+
+    people = _people(demo_engine)
+    retire_product(as_staff(demo_engine, people["MGR"]), "NBH-BLA-M", by=people["MGR"])
+    for code in ("NBH-BLA-M", HOODIE_M):  # by SKU or by barcode
+        label, history = movement_history(demo_engine, code)
+        assert label == "Night Bus Hoodie (M Black) NBH-BLA-M (retired)"
+        assert [line.kind for line in history] == ["received"]
+
+
+def test_the_catalogue_outline_lists_every_design_with_its_category(demo_engine: Engine) -> None:
+    from inventory.stock_views import catalogue_outline
+
+    outline = {design.name: (design.category, design.skus) for design in catalogue_outline(demo_engine)}
+    assert outline["Night Bus Hoodie"] == ("Hoodies", 12)
+    assert outline["Market Tote"] == ("Accessories", 1)
+    assert list(outline) == sorted(outline)
+    assert sum(skus for _, skus in outline.values()) == len(variant_listing(demo_engine))

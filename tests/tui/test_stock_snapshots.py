@@ -31,6 +31,9 @@ async def _scanned_into(pilot: Pilot[Any], action: str) -> None:
     await settle(pilot)
     getattr(pilot.app.screen, f"action_{action}")()
     await settle(pilot)
+    if action == "stock_count":
+        await pilot.press("enter")  # join the open count, listed first
+        await settle(pilot)
     post_burst(pilot.app, f"{TEE_WHITE_M}\n*3\n{HOODIE_XS}\n5012345678900\n")
     await settle(pilot)
     for field in pilot.app.screen.query(Input):

@@ -13,6 +13,7 @@ from inventory.db import UnitOfWork
 from pos.stock.counts import review_count, start_count
 from pos.tui.app import TillApp
 from pos.tui.screens.count import CountScreen
+from pos.tui.screens.count_start import StockCountModal
 from pos.tui.screens.modals import QuantityModal
 from tui_helpers import HOODIE_XS, TEE_WHITE_M, post_burst, query, scan, settle
 
@@ -25,8 +26,12 @@ def _counted(ledger, count_id: int) -> dict[str, int]:  # type: ignore[no-untype
 
 
 async def _open_count_screen(app: TillApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Stock count from the palette, then Enter: joins the newest open count (listed first)."""
     await settle(pilot)
     app.screen.action_stock_count()  # type: ignore[attr-defined]
+    await settle(pilot)
+    assert isinstance(app.screen, StockCountModal)
+    await pilot.press("enter")
     await settle(pilot)
     assert isinstance(app.screen, CountScreen)
 
@@ -61,14 +66,18 @@ async def test_a_rail_scanned_at_the_till_with_the_quantity_key_undo_and_an_unkn
     assert query(ledger_path, "SELECT count(*) FROM count_scans")[0][0] == 5  # undo is a row of its own
 
 
-async def test_no_open_count_says_so(make_app: AppFactory) -> None:
+async def test_no_open_count_says_so(make_app: AppFactory, ledger_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_count_screen(app, pilot)
-        assert "No stock count is open" in str(app.screen.query_one("#scanning-message", Static).content)
+        await settle(pilot)
+        app.screen.action_stock_count()  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert isinstance(app.screen, StockCountModal)
+        assert "No count is open" in str(app.screen.query_one("#count-start-message", Static).content)
         await pilot.press("escape")
-        assert not isinstance(app.screen, CountScreen)
+        assert not isinstance(app.screen, StockCountModal)
         await scan(pilot, TEE_WHITE_M)  # back at the sale, selling
+    assert query(ledger_path, "SELECT count(*) FROM stock_counts")[0][0] == 0
 
 
 async def test_a_delivery_received_by_scanning_at_the_till_and_its_labels(

@@ -1,5 +1,6 @@
-"""A stock count at the till (command palette: Stock count): scan a rail into the newest open count.
+"""A stock count at the till (command palette: Stock count): scan a rail into the count chosen or just started.
 
+The count is chosen (an open one joined, or one started with its scope) in pos/tui/screens/count_start.py.
 The count is blind: scanning shows what was counted, never what was expected. A manager (their code
 and PIN over the screen) reviews the variances with F9 and approves them with F10.
 """
@@ -17,6 +18,7 @@ from pos.tui.screens.scanning import ScanningScreen
 
 if TYPE_CHECKING:
     from common.values import StaffMember
+    from pos.sales.till_core import TillCore
     from pos.stock.counts import CountReview
 
 
@@ -25,10 +27,15 @@ class CountScreen(ScanningScreen):
     DONE = "Counted"
     BINDINGS = [*ScanningScreen.BINDINGS, Binding("f9", "review", "Review (mgr)"), Binding("f10", "approve", "Approve (mgr)")]
 
+    def __init__(self, core: TillCore, count_id: int | None = None) -> None:
+        super().__init__(core)
+        self.count_id = count_id  # None: the newest open count
+
     def find_session(self) -> tuple[int, str] | None:
         from pos.stock.counts import list_counts
 
-        counts = list_counts(self.core.engine)
+        counts = [count for count in list_counts(self.core.engine)
+                  if self.count_id is None or count.count_id == self.count_id]
         if not counts:
             return None
         newest = counts[0]
@@ -45,7 +52,9 @@ class CountScreen(ScanningScreen):
         return undo_last_scan(self.unit_of_work(), session_id)
 
     def no_session(self) -> str:
-        return "No stock count is open. A manager starts one (pos count start); Esc goes back."
+        if self.count_id is not None:
+            return f"Count {self.count_id} is no longer open (approved or cancelled). Esc goes back."
+        return "No stock count is open. Esc goes back; Stock count (Ctrl+P) starts one."
 
     # --- a manager's review and approval --------------------------------------------------------
 

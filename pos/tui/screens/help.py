@@ -25,6 +25,7 @@ TILL_KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+N", "print what waits for the printer now"),
     ("F10", "returns: refund or exchange against a receipt"),
     ("F11", "look up a design: stock by size, colour; story"),
+    ("Ctrl+S", "stock on hand, low, value, sell-through, history"),
     ("F12", "manager: no sale, cancel basket, training, ..."),
     ("Ctrl+O / Ctrl+R", "park the basket / recall a parked one (any till)"),
     ("Ctrl+L", "lock; the basket is kept for whoever signs in"),

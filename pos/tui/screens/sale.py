@@ -98,6 +98,7 @@ class SaleScreen(Screen[None]):
         Binding("ctrl+t", "remove_payment", "Undo pay"),  # shown only while a split payment is under way
         Binding("f10", "returns", "Returns", show=False),
         Binding("f11", "lookup", "Lookup", show=False),
+        Binding("ctrl+s", "stock", "Stock", key_display="^s", show=False),  # the stock views; read-only
         Binding("ctrl+y", "reprint_copy", "Copy", key_display="^y", show=False),  # the receipt on the last-sale panel
         Binding("ctrl+g", "gift_receipt", "Gift", key_display="^g", show=False),
         Binding("ctrl+y,ctrl+g", "reprint_earlier", "Reprint", show=False),  # elsewhere: ask which receipt
@@ -496,13 +497,30 @@ class SaleScreen(Screen[None]):
         self.query_one("#last-sale", LastSalePanel).scroll_receipt(pages)
 
     def action_stock_count(self) -> None:
-        """Command palette: scan a rail into the open stock count, as the person signed in."""
+        """Command palette: join an open stock count or start one, then scan into it, as the person signed in."""
         if not self.core.is_open:
             self._say("The ledger is still opening. Try again in a moment.", error=True)
             return
-        from pos.tui.screens.count import CountScreen  # loaded when first used (start-up)
+        from pos.tui.screens.count_start import StockCountModal  # loaded when first used (start-up)
 
-        self.app.push_screen(CountScreen(self.core), lambda _: self._focus_scan())
+        def chosen(count_id: int | None) -> None:
+            if count_id is None:
+                self._focus_scan()
+                return
+            from pos.tui.screens.count import CountScreen
+
+            self.app.push_screen(CountScreen(self.core, count_id), lambda _: self._focus_scan())
+
+        self.app.push_screen(StockCountModal(self.core), chosen)
+
+    def action_stock(self) -> None:
+        """Ctrl+S: the stock views (on hand by design and size, low, value, sell-through, a SKU's history)."""
+        if not self.core.is_open:
+            self._say("The ledger is still opening. Try again in a moment.", error=True)
+            return
+        from pos.tui.screens.stock import StockScreen  # loaded when first used (start-up)
+
+        self.app.push_screen(StockScreen(self.core), lambda _: self._focus_scan())
 
     def action_receive_stock(self) -> None:
         """Command palette: receive a delivery by scanning, as the person signed in."""
