@@ -180,7 +180,7 @@ class ShiftNeeded(PaymentError):
 
     def __init__(self, till: str) -> None:
         super().__init__(f"Till {till} has no shift open: count the float into the drawer and open the shift, "
-                         "then take payment.")
+                         f"then take payment (`pos shift open --till {till} --float AMOUNT --staff CODE`).")
 
 
 class ApprovalNeeded(NotAllowed):

@@ -34,7 +34,7 @@ _SALE_COMMANDS = (
     ("Gift receipt", "Print a gift receipt, without prices (Ctrl+G)", "gift_receipt"),
     ("Park basket", "Put the basket aside for later, on any till (Ctrl+O)", "park"),
     ("Recall basket", "Bring back a parked basket (Ctrl+R)", "recall"),
-    ("Manager menu", "No sale, cancel basket, training, old parked baskets: a manager's PIN (F12)", "manager_menu"),
+    ("Manager menu", "No sale, cancel basket, training, paid in or out, close the shift (Z): a manager's PIN (F12)", "manager_menu"),
     ("Returns", "Refund or exchange against a receipt (F10)", "returns"),
     ("Stock count", "Start a count (store, category, design or a rail of SKUs) or join an open one, then scan; blind",
      "stock_count"),

@@ -41,7 +41,7 @@ def test_the_whole_suite_runs_at_tiny_sizes_and_writes_every_figure(tmp_path: Pa
         cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
-    assert time.monotonic() - started < 90  # it took 60.3 s with two other test runs on the machine
+    assert time.monotonic() - started < 180  # it took 60.3 s with two other test runs on the machine, 99 s with four
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["preset"] == "smoke" and not document["errors"]
     without_tmux = NEEDS_TMUX if shutil.which("tmux") is None else set()

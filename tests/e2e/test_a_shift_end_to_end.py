@@ -42,6 +42,7 @@ def test_sign_in_discounted_split_sale_refund_by_barcode_net_report_and_audit(le
     run("staff", "add", "MGR", "--name", "Sam", "--role", "manager", pins=("2468", "2468"))
     run("staff", "add", "AMA", "--name", "Amara", "--role", "cashier", "--participant", "AMO", "--by", "MGR",
         pins=("2468",))
+    run("shift", "open", "--float", "100", "--staff", "MGR", pins=("2468",))
 
     engine = open_ledger(ledger_url)
     with engine.connect() as connection:

@@ -116,6 +116,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
         "participants": pos("import", "participants", str(DATA / "participants.csv"), "--db", url, cwd=cwd, script=True),
         "products": pos("import", "products", str(DATA / "products.csv"), "--db", url, cwd=cwd, script=True),
         "stock": pos("import", "stock", str(DATA / "stock.csv"), "--db", url, cwd=cwd, script=True),
+        "shift": pos("shift", "open", "--float", "100", "--db", url, cwd=cwd),
     }
     for result in outputs.values():
         ok(result)

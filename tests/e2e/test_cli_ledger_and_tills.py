@@ -76,4 +76,7 @@ def test_tills_are_added_listed_and_a_typo_is_refused_with_the_list(ledger_url: 
     assert "no till called 'til-2' in this ledger (tills: till-1, till-2)" in typo.stderr
     assert "Traceback" not in typo.stderr
     assert ok(run("tills", "list")) == "till-1\ntill-2\n"
+    closed = run("sell", HOODIE_SKU, "--card", "--till", "till-2", "--no-print")
+    assert closed.returncode == 1 and "Till till-2 has no shift open" in closed.stderr
+    ok(run("shift", "open", "--till", "till-2", "--float", "50"))
     assert "Sale till-2/000001" in ok(run("sell", HOODIE_SKU, "--card", "--till", "till-2", "--no-print"))

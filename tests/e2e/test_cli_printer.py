@@ -26,7 +26,8 @@ def printer() -> FakePrinter:
 def shop(ledger_url: str, tmp_path: Path, printer: FakePrinter) -> Path:
     """The demo catalogue and a configuration pointing at the loopback printer."""
     for args in (("init",), ("import", "participants", str(DATA / "participants.csv")),
-                 ("import", "products", str(DATA / "products.csv")), ("import", "stock", str(DATA / "stock.csv"))):
+                 ("import", "products", str(DATA / "products.csv")), ("import", "stock", str(DATA / "stock.csv")),
+                 ("shift", "open", "--float", "100")):
         ok(pos(*args, "--db", ledger_url, cwd=tmp_path))
     (tmp_path / "pos.toml").write_text(
         '[store]\nname = "Makers\' Store"\n\n'

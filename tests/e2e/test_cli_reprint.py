@@ -29,7 +29,7 @@ def shop(ledger_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_path = tmp_path_factory.mktemp("reprint-shop")
     for args in (("init",), ("import", "participants", str(DATA / "participants.csv")),
                  ("import", "products", str(DATA / "products.csv")), ("import", "stock", str(DATA / "stock.csv")),
-                 ("sell", HOODIE_SKU, JACKET_SKU, "--cash", "200")):
+                 ("shift", "open", "--float", "100"), ("sell", HOODIE_SKU, JACKET_SKU, "--cash", "200")):
         ok(pos(*args, "--db", ledger_url, cwd=tmp_path))
     ok(_pos_with_input("2468\n2468\n", "staff", "add", "MGR", "--name", "Sam", "--role", "manager",
                        "--db", ledger_url, cwd=tmp_path))

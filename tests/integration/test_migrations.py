@@ -297,3 +297,33 @@ def test_upgrading_a_0008_ledger_adds_the_catalogue_change_log_and_keeps_every_r
     assert look_up_code(upgraded, "NBH-BLA-M").price_pence == 5600
     assert_append_only(upgraded, ("catalogue_changes", "sales", "stock_movements"))
     upgraded.dispose()
+
+
+def test_upgrading_a_0009_ledger_adds_shifts_keeps_every_row_and_sells_only_in_a_shift(ledger_url: str) -> None:
+    from common.errors import NoOpenShift
+    from pos.sales.checkout import card_tender
+    from pos.sales.services import complete_sale
+    from pos.shifts.services import open_shift
+    from ledger_helpers import at_till
+
+    old = _ledger_with_sales_at(ledger_url, "0009")
+    assert "shifts" not in inspect(old).get_table_names()
+    columns = _columns(old)
+    before = _snapshot(old, columns)
+    old.dispose()
+
+    upgraded = init_ledger(ledger_url)
+    assert current_revision(upgraded) == SCHEMA_HEAD
+    assert _snapshot(upgraded, columns) == before
+    assert differences(upgraded) == []
+    with upgraded.connect() as connection:  # sales made before shifts belong to none; no till is on a shift
+        assert connection.execute(text("SELECT count(*) FROM sales WHERE shift_id IS NULL")).scalar() == 2
+        assert connection.execute(text("SELECT count(*) FROM tills WHERE open_shift_id IS NOT NULL")).scalar() == 0
+    with pytest.raises(NoOpenShift):
+        complete_sale(at_till(upgraded, "till-1"), [(3, 1)], [card_tender(5500)])
+    shift = open_shift(at_till(upgraded, "till-1", staff="Jo"), 10_000)
+    sale = complete_sale(at_till(upgraded, "till-1"), [(3, 1)], [card_tender(5500)])
+    with upgraded.connect() as connection:
+        assert connection.execute(text("SELECT shift_id FROM sales WHERE id = :id"), {"id": sale.sale_id}).scalar() == shift.id
+    assert_append_only(upgraded, ("sales", "shifts"))  # the rebuilt sales table kept its triggers
+    upgraded.dispose()

@@ -26,7 +26,7 @@ TILL_KEYS: tuple[tuple[str, str], ...] = (
     ("F10", "returns: refund or exchange against a receipt"),
     ("F11", "look up a design: stock by size, colour; story"),
     ("Ctrl+S", "stock on hand, low, value, sell-through, history"),
-    ("F12", "manager: no sale, cancel basket, training, ..."),
+    ("F12", "manager: no sale, cancel basket, training, paid in/out, close shift (Z)"),
     ("Ctrl+O / Ctrl+R", "park the basket / recall a parked one (any till)"),
     ("Ctrl+L", "lock; the basket is kept for whoever signs in"),
     ("Ctrl+P", "command palette: every action by name"),
