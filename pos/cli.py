@@ -102,6 +102,12 @@ def _staff_change(engine, by: str | None, till: str | None = None):  # type: ign
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Makers' Till: sales, stock and reports for the Makers' pop-up store."""
+    from pos.config import apply_store_timezone
+
+    try:  # the store's [store] timezone, before any command reads a trading day (a --config reapplies its own)
+        apply_store_timezone()
+    except PosError as error:
+        _fail(error)
 
 
 @cli.command()
