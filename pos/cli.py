@@ -1174,6 +1174,34 @@ def report_sales(day, date_from, date_to, output: str, db: str | None) -> None: 
         click.echo(report_table(result), nl=False)
 
 
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path),
+              help="The backup file to write, or a folder to write it in (default: "
+                   "backups/ledger-YYYY-MM-DD-HHMM.sqlite beside the ledger, e.g. data/backups/).")
+@click.option("--db", help=DB_HELP)
+def backup(out: Path | None, db: str | None) -> None:
+    """A consistent copy of the SQLite ledger, taken while the tills keep selling; prints where it went.
+
+    On PostgreSQL it says how to back the ledger up with pg_dump instead. README: Backups (and restoring).
+    """
+    from common.clock import utc_now
+    from pos.backup import backup_ledger, next_backup_path
+    from pos.ledger import ledger_label
+
+    engine = _open(db)
+    if out is not None and not out.is_dir() and not out.parent.is_dir():
+        _fail(PosError(f"The folder {out.parent} does not exist: create it or choose another --out. Nothing was written."))
+    try:
+        if out is None or out.is_dir():  # no --out, or a folder: the usual name (in that folder)
+            out = next_backup_path(engine, utc_now(), out)
+        written = backup_ledger(engine, out)
+    except PosError as error:
+        _fail(error)
+    kilobytes = -(-written.stat().st_size // 1000)
+    click.echo(f"Backup of {ledger_label(engine)} written to {written} ({kilobytes:,} kB). "
+               "To restore it, see Backups in the README.")
+
+
 # Labels and Meet-the-designer cards (issue 9, parts 7 and 8): PDFs from the catalogue.
 
 
