@@ -34,6 +34,7 @@ FULL: dict[str, Any] = {
     "print_sales": 200,
     "count_skus": 2000, "count_scans": 10_000, "count_repeat": 5,
     "labels": 1000, "labels_repeat": 3,
+    "backup_repeat": 3,
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -56,10 +57,11 @@ SMOKE: dict[str, Any] = {
     "print_sales": 5,
     "count_skus": 60, "count_scans": 200, "count_repeat": 1,
     "labels": 30, "labels_repeat": 1,
+    "backup_repeat": 1,
 }
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
-SECTIONS = ("scan", "checkout", "printing", "reports", "stock", "labels", "startup", "import", "memory")
+SECTIONS = ("scan", "checkout", "printing", "reports", "stock", "labels", "backup", "startup", "import", "memory")
 
 # Every figure the suite promises (issue 3); the smoke test checks the results file has each one.
 EXPECTED = {
@@ -76,15 +78,18 @@ EXPECTED = {
     "import": ("import_catalogue_time", "import_catalogue_peak_memory"),
     "memory": ("memory_services_process", "memory_till_app"),
 }
+# Figures measured but not yet in the committed full run (bench/results.json), so not promised above yet.
+NOT_YET_PROMISED = {"backup": ("backup_ledger",)}
 NEEDS_TMUX = {"scan", "startup"}
 
 
 def _skipped(section: str, why: str) -> list[Result]:
-    return [Result(name, None, "", None, "", None, None, detail=f"skipped: {why}") for name in EXPECTED[section]]
+    names = EXPECTED.get(section) or NOT_YET_PROMISED[section]
+    return [Result(name, None, "", None, "", None, None, detail=f"skipped: {why}") for name in names]
 
 
 def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> dict[str, Callable[[], list[Result]]]:
-    from bench import checkout, counts, labels, printing, processes, refunds, reports, stock, tui
+    from bench import backup, checkout, counts, labels, printing, processes, refunds, reports, stock, tui
 
     return {
         "scan": lambda: tui.run_scans(work, sizes, log),
@@ -93,6 +98,7 @@ def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> 
         "reports": lambda: reports.run(work, sizes, log),
         "stock": lambda: [*stock.run(work, sizes, log), *counts.run(work, sizes, log)],
         "labels": lambda: labels.run(work, sizes, log),
+        "backup": lambda: backup.run(work, sizes, log),
         "startup": lambda: tui.run_startup(work, sizes, log),
         "import": lambda: processes.run_import(work, sizes, log),
         "memory": lambda: processes.run_memory(work, sizes, log, with_app=True),

@@ -102,6 +102,12 @@ def _staff_change(engine, by: str | None, till: str | None = None):  # type: ign
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Makers' Till: sales, stock and reports for the Makers' pop-up store."""
+    from pos.config import apply_store_timezone
+
+    try:  # the store's [store] timezone, before any command reads a trading day (a --config reapplies its own)
+        apply_store_timezone()
+    except PosError as error:
+        _fail(error)
 
 
 @cli.command()
@@ -794,6 +800,7 @@ def printer_status_command(till_name: str, config: Path | None, db: str | None) 
 @click.option("--db", help=DB_HELP)
 def printer_queue(till_name: str | None, output: str, db: str | None) -> None:
     """List each document waiting for a printer: receipt, till, state, attempts, last error."""
+    from pos.reports.export import plain_cell
     from pos.sales.print_queue import waiting_jobs
 
     jobs = waiting_jobs(_open(db), till_name)
@@ -809,7 +816,8 @@ def printer_queue(till_name: str | None, output: str, db: str | None) -> None:
         return
     click.echo(f"{'Receipt':<16} {'Document':<9} {'Till':<10} {'State':<12} {'Tries':>5}  Last error")
     for job in jobs:
-        click.echo(f"{job.reference:<16} {job.document:<9} {job.till:<10} {job.state:<12} {job.attempts:>5}  {job.last_error}")
+        click.echo(f"{job.reference:<16} {job.document:<9} {job.till:<10} {job.state:<12} {job.attempts:>5}  "
+                   f"{plain_cell(job.last_error)}")
 
 
 @printer.command(name="retry")
@@ -941,9 +949,7 @@ def staff_disable(code: str, by: str, db: str | None) -> None:
 @click.option("--db", help=DB_HELP)
 def audit(date_from, date_to, output: str, db: str | None) -> None:  # type: ignore[no-untyped-def]
     """Approvals, refunds, discounts, overrides, no-sales, cancellations, failed sign-ins and lock-outs."""
-    import csv
-    import io
-
+    from pos.reports.export import csv_text
     from pos.reports.render import text_table
     from pos.staff.audit import audit_trail
 
@@ -954,11 +960,7 @@ def audit(date_from, date_to, output: str, db: str | None) -> None:  # type: ign
     if output == "json":
         click.echo(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], indent=2))
     elif output == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(csv_text(columns, rows), nl=False)
     else:
         click.echo(text_table([c.replace("_", " ").capitalize() for c in columns], rows, set()))
 
@@ -1009,11 +1011,9 @@ def stock_adjust(code: str, quantity: int, reason: str, note: str, staff_code: s
 @click.option("--db", help=DB_HELP)
 def stock_show(output: str, db: str | None) -> None:
     """Every SKU with its barcode (in-store ones too), price, on-hand and whether it is retired."""
-    import csv
-    import io
-
     from common.money import format_pence
     from inventory.stock import variant_listing
+    from pos.reports.export import csv_text
     from pos.reports.render import text_table
 
     listing = variant_listing(_open(db))
@@ -1027,12 +1027,9 @@ def stock_show(output: str, db: str | None) -> None:
     rows = [[v.sku, v.barcode, v.name, v.size, v.colour, format_pence(v.price_pence), str(v.on_hand),
              str(v.damaged), "retired" if v.retired else ""] for v in listing]
     if output == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["sku", "barcode", "design", "size", "colour", "price", "on_hand", "damaged", "retired"])
-        writer.writerows([row[:5] + [_pounds(v.price_pence), row[6], row[7], "yes" if v.retired else "no"]
-                          for row, v in zip(rows, listing, strict=True)])
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(csv_text(["sku", "barcode", "design", "size", "colour", "price", "on_hand", "damaged", "retired"],
+                            [row[:5] + [_pounds(v.price_pence), v.on_hand, v.damaged, "yes" if v.retired else "no"]
+                             for row, v in zip(rows, listing, strict=True)]), nl=False)
         return
     click.echo(text_table(["SKU", "Barcode", "Design", "Size", "Colour", "Price", "On hand", "Damaged", ""], rows,
                           {5, 6, 7}))
@@ -1040,19 +1037,13 @@ def stock_show(output: str, db: str | None) -> None:
 
 def _emit(output: str, rows: list[dict[str, object]], headers: dict[str, str], right: set[int]) -> None:
     """Rows as JSON, CSV (keys as the header) or a table (`headers`: key -> column title)."""
-    import csv
-    import io
-
+    from pos.reports.export import csv_text
     from pos.reports.render import text_table
 
     if output == "json":
         click.echo(json.dumps(rows, indent=2))
     elif output == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(headers), lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(csv_text(list(headers), [[row.get(key, "") for key in headers] for row in rows]), nl=False)
     else:
         click.echo(text_table(list(headers.values()), [[str(row[key]) for key in headers] for row in rows], right))
 
@@ -1181,6 +1172,34 @@ def report_sales(day, date_from, date_to, output: str, db: str | None) -> None: 
         click.echo(report_csv(result), nl=False)
     else:
         click.echo(report_table(result), nl=False)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path),
+              help="The backup file to write, or a folder to write it in (default: "
+                   "backups/ledger-YYYY-MM-DD-HHMM.sqlite beside the ledger, e.g. data/backups/).")
+@click.option("--db", help=DB_HELP)
+def backup(out: Path | None, db: str | None) -> None:
+    """A consistent copy of the SQLite ledger, taken while the tills keep selling; prints where it went.
+
+    On PostgreSQL it says how to back the ledger up with pg_dump instead. README: Backups (and restoring).
+    """
+    from common.clock import utc_now
+    from pos.backup import backup_ledger, next_backup_path
+    from pos.ledger import ledger_label
+
+    engine = _open(db)
+    if out is not None and not out.is_dir() and not out.parent.is_dir():
+        _fail(PosError(f"The folder {out.parent} does not exist: create it or choose another --out. Nothing was written."))
+    try:
+        if out is None or out.is_dir():  # no --out, or a folder: the usual name (in that folder)
+            out = next_backup_path(engine, utc_now(), out)
+        written = backup_ledger(engine, out)
+    except PosError as error:
+        _fail(error)
+    kilobytes = -(-written.stat().st_size // 1000)
+    click.echo(f"Backup of {ledger_label(engine)} written to {written} ({kilobytes:,} kB). "
+               "To restore it, see Backups in the README.")
 
 
 # Labels and Meet-the-designer cards (issue 9, parts 7 and 8): PDFs from the catalogue.

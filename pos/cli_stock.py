@@ -8,7 +8,6 @@ says so and counts nothing. The answers never show the expected figure: counts a
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
@@ -127,6 +126,7 @@ def count_review(count_id: int, output: str, db: str | None) -> None:
     """Per SKU: expected, counted and the variance in units and at retail value; then the SKUs nobody scanned."""
     from common.money import format_pence
     from pos.cli import _fail, _open
+    from pos.reports.export import plain_cell, safe_csv_writer
     from pos.stock.counts import review_count
 
     try:
@@ -143,17 +143,17 @@ def count_review(count_id: int, output: str, db: str | None) -> None:
         }, indent=2))
         return
     if output == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = safe_csv_writer(sys.stdout)
         writer.writerow(["sku", "description", "expected", "counted", "variance", "variance_pence", "scanned"])
         for line in review.lines:
             writer.writerow([line.sku, line.label, line.expected, line.counted, line.variance, line.variance_pence,
                              "yes" if line.scanned else "no"])
         return
-    click.echo(f"Count {review.count_id}: {review.scope} ({review.status})")
+    click.echo(f"Count {review.count_id}: {plain_cell(review.scope)} ({review.status})")
     click.echo(f"{'SKU':<16} {'Item':<34} {'Expected':>8} {'Counted':>8} {'Variance':>8} {'Value':>10}")
     for line in scanned:
-        click.echo(f"{line.sku:<16} {line.label[:34]:<34} {line.expected:>8} {line.counted:>8} {line.variance:>+8} "
-                   f"{format_pence(line.variance_pence):>10}")
+        click.echo(f"{plain_cell(line.sku):<16} {plain_cell(line.label)[:34]:<34} {line.expected:>8} {line.counted:>8} "
+                   f"{line.variance:>+8} {format_pence(line.variance_pence):>10}")
     total = sum(line.variance_pence for line in scanned)
     click.echo(f"Variance at retail value: {format_pence(total)}")
     if review.unscanned:
@@ -208,14 +208,15 @@ def count_cancel(count_id: int, staff_code: str, db: str | None) -> None:
 def count_list(every: bool, db: str | None) -> None:
     """The open counts (or every count), newest first."""
     from pos.cli import _open
+    from pos.reports.export import plain_cell
     from pos.stock.counts import list_counts
 
     counts = list_counts(_open(db), open_only=not every)
     if not counts:
         click.echo("No open counts." if not every else "No counts yet.")
     for summary in counts:
-        click.echo(f"{summary.count_id:>4}  {summary.status:<9} {summary.scope}  ({summary.scans} scans; "
-                   f"started by {summary.started_by or 'pos count'})")
+        click.echo(f"{summary.count_id:>4}  {summary.status:<9} {plain_cell(summary.scope)}  ({summary.scans} scans; "
+                   f"started by {plain_cell(summary.started_by or 'pos count')})")
 
 
 

@@ -1,7 +1,11 @@
-"""The configuration file (TOML): store header, receipt printers (pos/printer_config.py) and the till (idle lock, discount rules).
-Every setting has a default.
+"""The configuration file (TOML): store header and time zone, receipt printers (pos/printer_config.py) and the
+till (idle lock, discount rules). Every setting has a default.
 
 Looked up from --config, else POS_CONFIG, else data/pos.toml when it exists. See README.
+
+`[store] timezone` (default Europe/London) is applied to the whole process when the settings are
+loaded (`common.clock.use_timezone`): trading days, receipts and hours follow it from then on.
+`apply_store_timezone` does only that part, for commands that need no other setting.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from common.clock import DEFAULT_TIMEZONE, UnknownTimezone, timezone_named, use_timezone
 from common.errors import PosError
 from common.money import MoneyFormatError, parse_percent_bp
 from pos.sales.pricing import REASON_MAX, DiscountRules
@@ -35,6 +40,7 @@ class Settings:
     lock_after_minutes: int = LOCK_AFTER_MINUTES  # the till locks after this long with no key pressed
     discounts: DiscountRules = field(default_factory=DiscountRules)
     till_printers: dict[str, PrinterSettings] = field(default_factory=dict)  # tills whose printer differs
+    timezone: str = DEFAULT_TIMEZONE  # [store] timezone: the store's IANA time zone (trading days, hours)
 
     def printer_for(self, till: str) -> PrinterSettings:
         """The printer of till `till`: its own [printer.tills."NAME"] settings, else the shared [printer]."""
@@ -62,6 +68,19 @@ def _store(table: dict[str, Any]) -> StoreHeader:
         footer_lines=_strings(table.get("footer", list(default.footer_lines)), "store.footer"),
         returns_policy=_strings(table.get("returns_policy", list(default.returns_policy)), "store.returns_policy"),
     )
+
+
+def _timezone(table: Any) -> str:
+    """[store] timezone: an IANA time zone name the zone database knows, such as "Europe/London"."""
+    value = table.get("timezone", DEFAULT_TIMEZONE) if isinstance(table, dict) else DEFAULT_TIMEZONE
+    try:
+        timezone_named(value)
+    except UnknownTimezone:
+        raise ConfigError(
+            f"store.timezone {value!r} is not a time zone this computer knows: use an IANA name such as "
+            f'timezone = "{DEFAULT_TIMEZONE}" (Region/City, with capitals as written).'
+        ) from None
+    return value
 
 
 def _lock_after_minutes(table: dict[str, Any]) -> int:
@@ -103,24 +122,58 @@ def _discount_rules(table: dict[str, Any]) -> DiscountRules:
     )
 
 
-def load_settings(path: str | Path | None = None) -> Settings:
-    """Settings from the configuration file, or the defaults when there is none."""
+def _document(path: str | Path | None) -> tuple[Path, dict[str, Any] | None]:
+    """The configuration file chosen and what it holds; None when there is none at the default place."""
     chosen = path or os.environ.get("POS_CONFIG")
     config_path = Path(chosen) if chosen else DEFAULT_CONFIG_PATH
     if not config_path.exists():
         if chosen:
             raise ConfigError(f"The configuration file {config_path} does not exist.")
-        return Settings()
+        return config_path, None
     try:
-        document = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        return config_path, tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{config_path} is not valid TOML: {error}") from error
+
+
+def _store_timezone(config_path: Path, document: dict[str, Any] | None) -> str:
+    try:
+        return _timezone((document or {}).get("store", {}))
+    except ConfigError as error:
+        raise ConfigError(f"{config_path}: {error}") from None
+
+
+def apply_store_timezone(path: str | Path | None = None) -> str:
+    """Read only `[store] timezone` from the configuration file (found as load_settings finds it) and apply it
+    process-wide (Europe/London when the file or the key is absent); returns the zone's name.
+
+    The `pos` command does this before every command, so reports and sales without a --config of
+    their own still use the store's time zone.
+    """
+    name = _store_timezone(*_document(path))
+    use_timezone(name)
+    return name
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Settings from the configuration file, or the defaults when there is none.
+
+    Also makes the configured `[store] timezone` (default Europe/London) the process's store time
+    zone (`common.clock.use_timezone`), so everything after this runs on the store's clock.
+    """
+    config_path, document = _document(path)
+    timezone = _store_timezone(config_path, document)
+    if document is None:
+        use_timezone(timezone)
+        return Settings()
     try:
         printer, till_printers = printer_settings(document.get("printer", {}))
     except PrinterConfigError as error:
         raise ConfigError(f"{config_path}: {error}") from None
-    return Settings(
+    settings = Settings(
         store=_store(document.get("store", {})), printer=printer, till_printers=till_printers,
         discounts=_discount_rules(document.get("till", {})),
-        lock_after_minutes=_lock_after_minutes(document.get("till", {})),
+        lock_after_minutes=_lock_after_minutes(document.get("till", {})), timezone=timezone,
     )
+    use_timezone(timezone)  # only once every setting is known good: a refused file changes nothing
+    return settings

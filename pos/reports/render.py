@@ -1,20 +1,26 @@
-"""The sales report as a text table or CSV (JSON comes from SalesReport.as_json)."""
+"""The sales report as a text table or CSV (JSON comes from SalesReport.as_json); both made safe by pos.reports.export."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
 from common.money import format_pence
+from pos.reports.export import plain_cell, safe_csv_writer
 from pos.reports.sales import SalesReport
 
 CSV_COLUMNS = ("section", "key", "name", "units", "gross_pence", "vat_pence", "net_pence")
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None) -> str:
-    """A plain fixed-width table; columns in `right` are right-aligned (numbers)."""
+    """A plain fixed-width table; columns in `right` are right-aligned (numbers).
+
+    Every header and cell goes through `plain_cell`: no escape sequence or control character from a
+    name or a note reaches the terminal, and each cell stays on its line.
+    """
     right = right or set()
+    headers = [plain_cell(cell) for cell in headers]
+    rows = [[plain_cell(cell) for cell in row] for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
 
     def line(cells: Sequence[str]) -> str:
@@ -64,7 +70,7 @@ def report_table(report: SalesReport) -> str:
 
 def report_csv(report: SalesReport) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerow(["total", _period(report), "", report.units, report.gross_pence, report.vat_pence, report.net_pence])
     writer.writerow(["sales_count", _period(report), "", report.sales_count, "", "", ""])
