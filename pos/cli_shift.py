@@ -102,17 +102,9 @@ def shift_list(till_name: str | None, output: str, db: str | None) -> None:
     ))
 
 
-def _variance_words(variance_pence: int) -> str:
-    from common.money import format_pence
-
-    if variance_pence == 0:
-        return "the drawer is right"
-    return f"{format_pence(abs(variance_pence))} {'short' if variance_pence < 0 else 'over'}"
-
-
 def _note_for(engine, till: str, counted_pence: int) -> str:  # type: ignore[no-untyped-def]
     """At a terminal, a note is asked for when the count differs from what is expected; Enter gives none."""
-    from pos.shifts.services import current_shift, shift_cash_up
+    from pos.shifts.services import current_shift, shift_cash_up, variance_words
 
     if not sys.stdin.isatty():
         return ""
@@ -122,7 +114,7 @@ def _note_for(engine, till: str, counted_pence: int) -> str:  # type: ignore[no-
     variance = counted_pence - shift_cash_up(engine, open_now.id).expected_cash_pence
     if variance == 0:
         return ""
-    return str(click.prompt(f"The drawer is {_variance_words(variance)}: a note for the record (Enter for none)",
+    return str(click.prompt(f"The drawer: {variance_words(variance)}. A note for the record (Enter for none)",
                             default="", show_default=False))
 
 
@@ -138,7 +130,6 @@ def _note_for(engine, till: str, counted_pence: int) -> str:  # type: ignore[no-
 def shift_close(till_name: str, counted: str | None, count_text: str | None, note: str, shift_id: int | None,
                 staff_code: str | None, output: str, db: str | None) -> None:
     """The Z: close the shift at --till with the drawer counted. A difference never blocks the close."""
-    from common.money import format_pence
     from pos.cli import _fail, _open
     from pos.shifts.services import close_shift, count_total, parse_cash_count
 
@@ -159,19 +150,27 @@ def shift_close(till_name: str, counted: str | None, count_text: str | None, not
     except PosError as error:
         _fail(error)
     if output == "json":
+        from pos.shifts.keeping import keep_z
+
+        kept = keep_z(engine, closed)
         click.echo(json.dumps({
             "shift": closed.shift.id, "till": closed.shift.till, "expected_cash_pence": closed.cash.expected_cash_pence,
             "counted_cash_pence": closed.counted_cash_pence, "variance_pence": closed.variance_pence,
-            "note": closed.note,
+            "note": closed.note, "kept": kept,
         }))
         return
-    click.echo(
-        f"Shift {closed.shift.id} at {closed.shift.till} closed by {closed.shift.closed_by}: expected "
-        f"{format_pence(closed.cash.expected_cash_pence)}, counted {format_pence(closed.counted_cash_pence)}: "
-        f"{_variance_words(closed.variance_pence)}."
-    )
+    click.echo(f"{closed.summary} (till {closed.shift.till}, by {closed.shift.closed_by})")
     if closed.variance_pence and not closed.note:
         click.echo("No note was given for the difference; `pos report z` shows it as it is.")
+    _keep(engine, closed)
+
+
+def _keep(engine, closed) -> None:  # type: ignore[no-untyped-def]
+    """After the Z is committed: the backup (and what else is kept), each said in a line."""
+    from pos.shifts.keeping import keep_z
+
+    for line in keep_z(engine, closed):
+        click.echo(line)
 
 
 @click.group()

@@ -940,9 +940,21 @@ class TillCore:
                 self.shift = None
                 self._say(ShiftChanged(None, f"Shift {result.shift.id} closed. Open the next shift with its float "
                                              "before the next sale."))
+                self._keep_z(result)
             then(result)
 
         self._manager_job(job, done)
+
+    def _keep_z(self, closed: ClosedShift) -> None:
+        """After the Z: the backup and what else is kept, on the printing lane (never holding up the till)."""
+        engine = self.engine
+
+        def job() -> str:
+            from pos.shifts.keeping import keep_z
+
+            return " ".join([closed.summary, *keep_z(engine, closed)])
+
+        self.lanes.printing.submit(job, self._manager_done(f"{closed.summary} What the Z keeps was not all kept"))
 
     # --- parked baskets -----------------------------------------------------------------------
 

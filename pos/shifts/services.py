@@ -100,6 +100,19 @@ class ClosedShift:
     def variance_pence(self) -> int:
         return self.counted_cash_pence - self.cash.expected_cash_pence
 
+    @property
+    def summary(self) -> str:
+        """"Shift 3 closed: expected £22.60, counted £21.40, £1.20 short.": what the faces say after the Z."""
+        return (f"Shift {self.shift.id} closed: expected {format_pence(self.cash.expected_cash_pence)}, "
+                f"counted {format_pence(self.counted_cash_pence)}, {variance_words(self.variance_pence)}.")
+
+
+def variance_words(variance_pence: int) -> str:
+    """A drawer's difference in words: "the drawer is right", "£1.20 short", "£0.50 over"."""
+    if variance_pence == 0:
+        return "the drawer is right"
+    return f"{format_pence(abs(variance_pence))} {'short' if variance_pence < 0 else 'over'}"
+
 
 # --- reading ------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from test_cli import DATA, ok, pos
@@ -33,8 +34,15 @@ def test_open_pay_out_close_by_count_and_refuse_a_second_close(ledger_url: str, 
 
     closed = json.loads(ok(run("shift", "close", "--count", "50:2,20:2,5:1,0.01:7", "--note", "Counted twice",
                                "--staff", "MGR", "--format", "json", pins=("2468",))))
+    kept = closed.pop("kept")
     assert closed == {"shift": 1, "till": "till-1", "expected_cash_pence": 15_000, "counted_cash_pence": 14_507,
                       "variance_pence": -493, "note": "Counted twice"}
+    if ledger_url.startswith("sqlite"):  # the Z backs the ledger up with SQLite's backup API
+        [backup] = (tmp_path / "backups").glob("ledger-*-till-1-shift-1.sqlite")
+        assert kept == [f"Ledger backed up to {backup.relative_to(tmp_path)}."] or kept == [f"Ledger backed up to {backup}."]
+        assert sqlite3.connect(backup).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    else:
+        assert "pg_dump" in kept[0]
     again = run("shift", "close", "--counted", "145.07", "--staff", "MGR", pins=("2468",))
     assert again.returncode == 1 and "A shift is closed once" in again.stderr
     assert "Traceback" not in again.stderr

@@ -84,7 +84,10 @@ async def test_paid_out_and_the_z_counted_by_notes_and_coins_at_the_till(
         post_burst(app, "\r1\r\r\r\r1\r\r2\r\r\r\r\rCounted twice\r")
         await settle(pilot)
         assert not isinstance(app.screen, CloseShiftModal)
-        assert "expected £22.60, counted £21.40, £1.20 short" in message(app)[0]
+        await settle(pilot)  # the backup is taken on the printing lane
+        [backup] = (ledger_path.parent / "backups").glob("ledger-*-T1-shift-*.sqlite")
+        assert message(app)[0].endswith(
+            f"closed: expected £22.60, counted £21.40, £1.20 short. Ledger backed up to {backup}.")
         await scan(pilot, TEE_WHITE_M)
         await pilot.press("f6")
         await settle(pilot)

@@ -654,15 +654,7 @@ class SaleScreen(Screen[None]):
         def closed(result: ClosedShift | None) -> None:
             self._focus_scan()
             if result is not None:
-                self._say(_z_summary(result))
+                self._say(result.summary)
 
         self.app.push_screen(CloseShiftModal(self.core, manager), closed)
 
-
-def _z_summary(closed: ClosedShift) -> str:
-    """What the message line says after the Z: expected, counted and the difference in words."""
-    variance = closed.variance_pence
-    difference = "the drawer is right" if variance == 0 else (
-        f"{format_pence(abs(variance))} {'short' if variance < 0 else 'over'}")
-    return (f"Shift {closed.shift.id} closed: expected {format_pence(closed.cash.expected_cash_pence)}, "
-            f"counted {format_pence(closed.counted_cash_pence)}, {difference}.")
