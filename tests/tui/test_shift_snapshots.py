@@ -98,3 +98,17 @@ class TestShiftScreens:
             _steady(pilot)
 
         assert snap_compare(till(), terminal_size=SIZE, run_before=run_before)
+
+
+class TestCashUpScreens:
+    """The Z dialog half-way through the count (£10 notes being typed), with what is expected beside it."""
+
+    def test_the_z_counted_by_notes_and_coins(self, snap_compare: Any, till: Callable[..., TillApp]) -> None:
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await _manager_menu(pilot)
+            await pilot.press("7")
+            await settle(pilot)
+            await pilot.press("enter", "1", "enter", "3")  # one £20, three £10 so far
+            await pilot.pause()
+
+        assert snap_compare(till(), terminal_size=SIZE, run_before=run_before)

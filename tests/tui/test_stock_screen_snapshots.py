@@ -25,6 +25,7 @@ from pos.staff.services import staff_member
 from pos.stock.adjustments import adjust_stock
 from pos.stock.counts import start_count
 from pos.tui.app import TillApp
+from ledger_helpers import open_shift_on
 from tui_helpers import FROZEN_NOW, HOODIE_XS, TEE_WHITE_M, post_burst, scan, settle
 
 SIZE = (80, 24)
@@ -50,6 +51,7 @@ def demo_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine.dispose()
     engine = prepare_demo_ledger(path)  # the catalogue is there: adds the demo staff only
     register_till(UnitOfWork(engine, Actor("test set-up")), "T1")
+    open_shift_on(engine, "T1")
     manager = staff_member(engine, DEMO_MANAGER[0])
     as_manager = Actor.signed_in(manager, None, lambda: RECEIVED_AT.replace(hour=9))
     adjust_stock(UnitOfWork(engine, as_manager), "NBH-BLA-L", -2, "damaged", note="seam split", approved_by=manager)
