@@ -56,16 +56,22 @@ class MovementLine:
 
 
 def _per_sku():  # type: ignore[no-untyped-def]
-    """Per SKU: on-hand, received (net) and sold (net of returns)."""
+    """Per SKU: on-hand, received (net) and sold (net of returns).
+
+    Grouped by `variant_id + 0`, not the column: grouping by the column has SQLite walk the
+    (variant_id, quantity) index and fetch every movement's kind from the table row by row (9.6 s
+    on a million movements); the expression reads the table straight through and sorts (0.2 s).
+    """
     quantity = StockMovement.quantity
+    variant = (StockMovement.variant_id + 0).label("variant_id")
     return (
         select(
-            StockMovement.variant_id,
+            variant,
             func.sum(quantity).label("on_hand"),
             func.sum(case((StockMovement.kind == "received", quantity), else_=0)).label("received"),
             func.sum(case((StockMovement.kind.in_(("sold", "returned")), -quantity), else_=0)).label("sold"),
         )
-        .group_by(StockMovement.variant_id)
+        .group_by(variant)
         .subquery()
     )
 
