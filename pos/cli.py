@@ -1273,6 +1273,11 @@ from pos.cli_stock import count, receive  # noqa: E402 - their module uses this 
 cli.add_command(count)
 cli.add_command(receive)
 
+from pos.cli_reports import report_x, report_z  # noqa: E402 - pos report x and z: shift reports
+
+report.add_command(report_x)
+report.add_command(report_z)
+
 
 def main() -> None:
     """The console script: every error a user sees is plain words and exit status 1, never a traceback."""

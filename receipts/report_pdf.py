@@ -69,7 +69,9 @@ CELL_PADDING = 4  # points each side of a cell's text
 # (keepWithNext would move a whole long table to the next page, leaving the page before it empty).
 HEADING_ROOM = 110  # points: the heading, a table's title, its header and a few rows
 TABLE_ROOM = 75
-MIN_NUMBER_COLUMN = 48  # points: amounts line up in columns of one width from table to table
+MIN_NUMBER_COLUMN = 48
+FIGURES_LABEL_SHARE = 0.45  # of the page's width, for a Figures block's labels
+FIGURES_VALUE_WIDTH = 100  # points, at least, for its values  # points: amounts line up in columns of one width from table to table
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ _STYLES = {
     "subtitle": ParagraphStyle("subtitle", fontName=FONT, fontSize=10, leading=13, textColor=GREY, spaceAfter=8),
     "heading": ParagraphStyle("heading", fontName=BOLD, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=4),
     "caption": ParagraphStyle("caption", fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=3),
-    "body": ParagraphStyle("body", fontName=FONT, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3, spaceAfter=4),
+    "body": ParagraphStyle("body", fontName=FONT, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3, spaceBefore=4,
+                           spaceAfter=4),
     "cell": ParagraphStyle("cell", fontName=FONT, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.2),
     "cell-bold": ParagraphStyle("cell-bold", fontName=BOLD, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.2),
     "cell-right": ParagraphStyle("cell-right", fontName=FONT, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.2,
@@ -336,10 +339,10 @@ def _figures(figures: Figures) -> list:
     if not rows:
         return [*flowables, _para("Nothing to show.", "body")]
     bold = set(figures.bold_rows)
-    value_width = max(stringWidth(pdf_text(value), BOLD, BODY_SIZE) for _, value in rows) + 2 * CELL_PADDING + 1
-    label_width = min(max(stringWidth(pdf_text(label), BOLD, BODY_SIZE) for label, _ in rows) + 2 * CELL_PADDING + 1,
-                      FRAME_WIDTH - value_width)
-    label_width = max(label_width, min(FRAME_WIDTH * 0.45, FRAME_WIDTH - value_width))
+    # One width for every Figures block (wider only for a long value), so blocks one under another line up.
+    value_width = min(max(max(stringWidth(pdf_text(value), BOLD, BODY_SIZE) for _, value in rows)
+                          + 2 * CELL_PADDING + 1, FIGURES_VALUE_WIDTH), FRAME_WIDTH * 0.5)
+    label_width = FRAME_WIDTH * FIGURES_LABEL_SHARE
     data = [[_para(label, "cell-bold" if index in bold else "cell"),
              _para(value, "cell-right-bold" if index in bold else "cell-right")]
             for index, (label, value) in enumerate(rows)]

@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, case, func, select
 
 from common.clock import local_time, trading_date, utc_naive, utc_now
-from common.errors import NoOpenShift, NotAllowed
+from common.errors import NotAllowed
 from common.money import format_percent
 from inventory.models import Participant
 from pos.sales.models import (
@@ -237,11 +237,12 @@ class ShiftReport:
 
 
 def x_report(engine: Engine, till: str) -> ShiftReport:
-    """The X of `till`: its open shift so far. NoOpenShift when it has none (UnknownTill for a typo)."""
+    """The X of `till`: its open shift so far. NotAllowed when it has none (UnknownTill for a typo)."""
     with engine.connect() as connection:
         shift_id = open_shift_id(connection, till)
     if shift_id is None:
-        raise NoOpenShift(till)
+        raise NotAllowed(f"Till {till} has no shift open, so there is no X report. A shift opens with its counted "
+                         f"float (`pos shift open --till {till}`); the last closed one: pos report z --till {till}.")
     return shift_report(engine, shift_id)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from common.errors import NoOpenShift, NotAllowed, UnknownTill
+from common.errors import NotAllowed, UnknownTill
 from common.money import split_by_weights, vat_from_gross
 from common.values import Tender
 from inventory.catalog import look_up_code
@@ -233,7 +233,7 @@ def test_an_empty_shift_reports_zeros(day: dict) -> None:  # type: ignore[type-a
 
 def test_the_wrong_shift_or_till_is_refused_plainly(day: dict) -> None:  # type: ignore[type-arg]
     engine, people = day["engine"], day["people"]
-    with pytest.raises(NoOpenShift, match="Till till-2 has no shift open"):
+    with pytest.raises(NotAllowed, match="Till till-2 has no shift open, so there is no X report"):
         x_report(engine, TILL)
     with pytest.raises(UnknownTill, match="no till called 'till-9'"):
         x_report(engine, "till-9")
