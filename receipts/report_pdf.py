@@ -285,8 +285,7 @@ def _column_widths(cells: list[list[str]], right: set[int], columns: int) -> lis
     if sum(natural) <= FRAME_WIDTH:
         spare = FRAME_WIDTH - sum(natural)
         text_columns = [index for index in range(columns) if index not in right] or list(range(columns))
-        return [width + (spare / len(text_columns) if index == text_columns[0] else 0)
-                for index, width in enumerate(natural)]
+        return [width + (spare if index == text_columns[0] else 0) for index, width in enumerate(natural)]
     fixed = sum(natural[index] for index in right)
     if fixed > FRAME_WIDTH * 0.7:  # too many wide number columns: everything shares the page
         return [FRAME_WIDTH * width / sum(natural) for width in natural]

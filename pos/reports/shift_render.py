@@ -268,7 +268,7 @@ def shift_document(report: ShiftReport, store: StoreHeader | None = None) -> Rep
     return ReportDocument(
         title=f"{_title(report)} · {shift.till} · shift {shift.id}",
         subtitle=subtitle, blocks=blocks,
-        footer=f"{store.name} · {_title(report)} · till {shift.till} · shift {shift.id} · "
+        footer=f"{store.name} · {_title(report)} · {shift.till} · shift {shift.id} · "
                f"made {report.generated_at:{_WHEN}}",
     )
 

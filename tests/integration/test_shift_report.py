@@ -8,111 +8,29 @@ counted £1.20 short. Times are in June, when the store's clock (London) is an h
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from common.errors import NotAllowed, UnknownTill
-from common.money import split_by_weights, vat_from_gross
-from common.values import Tender
-from inventory.catalog import look_up_code
-from inventory.imports import import_products, import_stock
+from common.values import ReceiptRef, Tender
+from common.money import vat_from_gross
 from pos.reports.shift import shift_report, x_report, z_report
-from pos.sales.pricing import Discount, LineTerms, PriceOverride, SaleTerms
 from pos.sales.refunds import refund_sale
 from pos.sales.services import complete_sale
-from pos.sales.till_actions import cancel_basket, record_no_sale, record_training_sale
-from pos.sales.tills import add_till
-from pos.shifts.services import cash_up, close_shift, move_cash, open_shift, shift_cash_up
-from pos.staff.services import add_staff, set_first_pin
-from common.values import Actor, ReceiptRef
-from ledger_helpers import as_staff, by, staffed
-
-TILL = "till-2"
-DAY = date(2026, 6, 13)
-
-
-def at(hour: int, minute: int = 0) -> datetime:
-    """A moment on DAY, given in UTC (London shows an hour more)."""
-    return datetime(DAY.year, DAY.month, DAY.day, hour, minute, tzinfo=UTC)
-
-
-def _zine(engine: Engine, tmp_path: Path) -> None:
-    """A zero-rated printed zine by DJT, so VAT comes in two rates."""
-    products = tmp_path / "zine.csv"
-    products.write_text("sku,design,category,vat_rate,designers,size,colour,price,barcode\n"
-                        "ZIN-OS,Makers Zine,Print,0,DJT,OS,Paper,5.00,\n", encoding="utf-8")
-    stock = tmp_path / "zine-stock.csv"
-    stock.write_text("sku,quantity,note\nZIN-OS,10,printed\n", encoding="utf-8")
-    import_products(by(engine), products)
-    import_stock(by(engine), stock)
-
-
-def _variant(engine: Engine, code: str) -> int:
-    return look_up_code(engine, code).variant_id
+from pos.sales.till_actions import record_no_sale
+from pos.shifts.services import cash_up, close_shift, open_shift, shift_cash_up
+from ledger_helpers import as_staff
+from shift_day import (
+    CASH_REFUNDED, CASH_TENDERED, CHANGE, COUNTED, DISCOUNTS, EXPECTED, FLOAT, GROSS, JACKET_SPLIT, NET, NOTE,
+    PAID_IN, PAID_OUT, STANDARD_LINES, TILL, at, close_short, run_the_day_until_the_x, set_up_day,
+)
 
 
 @pytest.fixture
 def day(demo_engine: Engine, tmp_path: Path) -> dict:  # type: ignore[type-arg]
-    """The day's people and ids; till-2 registered, no shift open there yet."""
-    engine = demo_engine
-    _zine(engine, tmp_path)
-    people = staffed(engine, ("MGR", "Sam", "manager", "2468"), ("AMA", "Ama", "cashier", "1357"))
-    # BEN is a participant (KBL, who has not consented to be named): the report shows his staff code.
-    add_staff(by(engine), "BEN", "Kai", "cashier", participant="KBL", by=people["MGR"])
-    people["BEN"] = set_first_pin(by(engine), "BEN", "1111")
-    add_till(engine, TILL, Actor("test"))
-    ids = {code: _variant(engine, code) for code in ("NBH-BLA-M", "CCJ-BLA-L", "SC-STO-OS", "ZIN-OS", "RLT-WHI-M")}
-    return {"engine": engine, "people": people, "ids": ids}
-
-
-def _run_the_day_until_the_x(engine: Engine, people: dict, ids: dict) -> None:  # type: ignore[type-arg]
-    mgr, ama, ben = people["MGR"], people["AMA"], people["BEN"]
-    record_training_sale(as_staff(engine, ama, TILL, at(8, 30)), 1, 5500)  # before the shift opened: not counted
-    open_shift(as_staff(engine, mgr, TILL, at(8, 55)), 10_000)
-    # 1: a hoodie (£55) in cash, £60 handed over
-    complete_sale(as_staff(engine, ama, TILL, at(9, 10)), [(ids["NBH-BLA-M"], 1)], [Tender("cash", 5500, 6000)])
-    # 2: the collaboration jacket (£85: AMO 40 / KBL 30 / RNV 30) by card
-    complete_sale(as_staff(engine, ama, TILL, at(9, 40)), [(ids["CCJ-BLA-L"], 1)], [Tender("card", 8500, 8500)])
-    # 3: a hoodie and a cap (£77) with 15% off the basket (£11.55): £65.45 in cash, £70 handed over
-    terms = SaleTerms(basket=Discount.percent(1500, "Loyal customer"), approved_by=mgr)
-    complete_sale(as_staff(engine, ama, TILL, at(11, 5)), [(ids["NBH-BLA-M"], 1), (ids["SC-STO-OS"], 1)],
-                  [Tender("cash", 6545, 7000)], terms=terms)
-    # 4: the zine (£5, no VAT) and a tee (£25) by card
-    complete_sale(as_staff(engine, ama, TILL, at(12, 30)), [(ids["ZIN-OS"], 1), (ids["RLT-WHI-M"], 1)],
-                  [Tender("card", 3000, 3000)])
-    # 5: a tee with its price overridden to £20, by card, served by BEN
-    override = SaleTerms(lines={ids["RLT-WHI-M"]: LineTerms(override=PriceOverride(2000, "Damaged item"))},
-                         approved_by=mgr)
-    complete_sale(as_staff(engine, ben, TILL, at(13, 15)), [(ids["RLT-WHI-M"], 1)], [Tender("card", 2000, 2000)],
-                  terms=override)
-    # the discounted hoodie of sale 3 comes back, to cash (£46.75: what it was sold for)
-    refund_sale(as_staff(engine, ama, TILL, at(13, 45)), ReceiptRef(TILL, 3), [("NBH-BLA-M", 1, False)],
-                approved_by=mgr, to="cash")
-    move_cash(as_staff(engine, mgr, TILL, at(14, 0)), "paid_in", 2000, "Change from the bank", mgr)
-    move_cash(as_staff(engine, mgr, TILL, at(14, 5)), "paid_out", 1250, "Window cleaner", mgr)
-    record_no_sale(as_staff(engine, ama, TILL, at(14, 10)), mgr)
-    cancel_basket(as_staff(engine, ama, TILL, at(14, 12)), "1 x Night Bus Hoodie", mgr)
-    record_training_sale(as_staff(engine, ama, TILL, at(14, 15)), 1, 2500)
-    record_training_sale(as_staff(engine, ama, TILL, at(14, 16)), 2, 4800)
-    record_training_sale(as_staff(engine, ama, "till-1", at(14, 17)), 1, 2500)  # another till: not counted
-
-
-# What the day comes to, worked out by hand (pence).
-FLOAT = 10_000
-CASH_TENDERED = 6000 + 7000
-CHANGE = 500 + 455
-CASH_REFUNDED = 4675  # the hoodie's line: £55 less its 15% (£8.25)
-PAID_IN, PAID_OUT = 2000, 1250
-EXPECTED = FLOAT + CASH_TENDERED - CHANGE - CASH_REFUNDED + PAID_IN - PAID_OUT  # £181.20
-COUNTED = EXPECTED - 120  # £1.20 short
-GROSS = 5500 + 8500 + (5500 + 2200) + (500 + 2500) + 2000
-DISCOUNTS = 825 + 330
-NET = GROSS - DISCOUNTS - CASH_REFUNDED
-JACKET_SPLIT = split_by_weights(8500, [4000, 3000, 3000])  # AMO, KBL, RNV
-STANDARD_LINES = [5500, 8500, 4675, 1870, 2500, 2000]  # 20% VAT lines, after discounts
+    return set_up_day(demo_engine, tmp_path)
 
 
 def _check_common_figures(report) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +77,7 @@ def _check_common_figures(report) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_full_day_x_then_z_counted_short(day: dict) -> None:  # type: ignore[type-arg]
     engine, people = day["engine"], day["people"]
-    _run_the_day_until_the_x(engine, people, day["ids"])
+    run_the_day_until_the_x(engine, people, day["ids"])
 
     x = x_report(engine, TILL)
     assert x.kind == "X" and not x.closed
@@ -168,13 +86,11 @@ def test_a_full_day_x_then_z_counted_short(day: dict) -> None:  # type: ignore[t
     assert x.as_json()["closed_at"] is None and x.as_json()["counted_cash_pence"] is None
     assert shift_cash_up(engine, x.shift.id).expected_cash_pence == EXPECTED  # the X closed nothing
 
-    closed = close_shift(as_staff(engine, people["MGR"], TILL, at(16, 0)), people["MGR"], counted_pence=COUNTED,
-                         note="£1.20 short: coins miscounted at lunch?")
-    assert closed.variance_pence == -120
+    close_short(engine, people)
     z = z_report(engine, till=TILL)
     assert z.kind == "Z" and z.closed and z.shift.id == x.shift.id
     _check_common_figures(z)
-    assert (z.counted_cash_pence, z.variance_pence, z.note) == (COUNTED, -120, "£1.20 short: coins miscounted at lunch?")
+    assert (z.counted_cash_pence, z.variance_pence, z.note) == (COUNTED, -120, NOTE)
     data = z.as_json()
     for key in ("shift", "till", "opened_at", "closed_at", "float_pence", "cash_sales_pence", "change_pence",
                 "cash_refunds_pence", "paid_in_pence", "paid_out_pence", "expected_cash_pence", "counted_cash_pence",
@@ -252,8 +168,51 @@ def test_the_wrong_shift_or_till_is_refused_plainly(day: dict) -> None:  # type:
 
 def test_the_report_agrees_with_the_services_cash_up(day: dict) -> None:  # type: ignore[type-arg]
     engine, people = day["engine"], day["people"]
-    _run_the_day_until_the_x(engine, people, day["ids"])
+    run_the_day_until_the_x(engine, people, day["ids"])
     x = x_report(engine, TILL)
     with engine.connect() as connection:
         assert cash_up(connection, x.shift.id) == x.cash
 
+
+
+def test_the_z_pdf_saved_after_the_close_has_its_pages_figures_and_charts(day: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+    import re
+    import subprocess
+
+    from pdf_codes import page_images, text_of
+    from pos.reports.shift_render import save_z_report
+    from receipts.model import StoreHeader
+
+    engine, people = day["engine"], day["people"]
+    run_the_day_until_the_x(engine, people, day["ids"])
+    shift_id = x_report(engine, TILL).shift.id
+    with pytest.raises(NotAllowed, match="still open"):
+        save_z_report(engine, shift_id, tmp_path / "reports")
+    assert not (tmp_path / "reports").exists()  # nothing written for a shift with no Z
+    close_short(engine, people)
+    pdf = save_z_report(engine, shift_id, tmp_path / "reports", store=StoreHeader(name="Makers' Pop-up"))
+    assert pdf == tmp_path / "reports" / f"z-till-2-shift-{shift_id}-2026-06-13.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+3$", info, re.MULTILINE) and f"Z report · till-2 · shift {shift_id}" in info
+    pages = text_of(pdf).split("\f")
+    first, charts, details = pages[0], pages[1], pages[2]
+    for expected in (f"Z report · till-2 · shift {shift_id}", "Makers' Pop-up", "Opened Sat 13 Jun 2026 09:55 by Sam",
+                     "Closed Sat 13 Jun 2026 17:00 by Sam", "£267.00", "-£11.55", "-£46.75", "£208.70",
+                     "£100.00", "£130.00", "-£9.55", "£20.00", "-£12.50", "£181.20", "£180.00", "-£1.20 (short)",
+                     NOTE, "£73.70", "£135.00", "VAT 20%", "VAT 0%", "Training sales", "Page 1 of 3"):
+        assert expected in first, expected
+    for expected in ("Net sales by hour", "Net sales by designer", "10:00", "14:00", "Amara Osei", "LUW", "£89.00"):
+        assert expected in charts, expected
+    assert "Kai Blake" not in text_of(pdf) and "Lu Wen" not in text_of(pdf)
+    for expected in ("By designer", "By design and size", "Makers Zine", "By hour", "By cashier", "Ama", "BEN"):
+        assert expected in details, expected
+    # the charts are drawn: page 2 has the bars' colour, pages 1 and 3 none of it
+    from PIL import Image
+
+    images = page_images(pdf, tmp_path / "png", dpi=60)
+    bars = []
+    for image in images:
+        with Image.open(image) as page:
+            colours = page.convert("RGB").getcolors(maxcolors=1 << 20) or []
+        bars.append(sum(n for n, (red, green, blue) in colours if blue > red + 40 and blue > 80))
+    assert bars[1] > 1000 and bars[0] == 0 and bars[2] == 0
