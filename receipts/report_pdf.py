@@ -14,7 +14,9 @@ footer printed on every page with "Page N of M". The blocks are frozen dataclass
 * `BarChart(title, labels, values_pence, horizontal=False)`: one bar per label, values in integer
   pence (negative ones too: a refund-heavy hour); the value axis is labelled in pounds. Horizontal
   charts suit long labels (designers), vertical ones short labels (hours, days); a horizontal chart
-  grows with its bars and each bar carries its amount. No values, or all zero, says "Nothing to chart.".
+  grows with its bars and each bar carries its amount. A chart with more bars than a page holds (50
+  horizontal, 31 vertical) is drawn in parts on one value axis, the later ones titled "(continued)".
+  No values, or all zero, says "Nothing to chart.".
 * `PageBreak()`: the next block starts a new page.
 
 `report_pdf(document)` returns the PDF. Money arrives formatted by the caller (for figures and
@@ -57,7 +59,7 @@ __all__ = [
 
 MARGIN = 18 * MM
 PAGE_WIDTH, PAGE_HEIGHT = A4
-FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN - 12  # platypus frames keep 6 points of padding each side
 BODY_SIZE = 9.5
 GREY = colors.Color(0.4, 0.4, 0.4)
 RULE = colors.Color(0.75, 0.75, 0.75)
@@ -70,6 +72,8 @@ CELL_PADDING = 4  # points each side of a cell's text
 HEADING_ROOM = 110  # points: the heading, a table's title, its header and a few rows
 TABLE_ROOM = 75
 MIN_NUMBER_COLUMN = 48
+HORIZONTAL_BARS_PER_PART = 50  # 12 points a bar: a part fits a page with its caption
+VERTICAL_BARS_PER_PART = 31  # a month of days
 FIGURES_LABEL_SHARE = 0.45  # of the page's width, for a Figures block's labels
 FIGURES_VALUE_WIDTH = 100  # points, at least, for its values  # points: amounts line up in columns of one width from table to table
 
@@ -186,57 +190,83 @@ def _axis_range(values: Sequence[int]) -> tuple[int, int, int]:
     return low, max(high, low + step), step
 
 
-def _chart_drawing(chart: BarChart) -> Drawing | _Paragraph:
+def _chart_flowables(chart: BarChart) -> list:
+    """The chart as drawings that each fit a page: many bars are drawn in parts, on one value axis,
+    the later parts captioned "(continued)"."""
     values = [int(value) for value in chart.values_pence]
     if len(values) != len(chart.labels):
         raise ValueError(f"Chart {chart.title!r} has {len(chart.labels)} labels and {len(values)} values.")
+    caption = [_para(chart.title, "caption")] if chart.title else []
     if not values or not any(values):
-        return _para("Nothing to chart.", "body")
+        return [KeepTogether([*caption, _para("Nothing to chart.", "body")])]
     labels = [pdf_text(label) for label in chart.labels]
-    low, high, step = _axis_range(values)
-    axis_labels = [axis_pounds(tick) for tick in range(low, high + 1, step)]
-    axis_width = max(stringWidth(text, FONT, 8) for text in axis_labels)
-    if chart.horizontal:
-        label_width = min(max(stringWidth(label, FONT, 8) for label in labels) + 6, FRAME_WIDTH * 0.38)
-        labels = [_fit(label, FONT, 8, label_width - 6) for label in labels]
-        plot_height = max(20 * len(values), 60)
-        height = plot_height + 30
-        drawing = Drawing(FRAME_WIDTH, height)
-        bars = HorizontalBarChart()
-        bars.x, bars.y = label_width, 18
-        bars.width = FRAME_WIDTH - label_width - 60  # room for the amount at the end of the longest bar
-        bars.height = plot_height
-        bars.data = [list(reversed(values))]  # reportlab draws the first category at the bottom
-        bars.categoryAxis.categoryNames = list(reversed(labels))
-        bars.categoryAxis.labels.boxAnchor = "e"
-        bars.categoryAxis.labels.dx = -4
-        bars.valueAxis.labels.boxAnchor = "n"
-        bars.barLabels.boxAnchor = "w"  # each amount just beyond its bar's end (reportlab mirrors it for a negative bar)
-        bars.barLabels.dx = 3
+    axis = _axis_range(values)
+    per_part = HORIZONTAL_BARS_PER_PART if chart.horizontal else VERTICAL_BARS_PER_PART
+    flowables: list = []
+    for first in range(0, len(values), per_part):
+        part = slice(first, first + per_part)
+        draw = _horizontal_drawing if chart.horizontal else _vertical_drawing
+        title = caption if first == 0 else ([_para(f"{chart.title} (continued)", "caption")] if chart.title else [])
+        flowables.append(KeepTogether([*title, draw(labels[part], values[part], axis), Spacer(1, 4)]))
+    return flowables
+
+
+def _horizontal_drawing(labels: list[str], values: list[int], axis: tuple[int, int, int]) -> Drawing:
+    label_width = min(max(stringWidth(label, FONT, 8) for label in labels) + 6, FRAME_WIDTH * 0.38)
+    labels = [_fit(label, FONT, 8, label_width - 6) for label in labels]
+    pitch = 20 if len(values) <= HORIZONTAL_BARS_PER_PART // 2 else 12
+    plot_height = max(pitch * len(values), 60)
+    drawing = Drawing(FRAME_WIDTH, plot_height + 30)
+    bars = HorizontalBarChart()
+    bars.x, bars.y = label_width, 18
+    bars.width = FRAME_WIDTH - label_width - 60  # room for the amount at the end of the longest bar
+    bars.height = plot_height
+    bars.data = [list(reversed(values))]  # reportlab draws the first category at the bottom
+    bars.categoryAxis.categoryNames = list(reversed(labels))
+    bars.categoryAxis.labels.boxAnchor = "e"
+    bars.categoryAxis.labels.dx = -4
+    bars.valueAxis.labels.boxAnchor = "n"
+    bars.barLabels.boxAnchor = "w"  # each amount just beyond its bar's end (reportlab mirrors it for a negative bar)
+    bars.barLabels.dx = 3
+    bars.barLabelFormat = _bar_label
+    bars.barLabels.fontName, bars.barLabels.fontSize = FONT, 7.5
+    _style(bars, axis, len(values))
+    drawing.add(bars)
+    return drawing
+
+
+def _vertical_drawing(labels: list[str], values: list[int], axis: tuple[int, int, int]) -> Drawing:
+    axis_width = max(stringWidth(axis_pounds(tick), FONT, 8) for tick in range(axis[0], axis[1] + 1, axis[2]))
+    rotate = len(labels) * max(stringWidth(label, FONT, 8) + 4 for label in labels) > FRAME_WIDTH - axis_width - 20
+    label_room = min(max(stringWidth(label, FONT, 8) for label in labels), 120) * 0.75 + 14 if rotate else 16
+    if rotate:
+        labels = [_fit(label, FONT, 8, 120) for label in labels]
+    height = 150 + label_room
+    drawing = Drawing(FRAME_WIDTH, height)
+    bars = VerticalBarChart()
+    bars.x, bars.y = axis_width + 8, label_room
+    bars.width = FRAME_WIDTH - axis_width - 12
+    bars.height = height - label_room - 14
+    bars.data = [values]
+    bars.categoryAxis.categoryNames = labels
+    bars.categoryAxis.labels.boxAnchor = "ne" if rotate else "n"
+    bars.categoryAxis.labels.angle = 45 if rotate else 0
+    bars.categoryAxis.labels.dy = -3
+    bars.valueAxis.labels.boxAnchor = "e"
+    bars.valueAxis.labels.dx = -3
+    if len(values) <= 12:
+        bars.barLabels.boxAnchor = "s"  # reportlab mirrors it below a negative bar
+        bars.barLabels.dy = 2
         bars.barLabelFormat = _bar_label
         bars.barLabels.fontName, bars.barLabels.fontSize = FONT, 7.5
-    else:
-        rotate = len(labels) * max(stringWidth(label, FONT, 8) + 4 for label in labels) > FRAME_WIDTH - axis_width - 20
-        label_room = max(stringWidth(label, FONT, 8) for label in labels) * 0.75 + 14 if rotate else 16
-        height = 150 + label_room
-        drawing = Drawing(FRAME_WIDTH, height)
-        bars = VerticalBarChart()
-        bars.x, bars.y = axis_width + 8, label_room
-        bars.width = FRAME_WIDTH - axis_width - 12
-        bars.height = height - label_room - 14
-        bars.data = [values]
-        bars.categoryAxis.categoryNames = labels
-        bars.categoryAxis.labels.boxAnchor = "ne" if rotate else "n"
-        bars.categoryAxis.labels.angle = 45 if rotate else 0
-        bars.categoryAxis.labels.dy = -3
-        bars.valueAxis.labels.boxAnchor = "e"
-        bars.valueAxis.labels.dx = -3
-        if len(values) <= 12:
-            bars.barLabels.boxAnchor = "s"  # reportlab mirrors it below a negative bar
-            bars.barLabels.dy = 2
-            bars.barLabelFormat = _bar_label
-            bars.barLabels.fontName, bars.barLabels.fontSize = FONT, 7.5
-    bars.valueAxis.valueMin, bars.valueAxis.valueMax, bars.valueAxis.valueStep = low, high, step
+    _style(bars, axis, len(values))
+    drawing.add(bars)
+    return drawing
+
+
+def _style(bars, axis: tuple[int, int, int], count: int) -> None:  # type: ignore[no-untyped-def]
+    """What both kinds of chart share: the value axis in pounds on round steps, a light grid, the bar colours."""
+    bars.valueAxis.valueMin, bars.valueAxis.valueMax, bars.valueAxis.valueStep = axis
     bars.valueAxis.labelTextFormat = _axis_label
     bars.valueAxis.labels.fontName = bars.categoryAxis.labels.fontName = FONT
     bars.valueAxis.labels.fontSize = bars.categoryAxis.labels.fontSize = 8
@@ -251,9 +281,7 @@ def _chart_drawing(chart: BarChart) -> Drawing | _Paragraph:
         if value < 0:
             bars.bars[(0, index)].fillColor = NEGATIVE_BAR
     bars.barSpacing = 1
-    bars.groupSpacing = 4 if len(values) > 12 else 8
-    drawing.add(bars)
-    return drawing
+    bars.groupSpacing = 4 if count > 12 else 8
 
 
 def _axis_label(value: float) -> str:
@@ -308,14 +336,27 @@ def _table(table: Table) -> list:
     right = {index for index in table.right_aligned if 0 <= index < columns}
     widths = _column_widths([headers, *rows, *([total] if total else [])], right, columns)
 
-    def row_cells(row: list[str], bold: bool) -> list[_Paragraph]:
-        return [_para(cell, ("cell-right" if index in right else "cell") + ("-bold" if bold else ""))
-                for index, cell in enumerate(row)]
+    wrapped = False
+
+    def row_cells(row: list[str], bold: bool) -> list[str | _Paragraph]:
+        """Plain strings where the text fits its column (quick to lay out), a wrapping paragraph where not."""
+        nonlocal wrapped
+        cells: list[str | _Paragraph] = []
+        for index, cell in enumerate(row):
+            text = pdf_text(cell)
+            if stringWidth(text, BOLD if bold else FONT, BODY_SIZE) <= widths[index] - 2 * CELL_PADDING:
+                cells.append(text)
+            else:
+                wrapped = True
+                cells.append(_para(cell, ("cell-right" if index in right else "cell") + ("-bold" if bold else "")))
+        return cells
 
     data = [row_cells(headers, True), *(row_cells(row, False) for row in rows)]
     if total:
         data.append(row_cells(total, True))
     style = [
+        ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE, BODY_SIZE * 1.2),
+        ("FONT", (0, 0), (-1, 0), BOLD, BODY_SIZE, BODY_SIZE * 1.2),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
@@ -324,10 +365,14 @@ def _table(table: Table) -> list:
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
     ]
+    style += [("ALIGN", (index, 0), (index, -1), "RIGHT") for index in sorted(right)]
     style += [("BACKGROUND", (0, index), (-1, index), BAND) for index in range(2, len(rows) + 1, 2)]
     if total:
         style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, GREY))
-    flowable = _Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        style.append(("FONT", (0, -1), (-1, -1), BOLD, BODY_SIZE, BODY_SIZE * 1.2))
+    # Every row one line high: platypus need not measure each row again at every page it splits the table at.
+    heights = None if wrapped else [BODY_SIZE * 1.2 + 5] * len(data)
+    flowable = _Table(data, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
     flowable.setStyle(TableStyle(style))
     return [*flowables, flowable]
 
@@ -367,8 +412,7 @@ def _flowables(block: Block) -> list:
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, BarChart):
-        caption = [_para(block.title, "caption")] if block.title else []
-        return [KeepTogether([*caption, _chart_drawing(block), Spacer(1, 4)])]
+        return _chart_flowables(block)
     if isinstance(block, PageBreak):
         return [_PageBreak()]
     raise TypeError(f"{type(block).__name__} is not a report block.")

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, func, select
+from sqlalchemy import Connection, Engine, Integer, and_, case, cast, extract, func, literal, select
 
 from common.clock import local_time, trading_date, utc_naive, utc_now
 from common.errors import NotAllowed
@@ -300,15 +300,22 @@ def _read(connection: Connection, shift_id: int, now: datetime) -> ShiftReport:
     ).first()
     cash = cash_up(connection, shift_id)
 
-    # Each sale: when, who served, what it took. Hours are bucketed here, in the store's time zone
-    # (whose offset need not be whole hours), cashiers too; the rest is summed alongside.
+    # Sales and refunds by UTC quarter hour and who served: the quarters become local hours here (every
+    # zone's offset, and every change of it, falls on a quarter hour), the people become cashiers, and
+    # the totals are the groups' sums: a few dozen rows however busy the shift.
+    quarter = _quarter_hour(connection, Sale.created_at)
     sales = connection.execute(
-        select(Sale.created_at, Sale.staff_id, Sale.staff, Sale.total_pence, Sale.vat_pence, Sale.discount_pence)
+        select(quarter, Sale.staff_id, Sale.staff, func.count(), func.sum(Sale.total_pence), func.sum(Sale.vat_pence),
+               func.sum(Sale.discount_pence))
         .where(Sale.shift_id == shift_id)
+        .group_by(quarter, Sale.staff_id, Sale.staff)
     ).all()
+    refund_quarter = _quarter_hour(connection, Refund.created_at)
     refunds = connection.execute(
-        select(Refund.created_at, Refund.staff_id, Refund.staff, Refund.total_pence, Refund.vat_pence)
+        select(refund_quarter, Refund.staff_id, Refund.staff, func.count(), func.sum(Refund.total_pence),
+               func.sum(Refund.vat_pence), literal(0))
         .where(Refund.shift_id == shift_id)
+        .group_by(refund_quarter, Refund.staff_id, Refund.staff)
     ).all()
     lines = connection.execute(
         select(SaleLine.description, SaleLine.size, SaleLine.vat_rate_bp, func.sum(SaleLine.quantity),
@@ -358,17 +365,17 @@ def _read(connection: Connection, shift_id: int, now: datetime) -> ShiftReport:
         ).all()
     counts = _audit_counts(connection, shift)
     names = _participant_names(connection, {row[0] for row in designers} | {row[0] for row in refund_designers})
-    cashiers = _cashier_names(connection, {row.staff_id for row in [*sales, *refunds] if row.staff_id is not None})
+    cashiers = _cashier_names(connection, {row[1] for row in [*sales, *refunds] if row[1] is not None})
 
     cash_count = {int(d): int(n) for d, n in json.loads(close.cash_count).items()} if close and close.cash_count else {}
     return ShiftReport(
         shift=shift, cash=cash, generated_at=local_time(now),
-        sales_count=len(sales),
-        gross_pence=sum(row.total_pence + row.discount_pence for row in sales),
-        discount_pence=sum(row.discount_pence for row in sales),
-        refunds_count=len(refunds),
-        refunds_pence=sum(row.total_pence for row in refunds),
-        vat_pence=sum(row.vat_pence for row in sales) - sum(row.vat_pence for row in refunds),
+        sales_count=sum(int(row[3]) for row in sales),
+        gross_pence=sum(int(row[4]) + int(row[6]) for row in sales),
+        discount_pence=sum(int(row[6]) for row in sales),
+        refunds_count=sum(int(row[3]) for row in refunds),
+        refunds_pence=sum(int(row[4]) for row in refunds),
+        vat_pence=sum(int(row[5]) for row in sales) - sum(int(row[5]) for row in refunds),
         by_tender=_by_tender(tenders, refund_tenders),
         vat_by_rate=_vat_by_rate(lines, refund_lines),
         by_participant=_by_participant(designers, refund_designers, names),
@@ -486,29 +493,39 @@ def _by_participant(sold: Iterable[Any], refunded: Iterable[Any],
     return sorted(rows, key=lambda row: (-row.net_pence, row.code))
 
 
+_EPOCH = datetime(1970, 1, 1)
+_QUARTER_S = 900
+
+
+def _quarter_hour(connection: Connection, moment: Any) -> Any:
+    """The UTC quarter hour a stored moment (naive UTC) falls in, as a whole number of quarters since 1970."""
+    if connection.dialect.name == "postgresql":
+        return cast(func.floor(extract("epoch", moment) / _QUARTER_S), Integer)
+    return cast(func.strftime("%s", moment), Integer) // _QUARTER_S  # // is integer division in SQL
+
+
 def _by_hour(sales: Iterable[Any], refunds: Iterable[Any]) -> list[HourFigures]:
-    """Sales and refunds by the local hour they were made in. Converting each moment is the slow part,
-    so each UTC quarter hour is converted once: every zone's offset, and every change of it, falls on
-    a quarter hour, so a UTC quarter lies within one local hour. Hours are keyed by their UTC start, so
-    the hour the clocks go back (01:00 twice in London) stays two hours."""
-    quarters: dict[datetime, datetime] = {}
-
-    def hour_of(moment: datetime) -> datetime:
-        quarter = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
-        hour = quarters.get(quarter)
-        if hour is None:
-            # In UTC: wall-clock arithmetic on the local time would lose which 01:00 it was.
-            hour = quarters[quarter] = quarter - timedelta(minutes=local_time(quarter).minute)
-        return hour
-
+    """Sales and refunds by the local hour they were made in, from their UTC quarter hours: a UTC quarter
+    lies within one local hour in every zone. Hours are keyed by their UTC start, so the hour the clocks
+    go back (01:00 twice in London) stays two hours."""
     hours: dict[datetime, list[int]] = {}
-    for row in sales:
-        running = hours.setdefault(hour_of(row.created_at), [0, 0, 0])
-        running[0] += 1
-        running[1] += int(row.total_pence)
-    for row in refunds:
-        running = hours.setdefault(hour_of(row.created_at), [0, 0, 0])
-        running[2] += int(row.total_pence)
+    starts: dict[int, datetime] = {}
+
+    def hour_of(quarter: int) -> datetime:
+        start = starts.get(quarter)
+        if start is None:
+            moment = _EPOCH + timedelta(seconds=int(quarter) * _QUARTER_S)
+            # In UTC: wall-clock arithmetic on the local time would lose which 01:00 it was.
+            start = starts[quarter] = moment - timedelta(minutes=local_time(moment).minute)
+        return start
+
+    for quarter, _staff_id, _staff, count, total, _vat, _discount in sales:
+        running = hours.setdefault(hour_of(quarter), [0, 0, 0])
+        running[0] += int(count)
+        running[1] += int(total)
+    for quarter, _staff_id, _staff, _count, total, _vat, _discount in refunds:
+        running = hours.setdefault(hour_of(quarter), [0, 0, 0])
+        running[2] += int(total)
     return [HourFigures(local_time(start), count, taken, back) for start, (count, taken, back) in sorted(hours.items())]
 
 
@@ -516,19 +533,18 @@ def _by_cashier(sales: Iterable[Any], refunds: Iterable[Any],
                 names: dict[int, tuple[str, str]]) -> list[CashierFigures]:
     people: dict[tuple[str, str], list[int]] = {}
 
-    def who(row: Any) -> tuple[str, str]:
-        if row.staff_id is not None:
-            return names[row.staff_id]
-        return ("", row.staff or "(no one signed in)")
+    def who(staff_id: int | None, staff: str | None) -> tuple[str, str]:
+        if staff_id is not None:
+            return names[staff_id]
+        return ("", staff or "(no one signed in)")
 
-    for row in sales:
-        running = people.setdefault(who(row), [0, 0, 0, 0])
-        running[0] += 1
-        running[1] += int(row.total_pence)
-    for row in refunds:
-        running = people.setdefault(who(row), [0, 0, 0, 0])
-        running[2] += 1
-        running[3] += int(row.total_pence)
+    for _quarter, staff_id, staff, count, total, _vat, _discount in sales:
+        running = people.setdefault(who(staff_id, staff), [0, 0, 0, 0])
+        running[0] += int(count)
+        running[1] += int(total)
+    for _quarter, staff_id, staff, count, total, _vat, _discount in refunds:
+        running = people.setdefault(who(staff_id, staff), [0, 0, 0, 0])
+        running[2] += int(count)
+        running[3] += int(total)
     rows = [CashierFigures(code, name, *figures) for (code, name), figures in people.items()]
     return sorted(rows, key=lambda row: (-row.net_pence, row.code, row.name))
-

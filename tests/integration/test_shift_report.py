@@ -216,3 +216,32 @@ def test_the_z_pdf_saved_after_the_close_has_its_pages_figures_and_charts(day: d
             colours = page.convert("RGB").getcolors(maxcolors=1 << 20) or []
         bars.append(sum(n for n, (red, green, blue) in colours if blue > red + 40 and blue > 80))
     assert bars[1] > 1000 and bars[0] == 0 and bars[2] == 0
+
+
+def test_hours_are_local_and_the_hour_the_clocks_go_back_stays_two_hours(day: dict) -> None:  # type: ignore[type-arg]
+    """25 Oct 2026: London goes from 02:00 BST back to 01:00 GMT, so 01:00-02:00 happens twice;
+    29 Mar 2026: 01:00 GMT jumps to 02:00 BST, so there is no 01:00."""
+    from datetime import UTC, datetime
+
+    engine, people, cap = day["engine"], day["people"], day["ids"]["SC-STO-OS"]
+
+    def sell(when: datetime) -> None:
+        complete_sale(as_staff(engine, people["AMA"], TILL, when), [(cap, 1)], [Tender("card", 2200, 2200)])
+
+    open_shift(as_staff(engine, people["MGR"], TILL, datetime(2026, 10, 24, 22, 0, tzinfo=UTC)), 0)
+    for utc_hour, minute in ((22, 30), (23, 15), (0, 10), (0, 50), (1, 10), (1, 55), (2, 30)):
+        sell(datetime(2026, 10, 24 if utc_hour >= 22 else 25, utc_hour, minute, tzinfo=UTC))
+    hours = [(row.starts_at.isoformat(), row.label, row.sales_count) for row in x_report(engine, TILL).by_hour]
+    assert hours == [
+        ("2026-10-24T23:00:00+01:00", "23:00", 1), ("2026-10-25T00:00:00+01:00", "00:00", 1),
+        ("2026-10-25T01:00:00+01:00", "01:00", 2), ("2026-10-25T01:00:00+00:00", "01:00", 2),
+        ("2026-10-25T02:00:00+00:00", "02:00", 1),
+    ]
+    close_shift(as_staff(engine, people["MGR"], TILL, datetime(2026, 10, 25, 3, 0, tzinfo=UTC)), people["MGR"],
+                counted_pence=0)
+
+    open_shift(as_staff(engine, people["MGR"], TILL, datetime(2026, 3, 28, 23, 0, tzinfo=UTC)), 0)
+    for utc_hour, minute in ((23, 30), (0, 30), (1, 30)):
+        sell(datetime(2026, 3, 28 if utc_hour == 23 else 29, utc_hour, minute, tzinfo=UTC))
+    labels = [(row.label, row.sales_count) for row in x_report(engine, TILL).by_hour]
+    assert labels == [("23:00", 1), ("00:00", 1), ("02:00", 1)]  # 01:30 UTC is 02:30 BST

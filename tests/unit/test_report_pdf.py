@@ -113,3 +113,14 @@ def test_bad_blocks_are_refused_with_a_plain_error() -> None:
 @pytest.mark.parametrize(("pence", "text"), [(0, "£0"), (120000, "£1,200"), (250, "£2.50"), (-5000, "-£50")])
 def test_axis_labels_are_pounds_as_text(pence: int, text: str) -> None:
     assert axis_pounds(pence) == text
+
+
+def test_a_chart_with_more_bars_than_a_page_holds_is_drawn_in_parts(tmp_path: Path) -> None:
+    designers = BarChart("By designer", [f"Designer {n:03d}" for n in range(120)], [n * 100 + 1 for n in range(120)],
+                         horizontal=True)
+    days = BarChart("By day", [f"Day {n}" for n in range(90)], [n * 50 for n in range(90)])
+    pdf = write(tmp_path, "many.pdf", report_pdf(ReportDocument("Many", blocks=(designers, days))))
+    text = text_of(pdf)
+    assert text.count("By designer (continued)") == 2 and text.count("By day (continued)") == 2
+    assert "Designer 000" in text and "Designer 119" in text
+    assert page_count(pdf) >= 4
