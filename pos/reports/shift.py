@@ -22,9 +22,11 @@ Hours are the store's local time (common.clock). Counts of no-sales, cancelled b
 overrides and training sales come from the audit trail of the shift's till between its opening
 and its close. Training sales are never in the ledger, so no figure includes them: only their count.
 
-Queries: one per grouping, each starting from the shift's own index (ix_sales_shift,
-ix_refunds_shift) and reaching lines, attributions and payments through their sale's index; the
-refunds' five are skipped when the shift has none. Timings: bench/README.md (`report_z_busy_shift`).
+Queries: about a dozen, one per grouping, each starting from the shift's own index (ix_sales_shift,
+ix_refunds_shift) and reaching lines, attributions and payments through their sale's index. Sales
+and refunds come grouped by UTC quarter hour and cashier (a few dozen rows however busy the shift);
+the refunds' lines, designers and tenders are not asked for when the shift has no refund. Timings:
+bench/README.md (`report_z_busy_shift`).
 """
 
 from __future__ import annotations
