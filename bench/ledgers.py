@@ -2,7 +2,9 @@
 
 Rows follow the rules complete_sale keeps: prices and VAT snapshot on each line, designer
 attributions that split each line's gross and VAT exactly (money.split_by_weights), one payment
-per sale, one 'sold' movement per line, gapless receipt numbers per till. Files are cached in the
+per sale, one 'sold' movement per line, gapless receipt numbers per till. Each till trades one
+shift a day (08:55 to 18:05, a £100 float), closed by its Z with the drawer counted exactly, and
+every sale belongs to its till's shift of the day (since generator 4). Files are cached in the
 work directory under a name made of the size, the schema head and the generator version, so a
 rerun opens them at once and a schema change makes new ones.
 """
@@ -20,13 +22,19 @@ from pathlib import Path
 from inventory.ean import in_store_ean13
 from common.money import split_by_weights, vat_from_gross
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4  # 4: shifts (one per till a day, each closed) and sales.shift_id
 EVENT_START = date(2026, 11, 20)  # November: London time is UTC, so trading day = UTC date
 SIZES = ("XS", "S", "M", "L", "XL")
 COLOURS = ("Black", "White", "Navy", "Rust", "Olive", "Sand", "Grey", "Pink")
 TILLS = ("till-1", "till-2", "till-3")  # the generated sales' tills, ids 1-3 (init_ledger registers till-1 as 1)
 SERVICE_TILLS = ("bench", "bench-services", "bench-memory", "bench-memory-app")  # tills the benchmarks sell at
 SET_UP_AT = "2026-11-19 08:00:00.000000"
+SHIFT_FLOAT_PENCE = 10_000
+
+
+def shift_id_of(day: int, till: int) -> int:
+    """The generated shift of till id `till` (1-based) on the `day`-th trading day (0-based)."""
+    return day * len(TILLS) + till
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,7 @@ def write_sales(
         return cached
 
     receipt = {till: 0 for till in range(1, len(TILLS) + 1)}
+    drawer: dict[int, int] = {}  # shift id -> cash kept from sales (handed over less change)
     sale_id = 0
     line_id = 0
     remaining = lines
@@ -212,12 +221,14 @@ def write_sales(
                     movements.append((cat.variant_ids[index], -quantity, TILLS[till - 1], f"{TILLS[till - 1]}/{receipt[till]}", stamp))
                     sale_total += total
                     sale_vat += vat
-                sales.append((sale_id, till, receipt[till], stamp, day_text, "", sale_total, sale_vat))
+                shift = shift_id_of(day, till)
+                sales.append((sale_id, till, receipt[till], stamp, day_text, "", sale_total, sale_vat, shift))
                 if sale_id % 5 < 3:
                     payments.append((sale_id, "card", sale_total, sale_total, 0, day_text))
                 else:
                     tendered = -(-sale_total // 500) * 500
                     payments.append((sale_id, "cash", sale_total, tendered, tendered - sale_total, day_text))
+                    drawer[shift] = drawer.get(shift, 0) + sale_total
                 if len(sales) >= chunk_sales:
                     yield sales, sale_lines, attributions, payments, movements
                     sales, sale_lines, attributions, payments, movements = [], [], [], [], []
@@ -225,10 +236,17 @@ def write_sales(
             yield sales, sale_lines, attributions, payments, movements
 
     connection.execute("BEGIN")
+    shift_days = [(first_day + timedelta(days=day)).isoformat() for day in range(days)]
+    connection.executemany(
+        "INSERT INTO shifts (id, till_id, opened_at, trading_date, opened_by, float_pence) "
+        f"VALUES (?, ?, ? || ' 08:55:00.000000', ?, 'bench', {SHIFT_FLOAT_PENCE})",
+        [(shift_id_of(day, till), till, day_text, day_text)
+         for day, day_text in enumerate(shift_days) for till in range(1, len(TILLS) + 1)],
+    )
     for sales, sale_lines, attributions, payments, movements in batches():
         connection.executemany(
-            "INSERT INTO sales (id, till_id, receipt_no, created_at, trading_date, staff, total_pence, vat_pence) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", sales,
+            "INSERT INTO sales (id, till_id, receipt_no, created_at, trading_date, staff, total_pence, vat_pence, "
+            "shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", sales,
         )
         connection.executemany(
             "INSERT INTO sale_lines (id, sale_id, variant_id, product_id, sku, description, size, colour, quantity, "
@@ -250,6 +268,17 @@ def write_sales(
             "VALUES (?, ?, 'sold', 'sale', ?, ?, ?)", movements,
         )
     connection.executemany("UPDATE tills SET last_receipt_no = ? WHERE id = ?", [(no, till) for till, no in receipt.items()])
+    closes = []
+    for day, day_text in enumerate(shift_days):
+        for till in range(1, len(TILLS) + 1):
+            shift = shift_id_of(day, till)
+            expected = SHIFT_FLOAT_PENCE + drawer.get(shift, 0)
+            closes.append((shift, day_text, day_text, expected, expected))
+    connection.executemany(
+        "INSERT INTO shift_closes (shift_id, closed_at, trading_date, closed_by, expected_cash_pence, "
+        "counted_cash_pence, variance_pence, cash_count, note) VALUES (?, ? || ' 18:05:00.000000', ?, 'bench', ?, ?, 0, '', '')",
+        closes,
+    )
     connection.execute("COMMIT")
 
 

@@ -70,7 +70,8 @@ EXPECTED = {
     "checkout": ("checkout_commit", "checkout_commit_cpu", "refund_commit"),
     "printing": ("receipt_commit_to_printer_p50", "receipt_commit_to_printer_p95"),
     "reports": ("report_busy_day", "report_event_stress", "report_event_stress_vs_best_sql",
-                "report_event_stress_vs_joined_group_by", "report_day_in_stress_ledger", "report_event_growth"),
+                "report_event_stress_vs_joined_group_by", "report_day_in_stress_ledger", "report_event_growth",
+                "report_z_busy_shift"),
     "stock": ("stock_on_hand_one_sku", "stock_on_hand_one_sku_sql", "stock_levels_all_skus",
               "product_lookup_by_designer_p95", "product_lookup_by_design_p95", "count_review"),
     "labels": ("labels_pdf_1000",),
@@ -89,13 +90,13 @@ def _skipped(section: str, why: str) -> list[Result]:
 
 
 def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> dict[str, Callable[[], list[Result]]]:
-    from bench import backup, checkout, counts, labels, printing, processes, refunds, reports, stock, tui
+    from bench import backup, checkout, counts, labels, printing, processes, refunds, reports, shift_report, stock, tui
 
     return {
         "scan": lambda: tui.run_scans(work, sizes, log),
         "checkout": lambda: [*checkout.run(work, sizes, log), *refunds.run(work, sizes, log)],
         "printing": lambda: printing.run(work, sizes, log),
-        "reports": lambda: reports.run(work, sizes, log),
+        "reports": lambda: [*reports.run(work, sizes, log), *shift_report.run(work, sizes, log)],
         "stock": lambda: [*stock.run(work, sizes, log), *counts.run(work, sizes, log)],
         "labels": lambda: labels.run(work, sizes, log),
         "backup": lambda: backup.run(work, sizes, log),

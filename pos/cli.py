@@ -1295,6 +1295,11 @@ cli.add_command(receive)
 cli.add_command(shift)
 cli.add_command(cash)
 
+from pos.cli_reports import report_x, report_z  # noqa: E402 - pos report x and z: shift reports
+
+report.add_command(report_x)
+report.add_command(report_z)
+
 
 def main() -> None:
     """The console script: every error a user sees is plain words and exit status 1, never a traceback."""

@@ -754,7 +754,24 @@ class TillCore:
         self.last_sale = sale
         self._say(SaleCompleted(sale, True))
         self._print(sale)
+        self._count_training_sale(self._training_sales, receipt.total_pence)
         return pending
+
+    def _count_training_sale(self, number: int, total_pence: int) -> None:
+        """Audit the practice sale (`training_sale`) on the sales lane, so the shift's X and Z can count it."""
+        if self.engine is None:
+            return
+
+        def job() -> None:
+            from pos.sales.till_actions import record_training_sale
+
+            record_training_sale(self._manager_uow(), number, total_pence)
+
+        def done(result: None | Exception) -> None:
+            if isinstance(result, Exception):
+                self._say(Problem(_plain(result, f"Training sale {number} was not counted for the shift report")))
+
+        self.lanes.sales.submit(job, done)
 
     def set_training(self, on: bool, approved_by: StaffMember) -> None:
         """A manager switches this till into (or out of) training; audited as training_on / training_off."""

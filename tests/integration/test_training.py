@@ -69,6 +69,38 @@ def test_a_training_sale_touches_nothing_and_its_slip_says_training(demo_engine:
     assert _ledger_counts(demo_engine)[0] == before[0] + 1  # real again
     actions = [(entry.action, entry.staff, entry.approved_by) for entry in audit_trail(demo_engine)]
     assert ("training_on", "AMA", "MGR") in actions and ("training_off", "AMA", "MGR") in actions
+    # the one trace a training sale leaves: an audit entry the shift's X and Z count (no approval needed)
+    [practice] = [entry for entry in audit_trail(demo_engine) if entry.action == "training_sale"]
+    assert (practice.till, practice.staff, practice.approved_by) == ("till-1", "AMA", "")
+    assert practice.detail == "training sale 1: £55.00 (practice, not in the takings)"
+
+
+def test_the_shift_report_counts_training_sales_and_leaves_them_out_of_every_figure(
+    demo_engine: Engine, tmp_path: Path,
+) -> None:
+    from pos.reports.shift import x_report
+
+    from datetime import timedelta
+
+    from pos.shifts.services import close_shift, open_shift
+    from ledger_helpers import as_staff
+
+    events: list[Event] = []
+    core, people = _core(demo_engine, tmp_path, events)
+    # A shift opened on the core's clock (the fixture's opened on the real one), so its window holds NOW.
+    close_shift(as_staff(demo_engine, people["MGR"], now=NOW - timedelta(hours=2)), people["MGR"], counted_pence=0)
+    open_shift(as_staff(demo_engine, people["MGR"], now=NOW - timedelta(hours=1)), 0)
+    core.set_training(True, people["MGR"])
+    for _ in range(3):
+        core.enter(HOODIE_M)
+        core.pay(core.cash(6000))
+    core.set_training(False, people["MGR"])
+    core.enter(HOODIE_M)
+    core.pay(core.card())
+    report = x_report(demo_engine, "till-1")
+    assert report.training_sales == 3
+    assert (report.sales_count, report.net_pence, report.by_tender, report.cash.cash_sales_pence) == \
+        (1, 5500, {"card": 5500}, 0)
 
 
 def test_a_cashier_cannot_switch_training_on(demo_engine: Engine, tmp_path: Path) -> None:

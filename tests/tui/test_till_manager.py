@@ -56,7 +56,9 @@ async def test_a_training_sale_touches_nothing_and_prints_a_training_slip(
     assert query(ledger_path, "SELECT name, last_receipt_no FROM tills ORDER BY name") == receipt_numbers
     [slip] = receipts_dir.glob("*.bin")
     assert slip.name.startswith("training-") and slip.read_bytes().count(b"TRAINING - NOT A RECEIPT") == 2
-    assert audit_actions(ledger_path) == [("training_on", DEMO_CASHIER[0], DEMO_MANAGER[0])]
+    # the training sale's one trace: an audit entry the shift's X and Z count (no manager needed for it)
+    assert audit_actions(ledger_path) == [("training_on", DEMO_CASHIER[0], DEMO_MANAGER[0]),
+                                          ("training_sale", DEMO_CASHIER[0], None)]
 
 
 async def test_cancelling_a_basket_needs_the_manager_and_records_its_lines(
