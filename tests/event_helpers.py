@@ -123,3 +123,23 @@ def staff_event(ledger_url: str, *, close_last_shift: bool = True) -> Event:
     if close_last_shift:
         _close(event, "till-1", at(3, 17, 30))
     return event
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of `pdf` as `pdftotext -layout` reads it (poppler-utils), in order."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext missing: apt-get install -y poppler-utils (.ci/run does this).")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+    return text.split("\f")[:-1]  # every page ends with a form feed
+
+
+# Participants of the demo catalogue who did not consent to be named (data/participants.csv).
+NOT_CONSENTED = {"KBL": "Kai Blake", "LUW": "Lu Wen"}
+# Words that have no place in anything the till prints about a participant.
+NEVER = ("prison", "offence", "offender", "conviction", "custody", "sentence", "probation", "criminal")

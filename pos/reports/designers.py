@@ -98,9 +98,12 @@ def trading_span(engine: Engine) -> tuple[date, date] | None:
 
 
 def trading_span_in(connection: Connection) -> tuple[date, date] | None:
-    first, last = connection.execute(select(func.min(Sale.trading_date), func.max(Sale.trading_date))).one()
-    refund_first, refund_last = connection.execute(
-        select(func.min(Refund.trading_date), func.max(Refund.trading_date))).one()
+    # One aggregate a statement: SQLite answers a lone min() or max() from the index's end at once, but
+    # reads the whole index for the two together.
+    first = connection.execute(select(func.min(Sale.trading_date))).scalar()
+    last = connection.execute(select(func.max(Sale.trading_date))).scalar()
+    refund_first = connection.execute(select(func.min(Refund.trading_date))).scalar()
+    refund_last = connection.execute(select(func.max(Refund.trading_date))).scalar()
     firsts = [day for day in (first, refund_first) if day is not None]
     lasts = [day for day in (last, refund_last) if day is not None]
     if not firsts:

@@ -158,6 +158,7 @@ def statement_document(st: Statement, store: str) -> ReportDocument:
         "Every sale of a design is shared between its designers in the shares agreed for it, to the penny, "
         "after any discount. Anything brought back is taken off on the day it came back. Amounts include VAT "
         "unless they say otherwise."))
+    blocks.append(Paragraph("Thank you for your designs" + (" and for your work at the till." if worked else ".")))
     return ReportDocument(
         title=f"Sales statement for {st.name}", subtitle=f"{store}, {period}", blocks=tuple(blocks),
         footer=f"{st.name}: sales statement, {period}",

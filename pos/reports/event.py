@@ -184,10 +184,12 @@ def event_summary(engine: Engine) -> EventSummary:
 
 def _summary(connection: Connection) -> EventSummary:
     sale_hour = _hour_key(connection, Sale.created_at)
+    # The hour first: SQLite then reads the table straight through and sorts once, where grouping by the
+    # trading day first made it walk ix_sales_trading_date and fetch every row by its id (2x slower).
     sales = connection.execute(
         select(Sale.trading_date, Sale.till_id, sale_hour, func.count(), func.sum(Sale.total_pence),
                func.sum(Sale.vat_pence), func.sum(Sale.discount_pence))
-        .group_by(Sale.trading_date, Sale.till_id, sale_hour)
+        .group_by(sale_hour, Sale.till_id, Sale.trading_date)
     ).all()
     refunds = connection.execute(
         select(Refund.trading_date, Refund.till_id, func.count(), func.sum(Refund.total_pence),
@@ -271,15 +273,19 @@ def _summary(connection: Connection) -> EventSummary:
 def _stock(connection: Connection) -> dict[int, list[int]]:
     """variant id -> [received, returned to the programme in all, of which damaged] from the movements."""
     closing = StockMovement.reference == CLOSE_OUT_REFERENCE
+    # Grouped by an expression of the SKU, not the column: grouping by the column made SQLite walk the
+    # (variant_id, quantity) index and fetch each of the million movements by its id to read its kind
+    # (9.6 s against 0.2 s reading the table straight through and sorting the few it keeps).
+    variant = (StockMovement.variant_id + 0).label("variant")
     rows = connection.execute(
         select(
-            StockMovement.variant_id,
+            variant,
             func.sum(case((StockMovement.kind == "received", StockMovement.quantity), else_=0)),
             func.sum(case((closing & (StockMovement.kind == "adjusted"), -StockMovement.quantity), else_=0)),
             func.sum(case((closing & (StockMovement.kind == "damaged"), StockMovement.quantity), else_=0)),
         )
         .where(or_(StockMovement.kind == "received", closing))
-        .group_by(StockMovement.variant_id)
+        .group_by(variant)
     ).all()
     return {vid: [int(received), int(returned), int(damaged)] for vid, received, returned, damaged in rows}
 

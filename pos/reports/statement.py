@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from common.clock import local_time
 from common.errors import NotAllowed
+from common.money import BASIS_POINTS
 from inventory.models import DesignerShare, Participant, Product, Variant
 from pos.reports.designers import add_up
 from pos.sales.models import LineAttribution, RefundAttribution, RefundLine, Sale, SaleLine, Till
@@ -42,6 +43,7 @@ FELLOW = "a fellow designer"
 SIZE_ORDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "OS")
 BEST_SELLERS = 5
 DAYS_CHARTED = 62  # a range up to this long shows every day (quiet days too); a longer one, the days with sales
+DAYS_LISTED = 400  # a range up to this long is searched day by day (see _days)
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,16 @@ class Statement:
 
     @property
     def shift_minutes(self) -> int:
-        return sum(shift.minutes or 0 for shift in self.shifts)
+        """Minutes the tills were open on their (closed) shifts; shifts at two tills at once count once."""
+        spans = sorted((shift.opened_at, shift.closed_at) for shift in self.shifts if shift.closed_at is not None)
+        minutes, end = 0, None
+        for start, stop in spans:
+            if end is not None and start < end:
+                start = end
+            if stop > start:
+                minutes += int((stop - start).total_seconds()) // 60
+            end = stop if end is None else max(end, stop)
+        return minutes
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -188,17 +199,51 @@ def _participant(connection: Connection, code: str) -> tuple[int, str, str]:
     return int(row.id), row.code, row.display_name
 
 
+def _days(column, first: date, last: date):  # type: ignore[no-untyped-def]
+    """`column` within first..last: as the list of days when it is not too long, so that an index that starts
+    with the trading day and goes on with the designer or SKU is searched day by day, never read through."""
+    span = (last - first).days
+    if span < DAYS_LISTED:
+        return column.in_([first + timedelta(days=offset) for offset in range(span + 1)])
+    return column.between(first, last)
+
+
 def _statement(connection: Connection, code: str, first: date, last: date) -> Statement:
     pid, code, name = _participant(connection, code)
-    days_between = LineAttribution.trading_date.between(first, last)
-    sold = connection.execute(
-        select(LineAttribution.trading_date, SaleLine.product_id, SaleLine.size, SaleLine.colour,
-               func.sum(LineAttribution.quantity), func.sum(LineAttribution.gross_pence),
-               func.sum(LineAttribution.vat_pence))
-        .join(SaleLine, SaleLine.id == LineAttribution.sale_line_id)
-        .where(LineAttribution.participant_id == pid, days_between)
-        .group_by(LineAttribution.trading_date, SaleLine.product_id, SaleLine.size, SaleLine.colour)
+    their_skus = connection.execute(
+        select(Variant.sku, Variant.product_id, DesignerShare.share_bp)
+        .join(DesignerShare, DesignerShare.product_id == Variant.product_id)
+        .where(DesignerShare.participant_id == pid)
     ).all()
+    product_of = {sku: product_id for sku, product_id, _bp in their_skus}
+    # Their exact share and its VAT, day by day, from their attributions alone (a covering index).
+    per_day = connection.execute(
+        select(LineAttribution.trading_date, func.sum(LineAttribution.quantity), func.sum(LineAttribution.gross_pence),
+               func.sum(LineAttribution.vat_pence))
+        .where(_days(LineAttribution.trading_date, first, last), LineAttribution.participant_id == pid)
+        .group_by(LineAttribution.trading_date)
+    ).all()
+    # Day, SKU, size and colour of what sold: a design all theirs takes its lines' whole amount (their share
+    # is the line), read from the lines' covering index; a collaboration takes their attribution of each line.
+    solo = sorted(sku for sku, _product, share_bp in their_skus if share_bp >= BASIS_POINTS)
+    shared = sorted(sku for sku, _product, share_bp in their_skus if share_bp < BASIS_POINTS)
+    lines = []
+    if solo:
+        lines += connection.execute(
+            select(SaleLine.trading_date, SaleLine.sku, SaleLine.size, SaleLine.colour, func.sum(SaleLine.quantity),
+                   func.sum(SaleLine.line_total_pence))
+            .where(_days(SaleLine.trading_date, first, last), SaleLine.sku.in_(solo))
+            .group_by(SaleLine.trading_date, SaleLine.sku, SaleLine.size, SaleLine.colour)
+        ).all()
+    if shared:
+        lines += connection.execute(
+            select(SaleLine.trading_date, SaleLine.sku, SaleLine.size, SaleLine.colour,
+                   func.sum(LineAttribution.quantity), func.sum(LineAttribution.gross_pence))
+            .join(LineAttribution, (LineAttribution.sale_line_id == SaleLine.id) & (LineAttribution.participant_id == pid))
+            .where(_days(SaleLine.trading_date, first, last), SaleLine.sku.in_(shared))
+            .group_by(SaleLine.trading_date, SaleLine.sku, SaleLine.size, SaleLine.colour)
+        ).all()
+    sold = [(day, product_of[sku], size, colour, units, gross, 0) for day, sku, size, colour, units, gross in lines]
     returned = connection.execute(
         select(RefundAttribution.trading_date, Variant.product_id, RefundLine.size, RefundLine.colour,
                -func.sum(RefundAttribution.quantity), -func.sum(RefundAttribution.gross_pence),
@@ -209,6 +254,7 @@ def _statement(connection: Connection, code: str, first: date, last: date) -> St
         .group_by(RefundAttribution.trading_date, Variant.product_id, RefundLine.size, RefundLine.colour)
     ).all()
     figures = add_up(((day, product, size, colour), rest) for day, product, size, colour, *rest in [*sold, *returned])
+    vat = sum(int(row[3]) for row in per_day) + sum(int(row[6]) for row in returned)
 
     designs = _designs(connection, pid, figures)
     by_size = add_up(((size,), units[:1]) for (_day, _product, size, _colour), units in figures.items())
@@ -222,7 +268,7 @@ def _statement(connection: Connection, code: str, first: date, last: date) -> St
          for (product, size, colour), (units, gross) in by_variant.items() if units > 0),
         key=lambda row: (-row[3], -row[4], row[0], _size_key(row[1]), row[2]),
     )[:BEST_SELLERS]
-    by_day = add_up(((day,), (units, 0, gross, 0)) for day, _product, _size, _colour, units, gross, _vat in sold)
+    by_day = add_up(((day,), (units, 0, gross, 0)) for day, units, gross, _vat in per_day)
     for day, _product, _size, _colour, units, gross, _vat in returned:
         figures_of_day = by_day.setdefault((day,), [0, 0, 0, 0])
         figures_of_day[1] -= int(units)
@@ -232,7 +278,9 @@ def _statement(connection: Connection, code: str, first: date, last: date) -> St
     else:
         every_day = sorted(day for (day,) in by_day)
     days = tuple(DayLine(day, *by_day.get((day,), (0, 0, 0, 0))) for day in every_day)
-    totals = [sum(values[index] for values in figures.values()) for index in range(3)]
+    # The totals from the attributions themselves (what `pos report designers` adds up), less the refunds.
+    totals = [sum(int(row[index]) for row in per_day) + sum(int(row[index + 3]) for row in returned)
+              for index in (1, 2)] + [vat]
     staff_ids = list(connection.execute(select(Staff.id).where(Staff.participant_id == pid)).scalars())
     shifts, customers = _shifts(connection, staff_ids, first, last) if staff_ids else ((), 0)
     return Statement(
