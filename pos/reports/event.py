@@ -25,6 +25,7 @@ pass over the stock movements for what was received, and the small refund tables
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -177,12 +178,17 @@ def _round_div(numerator: int, denominator: int) -> int:
 
 
 def event_summary(engine: Engine) -> EventSummary:
-    """The figures of every trading day in the ledger, at every till."""
+    """The figures of every trading day in the ledger, at every till, read in one transaction so that they
+    agree with one another while the tills keep selling."""
     with engine.connect() as connection:
         return _summary(connection)
 
 
 def _summary(connection: Connection) -> EventSummary:
+    return _summary_of({name: run(connection) for name, run in _PASSES.items()})
+
+
+def _sales_pass(connection: Connection) -> dict[str, Any]:
     sale_hour = _hour_key(connection, Sale.created_at)
     # The hour first: SQLite then reads the table straight through and sorts once, where grouping by the
     # trading day first made it walk ix_sales_trading_date and fetch every row by its id (2x slower).
@@ -196,6 +202,10 @@ def _summary(connection: Connection) -> EventSummary:
                func.sum(Refund.vat_pence))
         .group_by(Refund.trading_date, Refund.till_id)
     ).all()
+    return {"sales": sales, "refunds": refunds}
+
+
+def _lines_pass(connection: Connection) -> dict[str, Any]:
     sold_skus = connection.execute(
         select(SaleLine.trading_date, SaleLine.sku, func.sum(SaleLine.quantity), func.sum(SaleLine.line_total_pence))
         .group_by(SaleLine.trading_date, SaleLine.sku)
@@ -204,20 +214,41 @@ def _summary(connection: Connection) -> EventSummary:
         select(RefundLine.trading_date, RefundLine.sku, func.sum(RefundLine.quantity), func.sum(RefundLine.amount_pence))
         .group_by(RefundLine.trading_date, RefundLine.sku)
     ).all()
+    return {"sold_skus": sold_skus, "returned_skus": returned_skus}
+
+
+def _designers_pass(connection: Connection) -> dict[str, Any]:
     span = trading_span_in(connection)
-    designers = designer_rows(connection, designer_totals(connection, *span)) if span else \
-        designer_rows(connection, {})
-    stock = _stock(connection)
-    catalogue = connection.execute(
-        select(Variant.sku, Variant.id, Product.id, Product.name, Product.category)
-        .join(Product, Product.id == Variant.product_id)
-    ).all()
-    shares = connection.execute(
-        select(DesignerShare.product_id, DesignerShare.share_bp, Participant.code, Participant.display_name,
-               Participant.consent_to_publish)
-        .join(Participant, Participant.id == DesignerShare.participant_id)
-    ).all()
-    tills = dict(connection.execute(select(Till.id, Till.name)).all())
+    return {"span": span, "designers": designer_rows(connection, designer_totals(connection, *span) if span else {})}
+
+
+def _catalogue_pass(connection: Connection) -> dict[str, Any]:
+    return {
+        "stock": _stock(connection),
+        "catalogue": connection.execute(
+            select(Variant.sku, Variant.id, Product.id, Product.name, Product.category)
+            .join(Product, Product.id == Variant.product_id)
+        ).all(),
+        "shares": connection.execute(
+            select(DesignerShare.product_id, DesignerShare.share_bp, Participant.code, Participant.display_name,
+                   Participant.consent_to_publish)
+            .join(Participant, Participant.id == DesignerShare.participant_id)
+        ).all(),
+        "tills": dict(connection.execute(select(Till.id, Till.name)).all()),
+    }
+
+
+_PASSES: dict[str, Callable[[Connection], dict[str, Any]]] = {
+    "sales": _sales_pass, "lines": _lines_pass, "designers": _designers_pass, "catalogue": _catalogue_pass,
+}
+
+
+def _summary_of(passes: dict[str, dict[str, Any]]) -> EventSummary:
+    sales, refunds = passes["sales"]["sales"], passes["sales"]["refunds"]
+    sold_skus, returned_skus = passes["lines"]["sold_skus"], passes["lines"]["returned_skus"]
+    span, designers = passes["designers"]["span"], passes["designers"]["designers"]
+    stock, catalogue = passes["catalogue"]["stock"], passes["catalogue"]["catalogue"]
+    shares, tills = passes["catalogue"]["shares"], passes["catalogue"]["tills"]
 
     days = add_up(((day,), (count, total, vat, 0, 0)) for day, _till, _hour, count, total, vat, _discount in sales)
     for day, _till, count, total, vat in refunds:

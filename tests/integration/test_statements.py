@@ -141,6 +141,9 @@ def test_statement_totals_match_the_designers_report_for_every_participant(event
             st = statement(event.engine, code, first, last)
             assert (st.units, st.gross_pence, st.vat_pence) == (rows[code].units, rows[code].gross_pence,
                                                                rows[code].vat_pence), code
+            assert sum(line.gross_pence for line in st.designs) == st.gross_pence, code
+            assert sum(line.units for line in st.designs) == st.units, code
+            assert sum(line.gross_pence for line in st.days) == st.gross_pence, code
 
 
 def test_statement_pdfs_name_no_one_who_did_not_consent_but_their_own(event, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
