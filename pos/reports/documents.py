@@ -78,8 +78,9 @@ def _duration(minutes: int) -> str:
 def statement_document(st: Statement, store: str) -> ReportDocument:
     """A participant's statement, written to them."""
     period = period_text(st.date_from, st.date_to)
+    when = f"on {period}" if st.date_from == st.date_to else f"from {period}"
     worked = st.staffed and (st.shifts or st.customers_served)
-    intro = (f"This statement shows what your designs sold at {store} from {period}"
+    intro = (f"This statement shows what your designs sold at {store} {when}"
              + (", and the till shifts you worked" if worked else "")
              + ". It is yours to keep, and to show to anyone you choose.")
     blocks: list[Block] = [Paragraph(intro)]
@@ -105,7 +106,7 @@ def statement_document(st: Statement, store: str) -> ReportDocument:
     else:
         blocks.append(Paragraph("No designs of yours were in the store's catalogue."))
     if st.units <= 0 and not st.returned:
-        blocks.append(Paragraph(f"No sales of your designs were recorded from {period}."))
+        blocks.append(Paragraph(f"No sales of your designs were recorded {when}."))
     else:
         if st.best_sellers:
             blocks.append(Table(
