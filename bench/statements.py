@@ -38,8 +38,9 @@ SET_UP_AT = "2026-11-19 08:00:00.000000"
 
 
 class _StaffedSales:
-    """Wraps the filling connection: each sale written by bench.ledgers.write_sales gets the staff member
-    who served it (a participant, in turn) and its till's shift of that day."""
+    """Wraps the filling connection: each sale bench.ledgers.write_sales writes gets the staff member who
+    served it (a participant, in turn) and its till's shift of that day. The shifts are written first, here;
+    a write_sales that writes its own shifts (the same ids: one per till and day) has those left out."""
 
     def __init__(self, connection: sqlite3.Connection, people: int, first_day: date) -> None:
         self._connection = connection
@@ -50,18 +51,20 @@ class _StaffedSales:
         return self._connection.execute(*args)
 
     def executemany(self, sql: str, rows: Any) -> Any:
+        if sql.startswith(("INSERT INTO shifts (", "INSERT INTO shift_closes (")):
+            return None  # programme_ledger wrote them, with who opened each
         if sql.startswith("INSERT INTO sales ("):
-            sql = ("INSERT INTO sales (id, till_id, receipt_no, created_at, trading_date, staff, total_pence, vat_pence, "
-                   "staff_id, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            rows = [self._staffed(row) for row in rows]
+            columns = [name.strip() for name in sql[len("INSERT INTO sales ("):sql.index(")")].split(",")]
+            wanted = [*[name for name in columns if name not in ("staff_id", "shift_id")], "staff_id", "shift_id"]
+            sql = f"INSERT INTO sales ({', '.join(wanted)}) VALUES ({', '.join('?' * len(wanted))})"
+            rows = [self._staffed(dict(zip(columns, row, strict=True)), wanted) for row in rows]
         return self._connection.executemany(sql, rows)
 
-    def _staffed(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        sale_id, till, receipt_no, stamp, day_text, _staff, total, vat = row
-        staff_id = sale_id % self._people + 1
-        day = (date.fromisoformat(day_text) - self._first_day).days
-        return (sale_id, till, receipt_no, stamp, day_text, f"Designer {staff_id:03d}", total, vat, staff_id,
-                shift_id(day, till))
+    def _staffed(self, row: dict[str, Any], wanted: list[str]) -> tuple[Any, ...]:
+        staff_id = row["id"] % self._people + 1
+        day = (date.fromisoformat(row["trading_date"]) - self._first_day).days
+        row.update(staff=f"Designer {staff_id:03d}", staff_id=staff_id, shift_id=shift_id(day, row["till_id"]))
+        return tuple(row[name] for name in wanted)
 
 
 def shift_id(day: int, till: int) -> int:
