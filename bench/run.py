@@ -35,6 +35,7 @@ FULL: dict[str, Any] = {
     "count_skus": 2000, "count_scans": 10_000, "count_repeat": 5,
     "labels": 1000, "labels_repeat": 3,
     "backup_repeat": 3,
+    "statements_repeat": 5,
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -42,6 +43,7 @@ QUICK: dict[str, Any] = {
     "busy_lines": 60_000, "event_lines": [30_000, 100_000], "report_repeat_day": 7, "report_repeat_growth": 3,
     "report_repeat_stress": 3, "movements": 100_000, "stock_repeat": 1000, "stock_levels_repeat": 5,
     "startup_runs": 3, "import_repeat": 1, "memory_sales": 300, "memory_app_sales": 60, "print_sales": 60,
+    "statements_repeat": 3,
 }
 SMOKE: dict[str, Any] = {
     **FULL,
@@ -58,10 +60,13 @@ SMOKE: dict[str, Any] = {
     "count_skus": 60, "count_scans": 200, "count_repeat": 1,
     "labels": 30, "labels_repeat": 1,
     "backup_repeat": 1,
+    "statements_repeat": 1,
 }
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
-SECTIONS = ("scan", "checkout", "printing", "reports", "stock", "labels", "backup", "startup", "import", "memory")
+SECTIONS = (
+    "scan", "checkout", "printing", "reports", "statements", "stock", "labels", "backup", "startup", "import", "memory",
+)
 
 # Every figure the suite promises (issue 3); the smoke test checks the results file has each one.
 EXPECTED = {
@@ -74,6 +79,7 @@ EXPECTED = {
                 "report_z_busy_shift"),
     "stock": ("stock_on_hand_one_sku", "stock_on_hand_one_sku_sql", "stock_levels_all_skus",
               "product_lookup_by_designer_p95", "product_lookup_by_design_p95", "count_review"),
+    "statements": ("designers_report_stress", "event_summary_stress", "statement_pdf_one", "statements_all_12"),
     "labels": ("labels_pdf_1000",),
     "startup": ("startup_pos_demo", "startup_pos_till"),
     "import": ("import_catalogue_time", "import_catalogue_peak_memory"),
@@ -90,13 +96,16 @@ def _skipped(section: str, why: str) -> list[Result]:
 
 
 def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> dict[str, Callable[[], list[Result]]]:
-    from bench import backup, checkout, counts, labels, printing, processes, refunds, reports, shift_report, stock, tui
+    from bench import (
+        backup, checkout, counts, labels, printing, processes, refunds, reports, shift_report, statements, stock, tui,
+    )
 
     return {
         "scan": lambda: tui.run_scans(work, sizes, log),
         "checkout": lambda: [*checkout.run(work, sizes, log), *refunds.run(work, sizes, log)],
         "printing": lambda: printing.run(work, sizes, log),
         "reports": lambda: [*reports.run(work, sizes, log), *shift_report.run(work, sizes, log)],
+        "statements": lambda: statements.run(work, sizes, log),
         "stock": lambda: [*stock.run(work, sizes, log), *counts.run(work, sizes, log)],
         "labels": lambda: labels.run(work, sizes, log),
         "backup": lambda: backup.run(work, sizes, log),

@@ -1300,6 +1300,13 @@ from pos.cli_reports import report_x, report_z  # noqa: E402 - pos report x and 
 report.add_command(report_x)
 report.add_command(report_z)
 
+from pos.cli_statements import close_out_command, report_designers, report_event, statement_command  # noqa: E402
+
+report.add_command(report_designers)
+report.add_command(report_event)
+cli.add_command(statement_command)
+cli.add_command(close_out_command)
+
 
 def main() -> None:
     """The console script: every error a user sees is plain words and exit status 1, never a traceback."""
