@@ -44,8 +44,9 @@ def raw_sale(connection: sqlite3.Connection, till: str, items: list[tuple[int, i
             [row[1] for row in variants.values()],
         ):
             shares.setdefault(product_id, []).append((participant_id, share))
-        till_id, receipt_no = connection.execute(
-            "UPDATE tills SET last_receipt_no = last_receipt_no + 1 WHERE name = ? RETURNING id, last_receipt_no", (till,)
+        till_id, receipt_no, shift_id = connection.execute(
+            "UPDATE tills SET last_receipt_no = last_receipt_no + 1 WHERE name = ? "
+            "RETURNING id, last_receipt_no, open_shift_id", (till,)
         ).fetchone()
         lines = []
         for variant_id, quantity in items:
@@ -57,8 +58,9 @@ def raw_sale(connection: sqlite3.Connection, till: str, items: list[tuple[int, i
         stamp = STAMP.replace(tzinfo=None).isoformat(sep=" ")
         day = STAMP.date().isoformat()
         sale_id = connection.execute(
-            "INSERT INTO sales (till_id, receipt_no, created_at, trading_date, staff, total_pence, vat_pence) "
-            "VALUES (?, ?, ?, ?, '', ?, ?)", (till_id, receipt_no, stamp, day, total, sum(line[10] for line in lines)),
+            "INSERT INTO sales (till_id, receipt_no, shift_id, created_at, trading_date, staff, total_pence, vat_pence) "
+            "VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+            (till_id, receipt_no, shift_id, stamp, day, total, sum(line[10] for line in lines)),
         ).lastrowid
         attributions = []
         movements = []

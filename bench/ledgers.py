@@ -22,14 +22,15 @@ from pathlib import Path
 from inventory.ean import in_store_ean13
 from common.money import split_by_weights, vat_from_gross
 
-GENERATOR_VERSION = 4  # 4: shifts (one per till a day, each closed) and sales.shift_id
+GENERATOR_VERSION = 5  # 4: shifts (one per till a day, each closed) and sales.shift_id; 5: SERVICE_TILLS have a shift open
 EVENT_START = date(2026, 11, 20)  # November: London time is UTC, so trading day = UTC date
 SIZES = ("XS", "S", "M", "L", "XL")
 COLOURS = ("Black", "White", "Navy", "Rust", "Olive", "Sand", "Grey", "Pink")
 TILLS = ("till-1", "till-2", "till-3")  # the generated sales' tills, ids 1-3 (init_ledger registers till-1 as 1)
-SERVICE_TILLS = ("bench", "bench-services", "bench-memory", "bench-memory-app")  # tills the benchmarks sell at
+SERVICE_TILLS = ("bench", "bench-services", "bench-memory", "bench-memory-app", "bench-raw")  # tills the benchmarks sell at
 SET_UP_AT = "2026-11-19 08:00:00.000000"
 SHIFT_FLOAT_PENCE = 10_000
+SERVICE_SHIFT_IDS = 1_000_000  # the open shifts of SERVICE_TILLS are numbered from here
 
 
 def shift_id_of(day: int, till: int) -> int:
@@ -140,6 +141,16 @@ def write_catalogue(connection: sqlite3.Connection, cat: Catalogue, stock_each: 
         "INSERT OR IGNORE INTO tills (id, name, last_receipt_no) VALUES (?, ?, 0)", list(enumerate(TILLS, 1))
     )
     connection.executemany("INSERT INTO tills (name, last_receipt_no) VALUES (?, 0)", [(name,) for name in SERVICE_TILLS])
+    # The tills the benchmarks sell at each have a shift open (ids far above the generated days' shifts).
+    connection.executemany(
+        "INSERT INTO shifts (id, till_id, opened_at, trading_date, opened_by, float_pence) "
+        f"SELECT ?, id, '{SET_UP_AT}', '{SET_UP_AT[:10]}', 'bench', 0 FROM tills WHERE name = ?",
+        [(SERVICE_SHIFT_IDS + number, name) for number, name in enumerate(SERVICE_TILLS, 1)],
+    )
+    connection.execute(
+        f"UPDATE tills SET open_shift_id = (SELECT s.id FROM shifts s WHERE s.till_id = tills.id AND s.id > {SERVICE_SHIFT_IDS})"
+        f" WHERE name IN ({', '.join('?' for _ in SERVICE_TILLS)})", SERVICE_TILLS,
+    )
     connection.executemany(
         "INSERT INTO stock_movements (variant_id, quantity, kind, reason, recorded_by, reference, created_at) "
         f"VALUES (?, ?, 'received', 'bench set-up', 'bench', NULL, '{SET_UP_AT}')",

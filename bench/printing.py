@@ -27,6 +27,7 @@ def _receipts_to_printer(path: Path, skus: int, sales: int) -> tuple[list[float]
     from pos.printing import print_waiting
     from pos.sales.checkout import cash_tender
     from pos.sales.services import complete_sale
+    from pos.shifts.services import current_shift, open_shift
     from receipts.model import StoreHeader
     from receipts.printers import PrinterSettings, receipt_bytes
     from tests.fake_printer import FakePrinter
@@ -36,6 +37,8 @@ def _receipts_to_printer(path: Path, skus: int, sales: int) -> tuple[list[float]
     with engine.connect() as connection:
         prices = dict(connection.exec_driver_sql("SELECT id, price_pence FROM variants").fetchall())
     at_till = UnitOfWork(engine, Actor("Bench", "till-1", lambda: STAMP))
+    if current_shift(engine, "till-1") is None:  # the generated days' shifts are all closed
+        open_shift(at_till, 0)
     rng = random.Random(5)
     to_printer: list[float] = []
     render: list[float] = []

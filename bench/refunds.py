@@ -70,16 +70,17 @@ def raw_refund(connection: sqlite3.Connection, till: str, sale_till: str, receip
             parts.append((line, amount, vat, [(part[0], g, v) for part, g, v in zip(shares, gross_parts, vat_parts, strict=True)]))
         total = sum(part[1] for part in parts)
         to = refund_tenders(total, card_left, None)
-        till_id, number = connection.execute(
-            "UPDATE tills SET last_receipt_no = last_receipt_no + 1 WHERE name = ? RETURNING id, last_receipt_no", (till,)
+        till_id, number, shift_id = connection.execute(
+            "UPDATE tills SET last_receipt_no = last_receipt_no + 1 WHERE name = ? "
+            "RETURNING id, last_receipt_no, open_shift_id", (till,)
         ).fetchone()
         stamp = STAMP.replace(tzinfo=None).isoformat(sep=" ")
         day = STAMP.date().isoformat()
         reference = f"{till}/{number:06d}"
         refund_id = connection.execute(
-            "INSERT INTO refunds (till_id, receipt_no, sale_id, created_at, trading_date, staff, approved_by_id, "
-            "total_pence, vat_pence, reason) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, '')",
-            (till_id, number, sale_id, stamp, day, manager_id, total, sum(part[2] for part in parts)),
+            "INSERT INTO refunds (till_id, receipt_no, shift_id, sale_id, created_at, trading_date, staff, approved_by_id, "
+            "total_pence, vat_pence, reason) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, '')",
+            (till_id, number, shift_id, sale_id, stamp, day, manager_id, total, sum(part[2] for part in parts)),
         ).lastrowid
         attributions, movements = [], []
         for line, amount, vat, shares in parts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -126,11 +127,17 @@ def _note_for(engine, till: str, counted_pence: int) -> str:  # type: ignore[no-
 @click.option("--shift", "shift_id", type=int, help="The shift you reviewed (refused if another is open).")
 @click.option("--staff", "staff_code", help="The manager closing it, by staff code (their PIN is asked).")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--print/--no-print", "do_print", default=True, show_default=True,
+              help="Print the Z's summary on the till's receipt printer (the PDF is saved either way).")
+@click.option("--config", type=click.Path(path_type=Path), help="The configuration file (store header, printers).")
 @click.option("--db", help=_DB_HELP)
 def shift_close(till_name: str, counted: str | None, count_text: str | None, note: str, shift_id: int | None,
-                staff_code: str | None, output: str, db: str | None) -> None:
-    """The Z: close the shift at --till with the drawer counted. A difference never blocks the close."""
-    from pos.cli import _fail, _open
+                staff_code: str | None, output: str, do_print: bool, config: Path | None, db: str | None) -> None:
+    """The Z: close the shift at --till with the drawer counted. A difference never blocks the close.
+
+    Then the Z is saved as a PDF under data/reports/, printed on the till's printer, and the ledger backed up.
+    """
+    from pos.cli import _fail, _open, _settings
     from pos.shifts.services import close_shift, count_total, parse_cash_count
 
     if (counted is None) == (count_text is None):
@@ -141,6 +148,7 @@ def shift_close(till_name: str, counted: str | None, count_text: str | None, not
         _fail(error)
     counted_pence = count_total(cash_count) if cash_count is not None else _pounds(counted or "", "--counted")
     engine = _open(db)
+    settings = _settings(str(config) if config else None)
     uow, manager = _acting(engine, staff_code, till_name, "Closing a shift (the Z)", "pos shift close")
     if not note:
         note = _note_for(engine, till_name, counted_pence)
@@ -152,7 +160,7 @@ def shift_close(till_name: str, counted: str | None, count_text: str | None, not
     if output == "json":
         from pos.shifts.keeping import keep_z
 
-        kept = keep_z(engine, closed)
+        kept = keep_z(engine, closed, settings, print_summary=do_print)
         click.echo(json.dumps({
             "shift": closed.shift.id, "till": closed.shift.till, "expected_cash_pence": closed.cash.expected_cash_pence,
             "counted_cash_pence": closed.counted_cash_pence, "variance_pence": closed.variance_pence,
@@ -162,14 +170,9 @@ def shift_close(till_name: str, counted: str | None, count_text: str | None, not
     click.echo(f"{closed.summary} (till {closed.shift.till}, by {closed.shift.closed_by})")
     if closed.variance_pence and not closed.note:
         click.echo("No note was given for the difference; `pos report z` shows it as it is.")
-    _keep(engine, closed)
-
-
-def _keep(engine, closed) -> None:  # type: ignore[no-untyped-def]
-    """After the Z is committed: the backup (and what else is kept), each said in a line."""
     from pos.shifts.keeping import keep_z
 
-    for line in keep_z(engine, closed):
+    for line in keep_z(engine, closed, settings, print_summary=do_print):
         click.echo(line)
 
 

@@ -963,13 +963,16 @@ class TillCore:
         self._manager_job(job, done)
 
     def _keep_z(self, closed: ClosedShift) -> None:
-        """After the Z: the backup and what else is kept, on the printing lane (never holding up the till)."""
-        engine = self.engine
+        """After the Z: its PDF, its summary on this till's printer and the backup, on the printing lane
+        (never holding up the till)."""
+        engine, store, printer = self.engine, self.store, self.printer
 
         def job() -> str:
+            from pos.config import Settings
             from pos.shifts.keeping import keep_z
 
-            return " ".join([closed.summary, *keep_z(engine, closed)])
+            settings = Settings(store=store, printer=printer) if printer is not None else Settings(store=store)
+            return " ".join([closed.summary, *keep_z(engine, closed, settings, print_summary=printer is not None)])
 
         self.lanes.printing.submit(job, self._manager_done(f"{closed.summary} What the Z keeps was not all kept"))
 

@@ -1,18 +1,56 @@
-"""What a Z leaves behind once it is committed: a backup of the ledger (SQLite's online backup, named
-with the till and shift). Each part may fail without undoing the close, and each says what it did.
+"""What a Z leaves behind once it is committed: the Z as a PDF in data/reports/, its summary on the
+till's receipt printer, and a backup of the ledger (SQLite's online backup, named with the till and
+shift). Each part may fail without undoing the close, and each says what it did in a sentence.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from inventory.db import is_sqlite
 from pos.shifts.services import ClosedShift
 
+if TYPE_CHECKING:
+    from pos.config import Settings
 
-def keep_z(engine: Engine, closed: ClosedShift) -> list[str]:
-    """Everything kept after the Z of `closed`, each part's outcome in a sentence, in order."""
-    return [back_up_after_z(engine, closed)]
+REPORTS_FOLDER = "reports"  # beside the ledger file: data/ledger.sqlite -> data/reports/
+
+
+def reports_directory(engine: Engine) -> Path:
+    """Where a Z's PDF goes: `reports/` beside the SQLite ledger file (data/reports/ for the default
+    ledger, where the backups' folder is too); data/reports/ for a ledger on a server."""
+    from pos.backup import backup_directory
+
+    return backup_directory(engine).parent / REPORTS_FOLDER
+
+
+def keep_z(engine: Engine, closed: ClosedShift, settings: Settings, reports_dir: Path | None = None, *,
+           print_summary: bool = True) -> list[str]:
+    """Everything kept after the Z of `closed`, each part's outcome in a sentence, in order.
+
+    `settings` give the store's header and the till's printer (`print_summary` False prints nothing);
+    the PDF goes to `reports_dir`, by default `reports_directory(engine)`.
+    """
+    from pos.reports.shift import z_report
+    from pos.reports.shift_render import print_shift_report, save_shift_pdf
+
+    said: list[str] = []
+    try:
+        report = z_report(engine, closed.shift.id)
+    except Exception as error:  # noqa: BLE001 - the close is safe in the ledger; say what could not be read
+        return [f"The Z could not be read back ({error}); `pos report z {closed.shift.id}` shows it."]
+    try:
+        path = save_shift_pdf(report, reports_dir or reports_directory(engine), store=settings.store)
+        said.append(f"Z saved as {path}.")
+    except OSError as error:
+        said.append(f"The Z's PDF was not saved ({error}); `pos report z {closed.shift.id} --format pdf` makes it.")
+    if print_summary:
+        said.append(print_shift_report(settings, closed.shift.till, report))
+    said.append(back_up_after_z(engine, closed))
+    return said
 
 
 def back_up_after_z(engine: Engine, closed: ClosedShift) -> str:

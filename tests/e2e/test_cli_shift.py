@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 from test_cli import DATA, ok, pos
@@ -37,12 +38,18 @@ def test_open_pay_out_close_by_count_and_refuse_a_second_close(ledger_url: str, 
     kept = closed.pop("kept")
     assert closed == {"shift": 1, "till": "till-1", "expected_cash_pence": 15_000, "counted_cash_pence": 14_507,
                       "variance_pence": -493, "note": "Counted twice"}
-    if ledger_url.startswith("sqlite"):  # the Z backs the ledger up with SQLite's backup API
+    reports = tmp_path / "reports" if ledger_url.startswith("sqlite") else tmp_path / "data" / "reports"
+    [pdf] = reports.glob("z-till-1-shift-1-*.pdf")  # the Z as a PDF beside the ledger, then on paper
+    assert kept[0] in (f"Z saved as {pdf}.", f"Z saved as {pdf.relative_to(tmp_path)}.")
+    assert kept[1] == "The Z report of shift 1 printed (data/receipts/z-till-1-shift-1.bin)."
+    text_of_pdf = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "£145.07" in text_of_pdf and "Counted twice" in text_of_pdf
+    if ledger_url.startswith("sqlite"):  # and the ledger backed up with SQLite's backup API
         [backup] = (tmp_path / "backups").glob("ledger-*-till-1-shift-1.sqlite")
-        assert kept == [f"Ledger backed up to {backup.relative_to(tmp_path)}."] or kept == [f"Ledger backed up to {backup}."]
+        assert kept[2] in (f"Ledger backed up to {backup}.", f"Ledger backed up to {backup.relative_to(tmp_path)}.")
         assert sqlite3.connect(backup).execute("PRAGMA integrity_check").fetchone() == ("ok",)
     else:
-        assert "pg_dump" in kept[0]
+        assert "pg_dump" in kept[2]
     again = run("shift", "close", "--counted", "145.07", "--staff", "MGR", pins=("2468",))
     assert again.returncode == 1 and "A shift is closed once" in again.stderr
     assert "Traceback" not in again.stderr

@@ -60,7 +60,7 @@ async def test_a_till_with_no_shift_asks_for_the_float_then_sells(ledger: Any, l
 
 
 async def test_paid_out_and_the_z_counted_by_notes_and_coins_at_the_till(
-    make_app: Callable[..., TillApp], ledger_path: Path
+    make_app: Callable[..., TillApp], ledger_path: Path, receipts_dir: Path
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -86,8 +86,11 @@ async def test_paid_out_and_the_z_counted_by_notes_and_coins_at_the_till(
         assert not isinstance(app.screen, CloseShiftModal)
         await settle(pilot)  # the backup is taken on the printing lane
         [backup] = (ledger_path.parent / "backups").glob("ledger-*-T1-shift-*.sqlite")
-        assert message(app)[0].endswith(
-            f"closed: expected £22.60, counted £21.40, £1.20 short. Ledger backed up to {backup}.")
+        [pdf] = (ledger_path.parent / "reports").glob("z-T1-shift-*.pdf")
+        assert message(app)[0] == (
+            "Shift 2 closed: expected £22.60, counted £21.40, £1.20 short. "
+            f"Z saved as {pdf}. The Z report of shift 2 printed ({receipts_dir}/z-T1-shift-2.bin). "
+            f"Ledger backed up to {backup}.")
         await scan(pilot, TEE_WHITE_M)
         await pilot.press("f6")
         await settle(pilot)
