@@ -962,6 +962,22 @@ class TillCore:
 
         self._manager_job(job, done)
 
+    def x_report(self) -> None:
+        """The X: this till's shift so far, saved as a PDF and printed on its printer; closes nothing."""
+        if self.engine is None or self.shift is None:
+            self._say(Problem(f"Till {self.till} has no shift open, so there is no X report."))
+            return
+        engine, store, printer, till = self.engine, self.store, self.printer, self.till
+
+        def job() -> str:
+            from pos.config import Settings
+            from pos.shifts.keeping import keep_x
+
+            settings = Settings(store=store, printer=printer) if printer is not None else Settings(store=store)
+            return " ".join(keep_x(engine, till, settings, print_summary=printer is not None))
+
+        self.lanes.printing.submit(job, self._manager_done("The X report was not made"))
+
     def _keep_z(self, closed: ClosedShift) -> None:
         """After the Z: its PDF, its summary on this till's printer and the backup, on the printing lane
         (never holding up the till)."""

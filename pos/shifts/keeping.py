@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from common.money import format_pence
 from inventory.db import is_sqlite
 from pos.shifts.services import ClosedShift
 
@@ -66,3 +67,22 @@ def back_up_after_z(engine: Engine, closed: ClosedShift) -> str:
     except BackupError as error:
         return f"The shift is closed, but the ledger was not backed up: {error}"
     return f"Ledger backed up to {path}."
+
+
+def keep_x(engine: Engine, till: str, settings: Settings, reports_dir: Path | None = None, *,
+           print_summary: bool = True) -> list[str]:
+    """The X of `till`'s open shift so far, as a PDF and on the till's printer; closes nothing."""
+    from pos.reports.shift import x_report
+    from pos.reports.shift_render import print_shift_report, save_shift_pdf
+
+    report = x_report(engine, till)
+    cash = report.as_json()["expected_cash_pence"]
+    said = [f"X of shift {report.shift.id}: {report.sales_count} sale{'s' if report.sales_count != 1 else ''}, "
+            f"net {format_pence(report.net_pence)}, the drawer should hold {format_pence(cash)}."]
+    try:
+        said.append(f"Saved as {save_shift_pdf(report, reports_dir or reports_directory(engine), store=settings.store)}.")
+    except OSError as error:
+        said.append(f"The X's PDF was not saved ({error}).")
+    if print_summary:
+        said.append(print_shift_report(settings, till, report))
+    return said

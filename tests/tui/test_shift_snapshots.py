@@ -106,7 +106,7 @@ class TestCashUpScreens:
     def test_the_z_counted_by_notes_and_coins(self, snap_compare: Any, till: Callable[..., TillApp]) -> None:
         async def run_before(pilot: Pilot[Any]) -> None:
             await _manager_menu(pilot)
-            await pilot.press("7")
+            await pilot.press("8")
             await settle(pilot)
             await pilot.press("enter", "1", "enter", "3")  # one £20, three £10 so far
             await pilot.pause()

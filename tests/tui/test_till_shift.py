@@ -77,7 +77,7 @@ async def test_paid_out_and_the_z_counted_by_notes_and_coins_at_the_till(
         assert "drawer should now hold £22.60" in message(app)[0]  # float 0 + 25 - 2.40
 
         await manager_menu(pilot)
-        await pilot.press("7")  # close the shift
+        await pilot.press("8")  # close the shift
         await settle(pilot)
         assert isinstance(app.screen, CloseShiftModal)
         # no £50, one £20, one £1, two 20p, typed as fast as keys come: £21.40, £1.20 short
@@ -101,3 +101,23 @@ async def test_paid_out_and_the_z_counted_by_notes_and_coins_at_the_till(
     assert json.loads(cash_count) == {"2000": 1, "100": 1, "20": 2}
     assert query(ledger_path, "SELECT kind, amount_pence, reason FROM cash_movements") == [
         ("paid_out", 240, "Milk for the staff room")]
+
+
+async def test_the_x_at_the_till_prints_the_shift_so_far_and_closes_nothing(
+    make_app: Callable[..., TillApp], ledger_path: Path, receipts_dir: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await scan(pilot, TEE_WHITE_M)
+        await pilot.press("f6", "enter")  # card
+        await settle(pilot)
+        await manager_menu(pilot)
+        await pilot.press("7")  # the X
+        await settle(pilot)
+        [pdf] = (ledger_path.parent / "reports").glob("x-T1-shift-*.pdf")
+        assert message(app)[0].startswith("X of shift 2: 1 sale, net £25.00, the drawer should hold £0.00.")
+        assert f"Saved as {pdf}." in message(app)[0]
+        assert (receipts_dir / "x-T1-shift-2.bin").exists()
+        assert app.core.shift is not None and app.core.shift.is_open
+    assert query(ledger_path, "SELECT count(*) FROM shift_closes") == [(0,)]

@@ -27,6 +27,7 @@ def menu_choices(training: bool) -> tuple[tuple[str, str], ...]:
         ("clear_parked", "Clear parked baskets from earlier days"),
         ("paid_in", "Paid in: cash into the drawer, with a reason"),
         ("paid_out", "Paid out: cash out of the drawer, with a reason"),
+        ("x_report", "X report: the shift so far, printed (closes nothing)"),
         ("close_shift", "Close the shift: count the drawer (the Z)"),
     )
 

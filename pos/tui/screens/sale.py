@@ -627,6 +627,9 @@ class SaleScreen(Screen[None]):
             self.core.clear_stale_parked(manager)
         elif choice in ("paid_in", "paid_out"):
             self._move_cash(choice, manager)
+        elif choice == "x_report":
+            self._say("Making the X report...")
+            self.core.x_report()
         elif choice == "close_shift":
             self._close_shift(manager)
 
