@@ -1150,9 +1150,13 @@ def report() -> None:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Trading day (default today).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First trading day of a range.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last trading day of a range (default: --from).")
-@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json", "pdf"]), default="table",
+              show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="With --format pdf: the PDF file to write.")
+@click.option("--config", type=click.Path(path_type=Path), help="The configuration file (the store's name on the PDF).")
 @click.option("--db", help=DB_HELP)
-def report_sales(day, date_from, date_to, output: str, db: str | None) -> None:  # type: ignore[no-untyped-def]
+def report_sales(day, date_from, date_to, output: str, out: Path | None, config: Path | None,  # type: ignore[no-untyped-def]
+                 db: str | None) -> None:
     """Takings, VAT, tenders, designers and products for a day or a range of days."""
     from common.clock import today
     from pos.reports.render import report_csv, report_table
@@ -1165,8 +1169,16 @@ def report_sales(day, date_from, date_to, output: str, db: str | None) -> None: 
     last: date = date_to.date() if date_to else first
     if last < first:
         _fail(PosError(f"--to {last} is before --from {first}."))
+    if (output == "pdf") != (out is not None):
+        _fail(PosError("--format pdf writes a file: give it with --out FILE.pdf (and --out only with --format pdf)."))
     result = sales_report(_open(db), first, last)
-    if output == "json":
+    if output == "pdf":
+        from pos.reports.documents import sales_pdf
+
+        assert out is not None
+        _write_pdf(out, sales_pdf(result, _settings(str(config) if config else None).store.name))
+        click.echo(f"Sales report written to {out}")
+    elif output == "json":
         click.echo(json.dumps(result.as_json(), indent=2))
     elif output == "csv":
         click.echo(report_csv(result), nl=False)

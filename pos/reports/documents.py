@@ -17,6 +17,7 @@ from common.money import format_pence
 from pos.reports.close_out import CloseOut
 from pos.reports.designers import DesignerFigures, DesignersReport, period_text
 from pos.reports.event import EventSummary
+from pos.reports.sales import SalesReport
 from pos.reports.statement import DesignLine, Statement
 from receipts.report_pdf import (
     BarChart, Block, Figures, Heading, PageBreak, Paragraph, ReportDocument, Table, report_pdf,
@@ -308,3 +309,36 @@ def designers_document(report: DesignersReport, store: str) -> ReportDocument:
 
 def designers_pdf(report: DesignersReport, store: str) -> bytes:
     return report_pdf(designers_document(report, store))
+
+
+def sales_document(report: SalesReport, store: str) -> ReportDocument:
+    """`pos report sales --format pdf`: the day's (or range's) takings, tenders, designers and products."""
+    period = period_text(report.date_from, report.date_to)
+    blocks: list[Block] = [Figures([
+        ("Sales", str(report.sales_count)),
+        ("Units (less returns)", str(report.units)),
+        ("Discounts given", format_pence(report.discount_pence)),
+        ("Refunds", f"{report.refunds_count}: {format_pence(report.refunds_pence)}"),
+        ("Takings (after discounts and refunds)", format_pence(report.gross_pence)),
+        ("VAT included", format_pence(report.vat_pence)),
+        ("Net of VAT", format_pence(report.net_pence)),
+    ], bold_rows=(4,))]
+    blocks.append(Table("Tenders", ["Tender", "Amount"],
+                        [[tender.title(), format_pence(amount)] for tender, amount in report.by_tender.items()],
+                        right_aligned=(1,)))
+    if report.by_participant:
+        blocks.append(BarChart("Takings by designer", [row.name for row in report.by_participant],
+                               [row.gross_pence for row in report.by_participant], horizontal=True))
+        blocks.append(Table("Designers", ["Designer", "Units", "Takings", "Net of VAT"],
+                            [[row.name, str(row.units), format_pence(row.gross_pence), format_pence(row.net_pence)]
+                             for row in report.by_participant], right_aligned=(1, 2, 3)))
+    if report.by_product:
+        blocks.append(Table("Products", ["SKU", "Design", "Size", "Colour", "Units", "Takings"],
+                            [[row.sku, row.name, row.size, row.colour, str(row.units), format_pence(row.gross_pence)]
+                             for row in report.by_product], right_aligned=(4, 5)))
+    return ReportDocument(title="Sales report", subtitle=f"{store}, {period}", blocks=tuple(blocks),
+                          footer=f"{store}: sales, {period}")
+
+
+def sales_pdf(report: SalesReport, store: str) -> bytes:
+    return report_pdf(sales_document(report, store))

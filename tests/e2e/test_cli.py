@@ -485,3 +485,13 @@ def test_pos_database_url_chooses_the_ledger_and_db_overrides_it(ledger_url: str
     other = tmp_path / "other.sqlite"
     ok(pos("init", "--db", f"sqlite:///{other}", cwd=cwd, env=env))
     assert other.is_file()
+
+
+def test_the_sales_report_as_a_pdf_holds_the_days_figures(shop: Shop) -> None:
+    out = shop.cwd / "sales.pdf"
+    assert f"Sales report written to {out}" in ok(shop.pos("report", "sales", "--format", "pdf", "--out", str(out)))
+    text_of_pdf = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Sales report" in text_of_pdf and "£140.00" in text_of_pdf  # the hoodie and the jacket, in cash
+    assert "Night Bus Hoodie" in text_of_pdf and "Page 1 of 1" in text_of_pdf
+    without_out = shop.pos("report", "sales", "--format", "pdf")
+    assert without_out.returncode == 1 and "give it with --out" in without_out.stderr

@@ -27,7 +27,7 @@ from pos.sales.basket import Basket
 from pos.sales.checkout import card_tender
 from pos.sales.services import complete_sale
 from inventory.db import make_engine
-from ledger_helpers import at_till, by
+from ledger_helpers import at_till, by, open_shift_on
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 HOODIE_M = "2000000000039"  # Night Bus Hoodie, M, £55
@@ -41,6 +41,7 @@ def ledger(tmp_path: Path) -> Iterator[Engine]:
     import_participants(by(engine), DATA / "participants.csv")
     import_products(by(engine), DATA / "products.csv")
     import_stock(by(engine), DATA / "stock.csv")
+    open_shift_on(engine, "till-1")
     yield engine
     engine.dispose()
 
