@@ -1,6 +1,6 @@
 """What a Z leaves behind once it is committed: the Z as a PDF in data/reports/, its summary on the
 till's receipt printer, and a backup of the ledger (SQLite's online backup, named with the till and
-shift). Each part may fail without undoing the close, and each says what it did in a sentence.
+shift). Each part may fail without undoing the close, and each says what it did in a line.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def reports_directory(engine: Engine) -> Path:
 
 def keep_z(engine: Engine, closed: ClosedShift, settings: Settings, reports_dir: Path | None = None, *,
            print_summary: bool = True) -> list[str]:
-    """Everything kept after the Z of `closed`, each part's outcome in a sentence, in order.
+    """Everything kept after the Z of `closed`, each part's outcome in a line, in order.
 
     `settings` give the store's header and the till's printer (`print_summary` False prints nothing);
     the PDF goes to `reports_dir`, by default `reports_directory(engine)`.
