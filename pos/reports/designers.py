@@ -18,8 +18,6 @@ the per-day groups (days x designers) are added up here. Figures: bench/README.m
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -30,6 +28,8 @@ from sqlalchemy import Connection, Engine, func, select
 from common.errors import NotAllowed
 from common.money import format_pence
 from inventory.models import DesignerShare, Participant
+from pos.reports.export import csv_text
+from pos.reports.sales import add_up
 from pos.sales.models import LineAttribution, Refund, RefundAttribution, Sale
 
 CSV_COLUMNS = ("code", "name", "designs", "units", "gross_pence", "vat_pence", "net_pence")
@@ -76,19 +76,6 @@ class DesignersReport:
             "net_pence": self.net_pence,
             "designers": [asdict(row) for row in self.designers],
         }
-
-
-def add_up(rows: Iterable[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> dict[tuple[Any, ...], list[int]]:
-    """Sum the figures of each key: {key: [sum of the first figure, sum of the second, ...]}."""
-    totals: dict[tuple[Any, ...], list[int]] = {}
-    for key, figures in rows:
-        running = totals.get(key)
-        if running is None:
-            totals[key] = [int(figure) for figure in figures]
-        else:
-            for index, figure in enumerate(figures):
-                running[index] += int(figure)
-    return totals
 
 
 def trading_span(engine: Engine) -> tuple[date, date] | None:
@@ -175,15 +162,6 @@ def designers_report(engine: Engine, date_from: date, date_to: date) -> Designer
 
 
 # --- as text ------------------------------------------------------------------------------------
-
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """The one place this module writes CSV (so a spreadsheet-safe writer can replace it in one line)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def designers_csv(report: DesignersReport) -> str:

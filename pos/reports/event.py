@@ -34,7 +34,8 @@ from sqlalchemy import Connection, Engine, case, func, or_, select
 
 from common.clock import local_time
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
-from pos.reports.designers import DesignerFigures, trading_span_in, add_up, designer_rows, designer_totals
+from pos.reports.designers import DesignerFigures, designer_rows, designer_totals, trading_span_in
+from pos.reports.sales import add_up
 from pos.sales.models import Refund, RefundLine, Sale, SaleLine, Till
 
 CLOSE_OUT_REFERENCE = "close-out"  # the reference of the stock movements a close-out records

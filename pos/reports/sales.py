@@ -120,8 +120,8 @@ def sales_report(engine: Engine, date_from: date, date_to: date | None = None) -
             .group_by(SaleLine.trading_date, SaleLine.sku, SaleLine.description, SaleLine.size, SaleLine.colour)
         ).all()
         refunds = _refunds(session, date_from, last)
-        tenders = _add_up(((tender,), (amount,)) for tender, amount in [*tender_days, *refunds.tenders])
-        participant_totals = _add_up(
+        tenders = add_up(((tender,), (amount,)) for tender, amount in [*tender_days, *refunds.tenders])
+        participant_totals = add_up(
             ((pid,), (units, p_gross, p_vat))
             for pid, units, p_gross, p_vat in [*participant_days, *refunds.participants]
         )
@@ -132,7 +132,7 @@ def sales_report(engine: Engine, date_from: date, date_to: date | None = None) -
                 .where(Participant.id.in_([key[0] for key in participant_totals]))
             )
         } if participant_totals else {}
-    products = _add_up(
+    products = add_up(
         ((sku, name, size, colour), (units, total))
         for sku, name, size, colour, units, total in [*product_days, *refunds.products]
     )
@@ -204,8 +204,8 @@ def _refunds(session: Session, first: date, last: date) -> _Refunds:
     )
 
 
-def _add_up(rows: Iterable[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> dict[tuple[Any, ...], tuple[int, ...]]:
-    """Sum the per-day figures of each key: {key: (sum of the first figure, sum of the second, ...)}."""
+def add_up(rows: Iterable[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> dict[tuple[Any, ...], list[int]]:
+    """Sum the figures of each key: {key: [sum of the first figure, sum of the second, ...]}."""
     totals: dict[tuple[Any, ...], list[int]] = {}
     for key, figures in rows:
         running = totals.get(key)
@@ -214,4 +214,4 @@ def _add_up(rows: Iterable[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> dict[tup
         else:
             for index, figure in enumerate(figures):
                 running[index] += int(figure)
-    return {key: tuple(figures) for key, figures in totals.items()}
+    return totals

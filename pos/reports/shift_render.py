@@ -12,8 +12,6 @@ consented; every text is cleaned of control characters before it reaches a scree
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Sequence
 from datetime import timedelta
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from common.money import format_pence
+from pos.reports.export import csv_text
 from pos.reports.render import text_table
 from pos.reports.shift import ShiftReport, z_report
 from receipts.layout import PrintLine, amount, lines_text, para, rule
@@ -158,11 +157,8 @@ def shift_table(report: ShiftReport) -> str:
 
 
 def _csv_text(rows: Sequence[Sequence[object]]) -> str:
-    """Every CSV of this module is written here (one place to make cells safe for a spreadsheet)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(rows)
-    return out.getvalue()
+    """Every CSV of this module: the first row is the header; every cell is made safe for a spreadsheet."""
+    return csv_text(rows[0], rows[1:])
 
 
 def shift_csv(report: ShiftReport) -> str:

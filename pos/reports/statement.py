@@ -34,7 +34,7 @@ from common.clock import local_time
 from common.errors import NotAllowed
 from common.money import BASIS_POINTS
 from inventory.models import DesignerShare, Participant, Product, Variant
-from pos.reports.designers import add_up
+from pos.reports.sales import add_up
 from pos.sales.models import LineAttribution, RefundAttribution, RefundLine, Sale, SaleLine, Till
 from pos.shifts.models import Shift, ShiftClose
 from pos.staff.models import Staff
