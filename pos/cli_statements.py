@@ -97,7 +97,8 @@ def report_designers(date_from: datetime | None, date_to: datetime | None, outpu
 
 
 @click.command(name="event")
-@click.option("--format", "output", type=click.Choice(["table", "json", "pdf"]), default="table", show_default=True)
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json", "pdf"]), default="table",
+              show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), help="Write to this file (needed for pdf).")
 @click.option("--config", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 @click.option("--db", help=_DB_HELP)
@@ -118,6 +119,10 @@ def report_event(output: str, out: Path | None, config: Path | None, db: str | N
         click.echo(f"Event summary: {target}")
     elif output == "json":
         _emit(json.dumps(_event_json(summary, recorded), indent=2) + "\n", target)
+    elif output == "csv":
+        from pos.reports.event import event_csv
+
+        _emit(event_csv(summary), target)
     else:
         _emit(_event_table(summary), target)
 

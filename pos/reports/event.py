@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, case, func, or_, select
 
 from common.clock import local_time
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
+from pos.reports.export import csv_text
 from pos.reports.designers import DesignerFigures, designer_rows, designer_totals, trading_span_in
 from pos.reports.sales import add_up
 from pos.sales.models import Refund, RefundLine, Sale, SaleLine, Till
@@ -357,3 +358,27 @@ def _designs(catalogue, shares, stock, sold_skus, returned_skus) -> tuple[Design
         for pid, (units, gross, received, saleable, damaged) in figures.items()
     ]
     return tuple(sorted(rows, key=lambda row: (-row.gross_pence, row.design)))
+
+
+EVENT_CSV_COLUMNS = ("section", "key", "name", "sales", "units", "gross_pence", "vat_pence", "net_pence", "received",
+                     "sell_through_bp")
+
+
+def event_csv(summary: EventSummary) -> str:
+    """`pos report event --format csv`: one row per figure, a `section` column saying which (total, day,
+    till, designer, design, hour), empty where a figure does not apply; cells safe for a spreadsheet."""
+    rows: list[list[object]] = []
+    if summary.first_day is not None and summary.last_day is not None:
+        span = f"{summary.first_day.isoformat()} to {summary.last_day.isoformat()}"
+        rows.append(["total", span, "", summary.sales_count, summary.units, summary.gross_pence, summary.vat_pence,
+                     summary.net_pence, summary.received, summary.sell_through_bp])
+    rows += [["day", row.day.isoformat(), "", row.sales_count, row.units, row.gross_pence, row.vat_pence,
+              row.net_pence, "", ""] for row in summary.by_day]
+    rows += [["till", row.till, "", row.sales_count, "", row.gross_pence, "", "", "", ""] for row in summary.by_till]
+    rows += [["designer", row.code, row.name, "", row.units, row.gross_pence, row.vat_pence, row.net_pence, "", ""]
+             for row in summary.by_designer]
+    rows += [["design", row.design, " / ".join(row.designers), "", row.units, row.gross_pence, "", "", row.received,
+              row.sell_through_bp] for row in summary.by_design]
+    rows += [["hour", f"{row.hour:02d}:00", "", row.sales_count, "", row.gross_pence, "", "", "", ""]
+             for row in summary.by_hour]
+    return csv_text(EVENT_CSV_COLUMNS, ([("" if cell is None else cell) for cell in row] for row in rows))

@@ -260,3 +260,19 @@ def test_the_event_pdf_shows_the_figures(event, tmp_path: Path) -> None:  # type
     ):
         assert expected in flat, expected
     assert "Kai Blake" not in flat and "Lu Wen" not in flat
+
+
+def test_the_event_as_csv_gives_the_same_figures_one_row_each(event) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    from pos.reports.event import event_csv
+
+    summary = event_summary(event.engine)
+    rows = list(csv.DictReader(io.StringIO(event_csv(summary))))
+    [total] = [row for row in rows if row["section"] == "total"]
+    assert (int(total["sales"]), int(total["gross_pence"]), int(total["net_pence"])) == (
+        summary.sales_count, summary.gross_pence, summary.net_pence)
+    for section, key in (("day", "gross_pence"), ("till", "gross_pence"), ("designer", "gross_pence")):
+        assert sum(int(row[key]) for row in rows if row["section"] == section) == summary.gross_pence, section
+    assert [row["key"] for row in rows if row["section"] == "design"] == [row.design for row in summary.by_design]
