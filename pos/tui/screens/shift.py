@@ -147,7 +147,7 @@ class CloseShiftModal(ModalScreen["ClosedShift | None"]):
         self._core = core
         self._manager = manager
         self._expected: CashUp | None = None
-        self._z_running = False
+        self._z_running = False  # never `_closing` or `_closed`: Textual's MessagePump owns those names
         self._typed = {pence: "" for pence in DRAWER}
         self._cell = 0  # which note or coin is being typed; len(DRAWER) is the note field
 
