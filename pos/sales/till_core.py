@@ -967,30 +967,38 @@ class TillCore:
         if self.engine is None or self.shift is None:
             self._say(Problem(f"Till {self.till} has no shift open, so there is no X report."))
             return
-        engine, store, printer, till = self.engine, self.store, self.printer, self.till
+        engine, till = self.engine, self.till
 
-        def job() -> str:
-            from pos.config import Settings
+        def keep(settings: Any, print_summary: bool) -> list[str]:
             from pos.shifts.keeping import keep_x
 
-            settings = Settings(store=store, printer=printer) if printer is not None else Settings(store=store)
-            return " ".join(keep_x(engine, till, settings, print_summary=printer is not None))
+            return keep_x(engine, till, settings, print_summary=print_summary)
 
-        self.lanes.printing.submit(job, self._manager_done("The X report was not made"))
+        self._keep_shift_report(keep, [], "The X report was not made")
 
     def _keep_z(self, closed: ClosedShift) -> None:
-        """After the Z: its PDF, its summary on this till's printer and the backup, on the printing lane
-        (never holding up the till)."""
-        engine, store, printer = self.engine, self.store, self.printer
+        """After the Z: its PDF, its summary on this till's printer and the backup."""
+        engine = self.engine
+
+        def keep(settings: Any, print_summary: bool) -> list[str]:
+            from pos.shifts.keeping import keep_z
+
+            return keep_z(engine, closed, settings, print_summary=print_summary)
+
+        self._keep_shift_report(keep, [closed.summary], f"{closed.summary} What the Z keeps was not all kept")
+
+    def _keep_shift_report(self, keep: Callable[[Any, bool], list[str]], first: list[str], failed: str) -> None:
+        """Run `keep` (an X's or a Z's PDF, print and backup) with this till's store and printer on the
+        printing lane, never holding up the till; its lines, after `first`, become the message."""
+        store, printer = self.store, self.printer
 
         def job() -> str:
             from pos.config import Settings
-            from pos.shifts.keeping import keep_z
 
             settings = Settings(store=store, printer=printer) if printer is not None else Settings(store=store)
-            return " ".join([closed.summary, *keep_z(engine, closed, settings, print_summary=printer is not None)])
+            return " ".join([*first, *keep(settings, printer is not None)])
 
-        self.lanes.printing.submit(job, self._manager_done(f"{closed.summary} What the Z keeps was not all kept"))
+        self.lanes.printing.submit(job, self._manager_done(failed))
 
     # --- parked baskets -----------------------------------------------------------------------
 

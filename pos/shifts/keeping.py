@@ -76,9 +76,8 @@ def keep_x(engine: Engine, till: str, settings: Settings, reports_dir: Path | No
     from pos.reports.shift_render import print_shift_report, save_shift_pdf
 
     report = x_report(engine, till)
-    cash = report.as_json()["expected_cash_pence"]
     said = [f"X of shift {report.shift.id}: {report.sales_count} sale{'s' if report.sales_count != 1 else ''}, "
-            f"net {format_pence(report.net_pence)}, the drawer should hold {format_pence(cash)}."]
+            f"net {format_pence(report.net_pence)}, the drawer should hold {format_pence(report.expected_cash_pence)}."]
     try:
         said.append(f"Saved as {save_shift_pdf(report, reports_dir or reports_directory(engine), store=settings.store)}.")
     except OSError as error:
