@@ -8,11 +8,15 @@ Reads keep the default deferred BEGIN so a long report never blocks a sale.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
@@ -24,6 +28,10 @@ from common.values import Actor
 
 DEFAULT_DATABASE_URL = "sqlite:///data/ledger.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+RETRY_FIRST_S = 0.05  # the first wait before trying a busy or unreachable ledger again; it doubles
+RETRY_MAX_S = 2.0
+PATIENCE_S = 120.0  # how long a command or service keeps trying before it says the ledger stayed busy
+Result = TypeVar("Result")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -115,19 +123,62 @@ def _is_busy(error: DBAPIError) -> bool:
     return getattr(error.orig, "sqlstate", None) in _BUSY_SQLSTATES
 
 
+@dataclass(frozen=True)
+class Patience:
+    """How a write meets a busy ledger (another till or an import writing; on PostgreSQL a serialization
+    failure or deadlock) or, if `unreachable_too`, one that cannot be reached: it tries again with backoff,
+    telling `on_wait` each time, for up to `seconds` (None: for as long as it takes, as a paid sale at the till)."""
+
+    seconds: float | None = PATIENCE_S
+    unreachable_too: bool = False
+    on_wait: Callable[[PosError], None] | None = None
+
+
+def retrying(attempt: Callable[[], Result], patience: Patience = Patience()) -> Result:
+    """`attempt()` (a whole unit of work, or its BEGIN) again and again while the ledger is busy, with
+    doubling waits and a little jitter (so two tills do not retry in step), within `patience`.
+
+    Only LedgerBusy (and LedgerUnavailable if the patience says so) is retried: both mean nothing was
+    written, or, for a dropped connection, that the attempt may have committed unheard, which only an
+    idempotent attempt (a sale with its basket id) may retry. After the patience is spent the caller
+    hears a plain LedgerBusy saying so, never the driver's "database is locked".
+    """
+    retried = (LedgerBusy, LedgerUnavailable) if patience.unreachable_too else (LedgerBusy,)
+    deadline = None if patience.seconds is None else time.monotonic() + patience.seconds
+    wait = RETRY_FIRST_S
+    while True:
+        try:
+            return attempt()
+        except retried as error:
+            if deadline is not None and time.monotonic() + wait > deadline:
+                if isinstance(error, LedgerBusy):
+                    raise LedgerBusy(
+                        f"The ledger stayed busy with another till or an import for {patience.seconds:.0f} s; "
+                        "nothing was written. Try again when it is done."
+                    ) from error
+                raise
+            if patience.on_wait is not None:
+                patience.on_wait(error)
+            time.sleep(wait * random.uniform(0.8, 1.2))
+            wait = min(wait * 2, RETRY_MAX_S)
+
+
 class UnitOfWork:
     """One transaction of a use case, with who is acting, where and when.
 
     `with uow:` begins a write transaction (BEGIN IMMEDIATE on SQLite) and fixes `uow.now` from the
     actor's clock; `uow.commit()` ends it; leaving the block without a commit rolls everything back.
-    A busy ledger surfaces as LedgerBusy (nothing written; the caller may retry), anything the
+    Entering waits out a busy ledger within `patience` (every service gets that); `uow.run(work)` also
+    runs the whole of `work` again when the ledger turns busy mid-transaction (a PostgreSQL deadlock).
+    A busy ledger the patience did not outlast surfaces as LedgerBusy (nothing written), anything the
     database says otherwise as LedgerUnavailable or the service's own PosError: never a driver message.
     The same UnitOfWork can be entered again for the next use case.
     """
 
-    def __init__(self, engine: Engine, actor: Actor) -> None:
+    def __init__(self, engine: Engine, actor: Actor, patience: Patience = Patience()) -> None:
         self.engine = engine
         self.actor = actor
+        self.patience = patience
         self._session: Session | None = None
         self._now: datetime | None = None
 
@@ -148,6 +199,10 @@ class UnitOfWork:
         return self._now
 
     def __enter__(self) -> UnitOfWork:
+        retrying(self._begin, replace(self.patience, unreachable_too=False))
+        return self
+
+    def _begin(self) -> None:
         self._now = self.actor.clock()
         self._session = Session(_writer(self.engine), expire_on_commit=False)
         try:
@@ -156,7 +211,19 @@ class UnitOfWork:
         except DBAPIError as error:
             self._close()
             raise _plain_error(error) or error
-        return self
+
+    def run(self, work: Callable[[UnitOfWork], Result]) -> Result:
+        """`work(uow)` in one transaction, committed; all of it again (within the patience) if the ledger turns
+        busy, or unreachable when the patience allows. `work` must be safe to repeat: it writes again only
+        what was rolled back (or, after a dropped connection, checks what was committed)."""
+
+        def once() -> Result:
+            with self:
+                result = work(self)
+                self.commit()
+            return result
+
+        return retrying(once, self.patience)
 
     def commit(self) -> None:
         try:

@@ -24,6 +24,7 @@ from pos.sales.till_core import (
     BasketChanged,
     ChooseItem,
     Event,
+    LastSaleAtStart,
     LedgerFailed,
     LedgerOpened,
     Problem,
@@ -73,6 +74,23 @@ def _freeze_what_start_up_made() -> None:
     gc.freeze()
 
 
+def _restart_words(restarted: LastSaleAtStart, prints: bool) -> tuple[str, str]:
+    """What the till says at start about its last sale, so that a sale a kill cut off is never sold again:
+    the message line ("Last sale before restart: till-1/000042 £140.00 at 14:02, printed.") and the
+    last-sale panel's title (F9), which has room for a few words."""
+    sale = restarted.sale
+    said = f"Last sale before restart: {sale.reference} {format_pence(sale.total_pence)} at {sale.completed_at:%H:%M}"
+    if not prints:
+        return said + ".", "Last sale before restart"
+    if restarted.printed:
+        return said + ", printed.", "Before restart: printed"
+    if restarted.print_state == "queued":
+        return said + ", receipt not printed yet: it prints from the queue (Ctrl+N retries).", "Before restart: not printed"
+    if restarted.print_state in ("printing", "unconfirmed"):  # the till stopped while it printed
+        return said + ", receipt may not have printed: if not, F9 then Ctrl+Y prints it.", "Before restart: printed?"
+    return said + ", not printed: F9 then Ctrl+Y to print.", "Before restart: not printed"
+
+
 def _collect_between_sales() -> None:
     """A full collection while the cashier hands over the change, so that one seldom falls on a scan."""
     gc.collect()
@@ -114,7 +132,7 @@ class SaleScreen(Screen[None]):
         self.core = core
         self._connect = connect
         self._title = title
-        self._ledger_busy = False  # a sale is waiting for another till or an import to finish writing
+        self._ledger_waiting = ""  # why a sale waits: "busy" (another till or an import writing), "unreachable"
         self._ledger_label = ""
 
     # --- layout -----------------------------------------------------------------------------
@@ -195,12 +213,16 @@ class SaleScreen(Screen[None]):
 
     def _show_event(self, event: Event) -> None:
         match event:
-            case LedgerOpened(label=label):
+            case LedgerOpened(label=label, last_sale=restarted):
                 self._ledger_label = label
                 _freeze_what_start_up_made()
+                if restarted is not None:  # F9 after a restart shows the till's last sale
+                    panel = self.query_one("#last-sale", LastSalePanel)
+                    panel.show(restarted.sale, RECEIPT_PREVIEW_WIDTH)
+                    said, title = _restart_words(restarted, self.core.prints)
+                    panel.show_before_restart(title)
+                    self._say(said)
                 self.show_serving()
-                if self.core.last_sale is not None:  # F9 after a restart shows the till's last sale
-                    self.query_one("#last-sale", LastSalePanel).show(self.core.last_sale, RECEIPT_PREVIEW_WIDTH)
             case LedgerFailed(message=message) | Problem(message=message):
                 self._say(message, error=True)
             case BasketChanged(message=message, cursor=cursor):
@@ -211,10 +233,16 @@ class SaleScreen(Screen[None]):
                 from pos.tui.screens.modals import SearchModal
 
                 self.app.push_screen(SearchModal(self.core, text, matches), self._picked)
-            case SaleSaving(pending=pending, busy=busy):
-                self._ledger_busy = self._ledger_busy or busy
+            case SaleSaving(pending=pending, busy=busy, unreachable=unreachable):
+                if busy or unreachable:
+                    self._ledger_waiting = "unreachable" if unreachable else "busy"
                 self._refresh_basket()
-                if busy:
+                if unreachable:
+                    self._say(
+                        "Saving the sale: the ledger cannot be reached (network or server). Keep serving; "
+                        "the sale is kept, tried again and saved once, when the ledger is back.", error=True,
+                    )
+                elif busy:
                     self._say(
                         "Saving the sale: the ledger is busy with another till or an import. "
                         "Keep serving; the sale is kept and saves by itself.",
@@ -224,7 +252,7 @@ class SaleScreen(Screen[None]):
                     self._show_panel("last-sale")
                     self._say("Saving the sale...")
             case SaleCompleted(sale=sale, basket_empty=basket_empty):
-                self._ledger_busy = self._ledger_busy and bool(self.core.pending)
+                self._ledger_waiting = self._ledger_waiting if self.core.pending else ""
                 self._refresh_basket()
                 self.query_one("#last-sale", LastSalePanel).show(sale, RECEIPT_PREVIEW_WIDTH)
                 if basket_empty:
@@ -236,7 +264,7 @@ class SaleScreen(Screen[None]):
                 else:
                     self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
             case SaleRefused(message=message):
-                self._ledger_busy = self._ledger_busy and bool(self.core.pending)
+                self._ledger_waiting = self._ledger_waiting if self.core.pending else ""
                 self._show_panel("basket")
                 self._refresh_basket()
                 self._say(message, error=True)
@@ -278,7 +306,7 @@ class SaleScreen(Screen[None]):
             status.append(f"Paid {format_pence(self.core.paid_pence)}, left {format_pence(self.core.left_to_pay_pence)}")
         if self.core.pending:
             saving = "Saving sale..." if len(self.core.pending) == 1 else f"Saving {len(self.core.pending)} sales..."
-            status.append(f"{saving} (ledger busy)" if self._ledger_busy else saving)
+            status.append(f"{saving} (ledger {self._ledger_waiting})" if self._ledger_waiting else saving)
         self.query_one("#units", Label).update("\n".join(status).strip("\n"), layout=False)  # a fixed size (till.tcss)
         self.query_one("#total", Digits).update(format_pence(total))
 
