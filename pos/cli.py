@@ -12,6 +12,7 @@ import click
 
 from common.errors import PosError
 
+SELL_PATIENCE_S = 120.0  # how long `pos sell` waits out a busy or unreachable ledger before it gives up
 DB_HELP = "Ledger database URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 
 
@@ -472,20 +473,24 @@ def demo(till_name: str, ledger: Path, config: Path | None) -> None:
 @click.option("--staff", default="", help="Who served: their staff code (PIN asked); needed once the ledger has staff.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--print/--no-print", "do_print", default=True, show_default=True, help="Print the receipt.")
+@click.option("--basket", "basket_id", help="The basket's id (a UUID, e.g. from uuidgen): the same id again records "
+              "nothing new and prints the sale already recorded, so a script can retry after a crash.")
 @click.option("--config", type=click.Path(path_type=Path))
 @click.option("--db", help=DB_HELP)
 def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None, discount: str | None,
          reason: str | None, approved_by: str | None, till_name: str, staff: str, output: str,
-         do_print: bool, config: Path | None, db: str | None) -> None:
+         do_print: bool, basket_id: str | None, config: Path | None, db: str | None) -> None:
     """Sell the items with these barcodes or SKUs (one code per item) without opening the till.
 
     The same till core as the till's screen, run in this process: the same checks, the same sale.
-    PINs are asked in order: the staff member's, then the approving manager's.
+    PINs are asked in order: the staff member's, then the approving manager's. A busy or dropped
+    ledger is tried again for a while; with --basket a retry never records the sale twice.
     """
     from common.limits import check_staff_name
     from common.money import format_pence, parse_pounds
     from common.values import Actor
     from pos.sales import till_core as core_events
+    from pos.sales.checkout import check_basket_id
     from pos.sales.till_core import TillCore
     from pos.staff.services import list_staff
 
@@ -499,6 +504,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
         tendered = parse_pounds(cash) if cash is not None else None
         basket_discount = _discount(discount, reason) if discount is not None and reason is not None else None
         parts = _split_parts(split) if split is not None else None
+        basket_id = check_basket_id(basket_id) if basket_id is not None else None
     except (PosError, ValueError) as error:
         _fail(error)
     engine = _open(db)
@@ -519,7 +525,9 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
         approver = _approval(engine, approved_by, what, till_name)
     events: list[core_events.Event] = []
     core = TillCore(actor, settings.store, settings.printer_for(till_name) if do_print else None, listener=events.append,
-                    rules=settings.discounts)
+                    rules=settings.discounts, sale_patience_s=SELL_PATIENCE_S)
+    if basket_id is not None:
+        core.basket.id = basket_id
     core.open(lambda: engine)
     for code in codes:
         core.enter(code)
@@ -549,10 +557,13 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
                     click.echo(json.dumps({
                         "receipt": str(sale.reference), "total_pence": sale.total_pence,
                         "discount_pence": sale.receipt.discount_pence, "vat_pence": sale.vat_pence,
-                        "change_pence": sale.change_pence,
+                        "change_pence": sale.change_pence, **({"already_recorded": True} if sale.repeated else {}),
                     }))
                     continue
                 discounted = f", discount {format_pence(sale.receipt.discount_pence)}" if sale.receipt.discount_pence else ""
+                if sale.repeated:
+                    click.echo(f"Basket {basket_id} was already recorded as sale {sale.reference}; nothing new was "
+                               "recorded, nothing more to take.")
                 click.echo(
                     f"Sale {sale.reference}: total {format_pence(sale.total_pence)}{discounted}, "
                     f"change {format_pence(sale.change_pence)}"

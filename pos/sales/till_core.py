@@ -273,6 +273,7 @@ class TillCore:
     tenders: list[Tender] = field(default_factory=list)  # paid so far towards the basket (split tender)
     approved_by: StaffMember | None = None  # the manager who approved the basket's discounts or overrides
     _early_scans: list[str] = field(default_factory=list)
+    sale_patience_s: float | None = None  # how long a paid sale waits out the ledger (None: until it is saved)
     retry_hint: str = CLI_RETRY  # how a person asks for the print queue again where this core is driven (a key: brief messages)
     _print_retry_at: float | None = None  # when to try the printer again by itself (monotonic), if it refused
     _print_retry_wait: float = PRINT_RETRY_FIRST_S
@@ -695,7 +696,7 @@ class TillCore:
                 self.lanes.sales.notify(lambda: self._say(SaleSaving(pending, busy=not unreachable,
                                                                      unreachable=unreachable)))
 
-        patience = Patience(seconds=None, unreachable_too=True, on_wait=waiting)
+        patience = Patience(seconds=self.sale_patience_s, unreachable_too=True, on_wait=waiting)
         uow = UnitOfWork(self.engine, pending.served_by or self.actor, patience)
         try:
             return complete_sale(
