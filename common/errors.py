@@ -60,8 +60,8 @@ class InvalidImport(PosError):
 class LedgerBusy(PosError):
     """Another till or command is writing to the ledger right now; nothing was written. Try again."""
 
-    def __init__(self) -> None:
-        super().__init__("The ledger is busy with another till or an import; nothing was lost. Trying again...")
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "The ledger is busy with another till or an import; nothing was lost. Trying again...")
 
 
 class LedgerUnavailable(PosError):

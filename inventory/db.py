@@ -153,7 +153,7 @@ def retrying(attempt: Callable[[], Result], patience: Patience = Patience()) -> 
             if deadline is not None and time.monotonic() + wait > deadline:
                 if isinstance(error, LedgerBusy):
                     raise LedgerBusy(
-                        f"The ledger stayed busy with another till or an import for {patience.seconds:.0f} s; "
+                        f"The ledger stayed busy with another till or an import for {patience.seconds:g} s; "
                         "nothing was written. Try again when it is done."
                     ) from error
                 raise
