@@ -74,21 +74,25 @@ def _freeze_what_start_up_made() -> None:
     gc.freeze()
 
 
-def _restart_words(restarted: LastSaleAtStart, prints: bool) -> tuple[str, str]:
-    """What the till says at start about its last sale, so that a sale a kill cut off is never sold again:
-    the message line ("Last sale before restart: till-1/000042 £140.00 at 14:02, printed.") and the
-    last-sale panel's title (F9), which has room for a few words."""
+def _restart_words(restarted: LastSaleAtStart, prints: bool) -> tuple[str, str, str]:
+    """What the till says at start about its last sale, so that a sale a kill cut off is never sold again: the
+    message line ("Last sale before restart: till-1/000042 £140.00 at 14:02, printed."), the last-sale panel's
+    title (F9) and the status area, which keeps it until the next sale (printer messages may follow at start)."""
     sale = restarted.sale
     said = f"Last sale before restart: {sale.reference} {format_pence(sale.total_pence)} at {sale.completed_at:%H:%M}"
     if not prints:
-        return said + ".", "Last sale before restart"
+        return said + ".", "Last sale before restart", said + "."
     if restarted.printed:
-        return said + ", printed.", "Before restart: printed"
-    if restarted.print_state == "queued":
-        return said + ", receipt not printed yet: it prints from the queue (Ctrl+N retries).", "Before restart: not printed"
-    if restarted.print_state in ("printing", "unconfirmed"):  # the till stopped while it printed
-        return said + ", receipt may not have printed: if not, F9 then Ctrl+Y prints it.", "Before restart: printed?"
-    return said + ", not printed: F9 then Ctrl+Y to print.", "Before restart: not printed"
+        how = ("printed", "Before restart: printed", "receipt printed")
+    elif restarted.print_state == "queued":
+        how = ("receipt not printed yet: it prints from the queue (Ctrl+N retries)", "Before restart: not printed",
+               "receipt printing from the queue")
+    elif restarted.print_state in ("printing", "unconfirmed"):  # the till stopped while it printed
+        how = ("receipt may not have printed: if not, F9 then Ctrl+Y prints it", "Before restart: printed?",
+               "receipt may not have printed: F9, Ctrl+Y")
+    else:
+        how = ("not printed: F9 then Ctrl+Y to print", "Before restart: not printed", "not printed: F9, Ctrl+Y")
+    return f"{said}, {how[0]}.", how[1], f"{said},\n{how[2]}."
 
 
 def _collect_between_sales() -> None:
@@ -132,6 +136,7 @@ class SaleScreen(Screen[None]):
         self.core = core
         self._connect = connect
         self._title = title
+        self._restart_note = ""  # the last sale before this start, in the status area until the next sale
         self._ledger_waiting = ""  # why a sale waits: "busy" (another till or an import writing), "unreachable"
         self._ledger_label = ""
 
@@ -219,8 +224,9 @@ class SaleScreen(Screen[None]):
                 if restarted is not None:  # F9 after a restart shows the till's last sale
                     panel = self.query_one("#last-sale", LastSalePanel)
                     panel.show(restarted.sale, RECEIPT_PREVIEW_WIDTH)
-                    said, title = _restart_words(restarted, self.core.prints)
+                    said, title, self._restart_note = _restart_words(restarted, self.core.prints)
                     panel.show_before_restart(title)
+                    self._refresh_basket()
                     self._say(said)
                 self.show_serving()
             case LedgerFailed(message=message) | Problem(message=message):
@@ -252,6 +258,7 @@ class SaleScreen(Screen[None]):
                     self._show_panel("last-sale")
                     self._say("Saving the sale...")
             case SaleCompleted(sale=sale, basket_empty=basket_empty):
+                self._restart_note = ""
                 self._ledger_waiting = self._ledger_waiting if self.core.pending else ""
                 self._refresh_basket()
                 self.query_one("#last-sale", LastSalePanel).show(sale, RECEIPT_PREVIEW_WIDTH)
@@ -307,7 +314,8 @@ class SaleScreen(Screen[None]):
         if self.core.pending:
             saving = "Saving sale..." if len(self.core.pending) == 1 else f"Saving {len(self.core.pending)} sales..."
             status.append(f"{saving} (ledger {self._ledger_waiting})" if self._ledger_waiting else saving)
-        self.query_one("#units", Label).update("\n".join(status).strip("\n"), layout=False)  # a fixed size (till.tcss)
+        shown = "\n".join(status).strip("\n") or self._restart_note
+        self.query_one("#units", Label).update(shown, layout=False)  # a fixed size (till.tcss)
         self.query_one("#total", Digits).update(format_pence(total))
 
     def _show_panel(self, which: str) -> None:
