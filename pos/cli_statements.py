@@ -149,23 +149,23 @@ def _event_table(summary) -> str:  # type: ignore[no-untyped-def]
         f"Event summary {summary.first_day.isoformat()} to {summary.last_day.isoformat()}: "
         f"{len(summary.by_day)} days, {len(summary.by_till)} tills",
         f"Sales: {summary.sales_count}   Items: {summary.units}   Takings: {format_pence(summary.gross_pence)}   "
-        f"VAT included: {format_pence(summary.vat_pence)}   Net of VAT: {format_pence(summary.net_pence)}",
+        f"VAT included: {format_pence(summary.vat_pence)}   Excluding VAT: {format_pence(summary.ex_vat_pence)}",
         f"Discounts: {format_pence(summary.discount_pence)}   Refunds: {summary.refunds_count} for "
         f"{format_pence(summary.refunds_pence)} (already taken off)   Average basket: "
         f"{format_pence(summary.average_basket_pence)}, {items} items",
         f"Received: {summary.received}   Sell-through: {sell_through(summary.sell_through_bp)}",
         "",
-        text_table(["Day", "Sales", "Items", "Refunds", "Takings", "Net of VAT"],
+        text_table(["Day", "Sales", "Items", "Refunds", "Takings", "Excluding VAT"],
                    [[row.day.isoformat(), str(row.sales_count), str(row.units), format_pence(row.refunds_pence),
-                     format_pence(row.gross_pence), format_pence(row.net_pence)] for row in summary.by_day],
+                     format_pence(row.gross_pence), format_pence(row.ex_vat_pence)] for row in summary.by_day],
                    {1, 2, 3, 4, 5}),
         "",
         text_table(["Till", "Sales", "Takings"],
                    [[row.till, str(row.sales_count), format_pence(row.gross_pence)] for row in summary.by_till], {1, 2}),
         "",
-        text_table(["Designer", "Designs", "Items", "Takings", "Net of VAT"],
+        text_table(["Designer", "Designs", "Items", "Takings", "Excluding VAT"],
                    [[row.name, str(row.designs), str(row.units), format_pence(row.gross_pence),
-                     format_pence(row.net_pence)] for row in summary.by_designer], {1, 2, 3, 4}),
+                     format_pence(row.ex_vat_pence)] for row in summary.by_designer], {1, 2, 3, 4}),
         "",
         text_table(["Design", "Received", "Sold", "Sell-through", "Takings", "Returned", "Damaged"],
                    [[row.design, str(row.received), str(row.units), sell_through(row.sell_through_bp),
