@@ -233,6 +233,20 @@ def count_total(counted: Mapping[int, int]) -> int:
 # --- writing ------------------------------------------------------------------------------------
 
 
+def refuse_overdrawn_drawer(connection: Connection, shift_id: int, cash_out_pence: int, what: str) -> None:
+    """Refuse (NotAllowed) what was just written in this transaction if it leaves the drawer below zero.
+
+    Called after a cash refund or exchange is written, before the commit: the cash has to come out of
+    the drawer, so more than it should hold cannot be paid back in cash (as a paid-out cannot).
+    """
+    after = cash_up(connection, shift_id).expected_cash_pence
+    if after < 0:
+        raise NotAllowed(
+            f"The drawer should hold {format_pence(after + cash_out_pence)}: {what} of {format_pence(cash_out_pence)} "
+            "in cash cannot come out of it. Refund to card, or pay cash in first (a paid-in). Nothing was recorded."
+        )
+
+
 def _lock_till(uow: UnitOfWork) -> tuple[int, int | None]:
     """(till id, its open shift id or None) for the acting till, holding its row until commit."""
     till = uow.actor.till
