@@ -186,23 +186,29 @@ def _event_table(summary) -> str:  # type: ignore[no-untyped-def]
 @click.argument("participant")
 @click.option("--from", "date_from", type=_DAY, help="First trading day (default: the event's first).")
 @click.option("--to", "date_to", type=_DAY, help="Last trading day (default: the event's last).")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="The PDF to write.")
+@click.option("--format", "output", type=click.Choice(["pdf", "json"]), default="pdf", show_default=True,
+              help="The PDF to hand to the participant, or its figures as JSON.")
+@click.option("--out", type=click.Path(path_type=Path), help="The file to write (needed for pdf; json prints without it).")
 @click.option("--config", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 @click.option("--db", help=_DB_HELP)
-def statement_command(participant: str, date_from: datetime | None, date_to: datetime | None, out: Path,
-                      config: Path | None, db: str | None) -> None:
-    """A participant's statement as a PDF: their designs, what sold, their share, and the shifts they worked."""
-    from pos.cli import _fail, _open, _pdf_out, _write_pdf
+def statement_command(participant: str, date_from: datetime | None, date_to: datetime | None, output: str,
+                      out: Path | None, config: Path | None, db: str | None) -> None:
+    """A participant's statement as a PDF (or JSON): their designs, what sold, their share, and the shifts they worked."""
+    from pos.cli import _fail, _open, _write_pdf
     from pos.reports.documents import statement_pdf
     from pos.reports.statement import statement
 
-    target = _pdf_out(out)
+    target = _out_file(out, "pdf" if output == "pdf" else None)
     engine = _open(db)
     first, last = _range(engine, date_from, date_to)
     try:
         figures = statement(engine, participant, first, last)
     except PosError as error:
         _fail(error)
+    if output == "json":
+        _emit(json.dumps(figures.as_json(), indent=2) + "\n", target)
+        return
+    assert target is not None
     _write_pdf(target, statement_pdf(figures, _store_name(config)))
     click.echo(f"Statement for {figures.code}, {first.isoformat()} to {last.isoformat()}: {target}")
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from inventory.models import StockMovement
 from pos.reports.designers import designers_report
 from pos.reports.sales import sales_report
+from pos.reports.statement import statement
 from event_helpers import DAYS, NEVER, NOT_CONSENTED, PINS, pdf_pages, staff_event
 from test_cli import ok, pos
 
@@ -77,6 +78,13 @@ def test_statement_command(event, ledger_url: str, tmp_path: Path) -> None:  # t
     assert refused.returncode == 1 and "no participant with code 'ZZZ'" in refused.stderr and not missing.exists()
     no_folder = pos("statement", "AMO", "--out", str(tmp_path / "nope" / "a.pdf"), "--db", ledger_url, cwd=tmp_path)
     assert no_folder.returncode == 1 and "does not exist" in no_folder.stderr
+
+    as_json = json.loads(ok(pos("statement", "kbl", "--format", "json", "--db", ledger_url, cwd=tmp_path)))
+    assert as_json == statement(event.engine, "KBL", DAYS[0], DAYS[-1]).as_json()
+    assert (as_json["code"], as_json["name"], len(as_json["shifts"]), as_json["customers_served"]) == ("KBL", "Kai Blake", 2, 2)
+    assert "Lu Wen" not in json.dumps(as_json)  # a collaborator who did not consent is not named here either
+    no_out = pos("statement", "AMO", "--db", ledger_url, cwd=tmp_path)
+    assert no_out.returncode == 1 and "--format pdf writes a file: give it with --out" in no_out.stderr
 
 
 def test_report_event_as_json_table_and_pdf(event, ledger_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
