@@ -373,9 +373,10 @@ def shift_summary_bytes(report: ShiftReport, settings: Settings, till: str) -> b
     return render_bytes(printer, lambda device: render_lines(device, lines, code_page=printer.code_page or None))
 
 
-def print_shift_report(settings: Settings, till: str, report: ShiftReport) -> str:
+def print_shift_report(settings: Settings, till: str, report: ShiftReport, *, brief: bool = False) -> str:
     """Print the summary on `till`'s printer now; returns what happened in plain words (never raises for
-    a printer fault: an unplugged printer leaves the report unprinted, and the message says so)."""
+    a printer fault: an unplugged printer leaves the report unprinted, and the message says so).
+    `brief` (the till's two-line message) says only "Printed." when it printed."""
     from receipts.printers import PrinterError, deliver
 
     printer = settings.printer_for(till)
@@ -387,6 +388,8 @@ def print_shift_report(settings: Settings, till: str, report: ShiftReport) -> st
         delivered = deliver(printer, shift_summary_bytes(report, settings, till), name)
     except PrinterError as error:
         return f"{what} did not print: {error}"
+    if delivered.confirmed and brief and not delivered.warning:
+        return "Printed."
     if delivered.confirmed:
         return f"{what} printed ({delivered.where})." + (f" Note: {delivered.warning}." if delivered.warning else "")
     return f"{what} was sent to {delivered.where} (this printer cannot confirm it printed)."

@@ -972,7 +972,7 @@ class TillCore:
         def keep(settings: Any, print_summary: bool) -> list[str]:
             from pos.shifts.keeping import keep_x
 
-            return keep_x(engine, till, settings, print_summary=print_summary)
+            return keep_x(engine, till, settings, print_summary=print_summary, brief=True)
 
         self._keep_shift_report(keep, [], "The X report was not made")
 
@@ -983,7 +983,7 @@ class TillCore:
         def keep(settings: Any, print_summary: bool) -> list[str]:
             from pos.shifts.keeping import keep_z
 
-            return keep_z(engine, closed, settings, print_summary=print_summary)
+            return keep_z(engine, closed, settings, print_summary=print_summary, brief=True)
 
         self._keep_shift_report(keep, [closed.summary], f"{closed.summary} What the Z keeps was not all kept")
 
