@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from pos.config import Settings
+    from pos.shifts.services import ShiftInfo
     from receipts.report_pdf import ReportDocument
 
 DEFAULT_REPORTS_DIR = Path("data/reports")
@@ -279,8 +280,14 @@ def report_file_name(report: ShiftReport) -> str:
     """z-till-1-shift-12-2026-11-28.pdf (the day it closed); an X adds the time it was made."""
     shift = report.shift
     if report.closed and shift.closed_at is not None:
-        return f"z-{shift.till}-shift-{shift.id}-{shift.closed_at:%Y-%m-%d}.pdf"
+        return z_file_name(shift)
     return f"x-{shift.till}-shift-{shift.id}-{report.generated_at:%Y-%m-%d-%H%M}.pdf"
+
+
+def z_file_name(shift: ShiftInfo) -> str:
+    """The Z's PDF of a closed shift: z-till-1-shift-12-2026-11-28.pdf (the store's day it closed)."""
+    assert shift.closed_at is not None, "an open shift has no Z"
+    return f"z-{shift.till}-shift-{shift.id}-{shift.closed_at:%Y-%m-%d}.pdf"
 
 
 def write_file(path: Path, data: bytes) -> Path:

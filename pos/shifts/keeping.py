@@ -56,6 +56,33 @@ def keep_z(engine: Engine, closed: ClosedShift, settings: Settings, reports_dir:
     return said
 
 
+def unkept_z(engine: Engine, till: str, reports_dir: Path | None = None) -> ClosedShift | None:
+    """`till`'s last shift, if it is closed but its Z's PDF is not in the reports folder.
+
+    The Z commits first and is kept after (PDF, print, backup): a till killed in between leaves a
+    closed shift with nothing kept. Such a Z is kept when the till starts again (`keep_unkept_z`).
+    """
+    from pos.reports.shift_render import z_file_name
+    from pos.shifts.services import closed_shift, last_shift
+
+    shift = last_shift(engine, till)
+    if shift is None or shift.is_open:
+        return None
+    if ((reports_dir or reports_directory(engine)) / z_file_name(shift)).exists():
+        return None
+    return closed_shift(engine, shift.id)
+
+
+def keep_unkept_z(engine: Engine, till: str, settings: Settings, reports_dir: Path | None = None, *,
+                  print_summary: bool = True, brief: bool = False) -> list[str]:
+    """Keep the Z of `till`'s last shift if a stop right after the close left it unkept; [] when all was kept."""
+    closed = unkept_z(engine, till, reports_dir)
+    if closed is None:
+        return []
+    kept = keep_z(engine, closed, settings, reports_dir, print_summary=print_summary, brief=brief)
+    return [f"{closed.summary.removesuffix('.')}, before the till stopped; its Z is kept now.", *kept]
+
+
 def back_up_after_z(engine: Engine, closed: ClosedShift, *, brief: bool = False) -> str:
     """A consistent copy of the SQLite ledger in data/backups/, named with the date, till and shift."""
     from pos.backup import BackupError, backup_ledger, next_backup_path
