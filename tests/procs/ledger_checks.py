@@ -25,6 +25,7 @@ class Recorded:
     lines: list[tuple[int, str, int, int, bool]] = field(default_factory=list)  # (line id, SKU, qty, pence, damaged)
     paid: Counter[str] = field(default_factory=Counter)  # tender -> pence
     of: int | None = None  # a refund: the receipt number of the sale it refunds
+    staff: str = ""  # the name of who served
 
     def items(self) -> list[tuple[str, int]]:
         return sorted((sku, quantity) for _, sku, quantity, _, _ in self.lines)
@@ -70,8 +71,10 @@ def _gaps(used: list[int], last: int) -> str:
 
 def _sales(connection: Connection, tills: dict[int, tuple[str, int]]) -> dict[Key, Recorded]:
     by_id: dict[int, tuple[Key, Recorded]] = {
-        sale_id: ((tills[till_id][0], number), Recorded(total))
-        for sale_id, till_id, number, total in _rows(connection, "SELECT id, till_id, receipt_no, total_pence FROM sales")
+        sale_id: ((tills[till_id][0], number), Recorded(total, staff=staff))
+        for sale_id, till_id, number, total, staff in _rows(
+            connection, "SELECT id, till_id, receipt_no, total_pence, staff FROM sales"
+        )
     }
     for line_id, sale_id, sku, quantity, pence in _rows(
         connection, "SELECT id, sale_id, sku, quantity, line_total_pence FROM sale_lines"
