@@ -75,7 +75,7 @@ def test_a_till_killed_at_random_moments_loses_nothing_it_reported_and_half_reco
     sold = sum(len(heard.sold) for heard in rounds)
     print(f"\n{make_url(ledger_url).get_backend_name()}: {KILLS} kills, {sold} sales reported, "
           f"{in_flight} kills with a sale in flight, {landed} of those recorded unheard")
-    assert sold > KILLS  # the kills landed among sales, not only before the first
+    assert sold > 0 and in_flight > 0  # kills landed among sales (how many per round depends on the machine's load)
 
     fresh = run_tills(ledger_url, [(TILL, ["--sales", "1"])])[0]
     assert (fresh.returncode, fresh.stderr) == (0, "")
