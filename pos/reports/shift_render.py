@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from pos.config import Settings
+    from pos.shifts.services import ShiftInfo
     from receipts.report_pdf import ReportDocument
 
 DEFAULT_REPORTS_DIR = Path("data/reports")
@@ -279,8 +280,14 @@ def report_file_name(report: ShiftReport) -> str:
     """z-till-1-shift-12-2026-11-28.pdf (the day it closed); an X adds the time it was made."""
     shift = report.shift
     if report.closed and shift.closed_at is not None:
-        return f"z-{shift.till}-shift-{shift.id}-{shift.closed_at:%Y-%m-%d}.pdf"
+        return z_file_name(shift)
     return f"x-{shift.till}-shift-{shift.id}-{report.generated_at:%Y-%m-%d-%H%M}.pdf"
+
+
+def z_file_name(shift: ShiftInfo) -> str:
+    """The Z's PDF of a closed shift: z-till-1-shift-12-2026-11-28.pdf (the store's day it closed)."""
+    assert shift.closed_at is not None, "an open shift has no Z"
+    return f"z-{shift.till}-shift-{shift.id}-{shift.closed_at:%Y-%m-%d}.pdf"
 
 
 def write_file(path: Path, data: bytes) -> Path:
@@ -373,9 +380,10 @@ def shift_summary_bytes(report: ShiftReport, settings: Settings, till: str) -> b
     return render_bytes(printer, lambda device: render_lines(device, lines, code_page=printer.code_page or None))
 
 
-def print_shift_report(settings: Settings, till: str, report: ShiftReport) -> str:
+def print_shift_report(settings: Settings, till: str, report: ShiftReport, *, brief: bool = False) -> str:
     """Print the summary on `till`'s printer now; returns what happened in plain words (never raises for
-    a printer fault: an unplugged printer leaves the report unprinted, and the message says so)."""
+    a printer fault: an unplugged printer leaves the report unprinted, and the message says so).
+    `brief` (the till's two-line message) says only "Printed." when it printed."""
     from receipts.printers import PrinterError, deliver
 
     printer = settings.printer_for(till)
@@ -387,6 +395,8 @@ def print_shift_report(settings: Settings, till: str, report: ShiftReport) -> st
         delivered = deliver(printer, shift_summary_bytes(report, settings, till), name)
     except PrinterError as error:
         return f"{what} did not print: {error}"
+    if delivered.confirmed and brief and not delivered.warning:
+        return "Printed."
     if delivered.confirmed:
         return f"{what} printed ({delivered.where})." + (f" Note: {delivered.warning}." if delivered.warning else "")
     return f"{what} was sent to {delivered.where} (this printer cannot confirm it printed)."

@@ -348,6 +348,7 @@ class TillCore:
         self._say(LedgerOpened(result.label, restarted))
         if self.shift is None:
             self._say(ShiftChanged(None, f"Till {self.till} has no shift open: count the float to open one."))
+            self._keep_unkept_z()
         waiting, self._early_scans = self._early_scans, []
         for text in waiting:
             self.enter(text)
@@ -909,7 +910,7 @@ class TillCore:
         def done(result: str | Exception) -> None:
             if isinstance(result, Exception):
                 self._say(Problem(_plain(result, what)))
-            else:
+            elif result:  # nothing to say (no unkept Z at start) leaves the message as it is
                 self._say(ManagerActionDone(result))
 
         return done
@@ -993,7 +994,7 @@ class TillCore:
         def keep(settings: Any, print_summary: bool) -> list[str]:
             from pos.shifts.keeping import keep_x
 
-            return keep_x(engine, till, settings, print_summary=print_summary)
+            return keep_x(engine, till, settings, print_summary=print_summary, brief=True)
 
         self._keep_shift_report(keep, [], "The X report was not made")
 
@@ -1004,9 +1005,20 @@ class TillCore:
         def keep(settings: Any, print_summary: bool) -> list[str]:
             from pos.shifts.keeping import keep_z
 
-            return keep_z(engine, closed, settings, print_summary=print_summary)
+            return keep_z(engine, closed, settings, print_summary=print_summary, brief=True)
 
         self._keep_shift_report(keep, [closed.summary], f"{closed.summary} What the Z keeps was not all kept")
+
+    def _keep_unkept_z(self) -> None:
+        """At start: keep the last Z if the till stopped between its close and its PDF, print and backup."""
+        engine, till = self.engine, self.till
+
+        def keep(settings: Any, print_summary: bool) -> list[str]:
+            from pos.shifts.keeping import keep_unkept_z
+
+            return keep_unkept_z(engine, till, settings, print_summary=print_summary, brief=True)
+
+        self._keep_shift_report(keep, [], "The last Z, closed just before the till stopped, was not kept")
 
     def _keep_shift_report(self, keep: Callable[[Any, bool], list[str]], first: list[str], failed: str) -> None:
         """Run `keep` (an X's or a Z's PDF, print and backup) with this till's store and printer on the

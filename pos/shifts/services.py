@@ -150,6 +150,24 @@ def open_shift_id(connection: Connection, till: str) -> int | None:
     return row[0]
 
 
+def closed_shift(engine: Engine, shift_id: int) -> ClosedShift:
+    """What the Z of shift `shift_id` recorded, read back; NotAllowed if the shift is still open."""
+    with engine.connect() as connection:
+        shift = shift_info(connection, shift_id)
+        row = connection.execute(select(ShiftClose.__table__).where(ShiftClose.shift_id == shift_id)).first()
+        if row is None:
+            raise NotAllowed(f"{shift.label.capitalize()} is still open: it has no Z yet.")
+        count = {int(pence): how_many for pence, how_many in json.loads(row.cash_count).items()} if row.cash_count else {}
+        return ClosedShift(shift, cash_up(connection, shift_id), row.counted_cash_pence, count, row.note)
+
+
+def last_shift(engine: Engine, till: str) -> ShiftInfo | None:
+    """The newest shift of `till`, open or closed; None before its first."""
+    with engine.connect() as connection:
+        row = connection.execute(_SHIFTS.where(Till.name == till).order_by(Shift.id.desc()).limit(1)).first()
+    return None if row is None else _info(row)
+
+
 def current_shift(engine: Engine, till: str) -> ShiftInfo | None:
     """The shift `till` is on now, or None when it has none open."""
     with engine.connect() as connection:
@@ -231,6 +249,20 @@ def count_total(counted: Mapping[int, int]) -> int:
 
 
 # --- writing ------------------------------------------------------------------------------------
+
+
+def refuse_overdrawn_drawer(connection: Connection, shift_id: int, cash_out_pence: int, what: str) -> None:
+    """Refuse (NotAllowed) what was just written in this transaction if it leaves the drawer below zero.
+
+    Called after a cash refund or exchange is written, before the commit: the cash has to come out of
+    the drawer, so more than it should hold cannot be paid back in cash (as a paid-out cannot).
+    """
+    after = cash_up(connection, shift_id).expected_cash_pence
+    if after < 0:
+        raise NotAllowed(
+            f"The drawer should hold {format_pence(after + cash_out_pence)}: {what} of {format_pence(cash_out_pence)} "
+            "in cash cannot come out of it. Refund to card, or pay cash in first (a paid-in). Nothing was recorded."
+        )
 
 
 def _lock_till(uow: UnitOfWork) -> tuple[int, int | None]:
