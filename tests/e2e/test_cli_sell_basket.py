@@ -4,6 +4,7 @@ and is told it was recorded already; a busy ledger is waited out, never shown as
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -16,7 +17,7 @@ from ledger_helpers import hold_write_lock
 from test_cli import base_env
 from test_cli_sell import sell
 
-ON_POSTGRES_SKIP = "another process holding SQLite's write lock"
+ON_POSTGRES = bool(os.environ.get("POS_TEST_DATABASE_URL"))
 
 
 def _sales(engine: Engine) -> list[tuple[object, ...]]:
@@ -78,7 +79,7 @@ def test_two_scripts_selling_the_same_basket_at_once_record_one_sale(
     assert _sales(demo_engine) == [(1, 5500, basket)]
 
 
-@pytest.mark.skipif(bool(__import__("os").environ.get("POS_TEST_DATABASE_URL")), reason=ON_POSTGRES_SKIP)
+@pytest.mark.skipif(ON_POSTGRES, reason="another process holding SQLite's write lock")
 def test_a_sale_waits_out_a_lock_held_past_the_busy_timeout_and_never_says_locked(
     demo_engine: Engine, ledger_url: str, tmp_path: Path,
 ) -> None:

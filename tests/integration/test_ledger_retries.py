@@ -169,9 +169,7 @@ def _count_received(engine: Engine) -> int:
 @postgres_only
 def test_without_a_basket_id_a_dropped_connection_is_not_retried(demo_engine: Engine) -> None:
     """Only an idempotent write is tried again after a dropped connection: a sale without a basket id is not."""
-    from pos.sales.services import complete_sale as complete
-
     with pytest.raises(PosError, match="only with its basket id"):
-        complete(UnitOfWork(demo_engine, Actor("", "till-1"), Patience(unreachable_too=True)), [(3, 1)],
+        complete_sale(UnitOfWork(demo_engine, Actor("", "till-1"), Patience(unreachable_too=True)), [(3, 1)],
                  [card_tender(5500)])
     assert _count(demo_engine, "sales") == 0
