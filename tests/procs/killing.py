@@ -26,6 +26,7 @@ class Round:
     number: int
     sold: list[tuple[str, int]] = field(default_factory=list)  # (basket key, receipt no), reported after commit
     in_flight: str | None = None  # the basket begun and not heard back from when the kill came
+    retried: tuple[str, int, bool] | None = None  # (key, receipt no, whether the ledger answered with a sale it had)
 
 
 class KillingTill:
@@ -68,9 +69,10 @@ class KillingTill:
         self._stderr.flush()
         return self._stderr_path.read_text(encoding="utf-8")[-3000:]
 
-    def round(self, number: int, delay_s: float) -> Round:
+    def round(self, number: int, delay_s: float, retry: str | None = None) -> Round:
+        """A till that first retries basket `retry` (the last round's in flight), then sells till the kill."""
         assert self._process.stdin is not None
-        self._process.stdin.write(f"fork {number}\n")
+        self._process.stdin.write(f"fork {number}{' ' + retry if retry else ''}\n")
         self._process.stdin.flush()
         pid = int(self._expect("selling")[0])
         time.sleep(delay_s)
@@ -82,9 +84,11 @@ class KillingTill:
         while (line := self._next().split())[0] != "dead":
             if line[0] == "begin":
                 heard.in_flight = line[1]
-            elif line[0] == "sold":
+            elif line[0] in ("sold", "retried"):
                 heard.sold.append((line[1], int(line[2])))
                 heard.in_flight = None
+                if line[0] == "retried":
+                    heard.retried = (line[1], int(line[2]), line[3] == "repeated")
             else:
                 raise AssertionError(f"the till said {line!r}\n{self.errors()}")
         if line[1:] != [str(pid), str(int(signal.SIGKILL))]:
