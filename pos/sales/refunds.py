@@ -399,7 +399,8 @@ def refund_sale(
     if to is not None and to not in REFUND_TENDERS:
         raise NotAllowed(f"A refund goes to cash or card, not '{to}'. Exchange credit is only for an exchange.")
     _check_at_till(uow, reason)
-    with uow:
+
+    def write(uow: UnitOfWork) -> CompletedRefund:
         approver = require_manager(uow, approved_by, "A refund")
         plan = _plan(uow.connection, reference, lines)
         tenders = refund_tenders(plan.total_pence, plan.card_left_pence, to)
@@ -408,8 +409,9 @@ def refund_sale(
         record(uow, "refund", _audit_detail(refund, reason), approved_by_id=approver.id, reference=str(refund.reference))
         if queue_slip:
             _queue_slip(uow, refund)
-        uow.commit()
-    return refund
+        return refund
+
+    return uow.run(write)  # all again if the ledger turns busy halfway (a PostgreSQL deadlock): nothing was kept
 
 
 def _refuse_overdrawn(uow: UnitOfWork, cash_out_pence: int, what: str) -> None:
@@ -458,7 +460,8 @@ def exchange(
         raise PaymentError("The returned goods pay their part themselves: take only cash or card for the difference.")
     _check_at_till(uow, reason)
     header = store or StoreHeader()
-    with uow:
+
+    def write(uow: UnitOfWork) -> CompletedExchange:
         approver = require_manager(uow, approved_by, "An exchange")
         plan = _plan(uow.connection, reference, returned)
         new_total = basket_total(uow, new_items)
@@ -486,5 +489,6 @@ def exchange(
             f"{_audit_detail(refund, reason)}; new sale {sale.reference} of {format_pence(sale.total_pence)}",
             approved_by_id=approver.id, reference=str(refund.reference),
         )
-        uow.commit()
-    return CompletedExchange(refund, sale)
+        return CompletedExchange(refund, sale)
+
+    return uow.run(write)

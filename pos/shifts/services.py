@@ -279,7 +279,8 @@ def _lock_till(uow: UnitOfWork) -> tuple[int, int | None]:
 def open_shift(uow: UnitOfWork, float_pence: int) -> ShiftInfo:
     """Open a shift at the acting till with `float_pence` counted into the drawer, by the acting person."""
     check_drawer_amount("The float", float_pence)
-    with uow:
+
+    def write(uow: UnitOfWork) -> ShiftInfo:
         till_id, current = _lock_till(uow)
         if current is not None:
             raise NotAllowed(f"Till {uow.actor.till} already has {shift_info(uow.connection, current).label} "
@@ -291,8 +292,9 @@ def open_shift(uow: UnitOfWork, float_pence: int) -> ShiftInfo:
         }).scalar_one()
         uow.connection.execute(_SET_OPEN_SHIFT, {"till_id": till_id, "shift_id": shift_id})
         info = shift_info(uow.connection, shift_id)
-        uow.commit()
-    return info
+        return info
+
+    return uow.run(write)
 
 
 def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approved_by: StaffMember | None) -> CashUp:
@@ -309,7 +311,8 @@ def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approv
     if not reason or not reason.isprintable():
         raise NotAllowed(f"A {word} needs a reason, such as 'Change from the bank' or 'Milk for the staff room'.")
     check_length("The reason", reason, REASON_MAX)
-    with uow:
+
+    def write(uow: UnitOfWork) -> CashUp:
         manager = require_manager_once_staffed(uow, approved_by, f"A {word}")
         _till_id, shift_id = _lock_till(uow)
         if shift_id is None:
@@ -330,8 +333,9 @@ def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approv
                approved_by_id=manager.id if manager else None,
                reference=f"shift {shift_id}")
         after = cash_up(uow.connection, shift_id)
-        uow.commit()
-    return after
+        return after
+
+    return uow.run(write)
 
 
 def _refuse_closed_till(connection: Connection, till_id: int, till: str) -> NoReturn:
@@ -374,7 +378,8 @@ def close_shift(
     if note and not note.isprintable():
         raise NotAllowed("The note must be plain text on one line.")
     check_length("The note", note, NOTE_MAX)
-    with uow:
+
+    def write(uow: UnitOfWork) -> ClosedShift:
         manager = require_manager_once_staffed(uow, approved_by, "Closing a shift (the Z)")
         till_id, open_id = _lock_till(uow)
         if shift_id is not None and shift_id != open_id:
@@ -401,5 +406,6 @@ def close_shift(
                + (f" ({note})" if note else ""), approved_by_id=manager.id if manager else None,
                reference=f"shift {open_id}")
         closed = ClosedShift(shift_info(uow.connection, open_id), cash, counted, count, note)
-        uow.commit()
-    return closed
+        return closed
+
+    return uow.run(write)
