@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from common.errors import LedgerBusy, LedgerUnavailable, PosError
+from common.errors import LedgerBusy, LedgerNotWritable, LedgerUnavailable, PosError
 from common.values import Actor
 
 DEFAULT_DATABASE_URL = "sqlite:///data/ledger.sqlite"
@@ -193,10 +193,37 @@ def driver_message(error: Exception) -> str:
 
 def _plain_error(error: DBAPIError) -> PosError | None:
     """A busy or unreachable ledger in words a cashier can act on; None for other database errors."""
+    cannot_write = _cannot_write(error)
+    if cannot_write is not None:
+        return cannot_write
     if _is_busy(error):
         return LedgerBusy()
     if error.connection_invalidated or isinstance(error, OperationalError):
         return LedgerUnavailable(
             f"The ledger could not be reached ({driver_message(error)}). Nothing was written; try again."
+        )
+    return None
+
+
+_SQLITE_FULL, _SQLITE_READONLY = 13, 8  # primary result codes (the low byte of an extended one)
+_PG_DISK_FULL = "53100"
+
+
+def _cannot_write(error: DBAPIError) -> LedgerNotWritable | None:
+    """A full disk, or a ledger that has become read-only, in plain words; None for other errors.
+
+    Not LedgerUnavailable: waiting does not help, a person has to free space or give write permission back.
+    """
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if (code is not None and code & 0xFF == _SQLITE_FULL) or sqlstate == _PG_DISK_FULL:
+        return LedgerNotWritable(
+            "The ledger's disk is full, so nothing was written. Free some space on it (old backups and reports "
+            "in data/ can go to a USB stick), then try again."
+        )
+    if code is not None and code & 0xFF == _SQLITE_READONLY:
+        return LedgerNotWritable(
+            "The ledger has become read-only (its file, its folder or its disk), so nothing was written. Make it "
+            "writable again (README: Ledger files and permissions), then try again."
         )
     return None
