@@ -205,25 +205,19 @@ def _plain_error(error: DBAPIError) -> PosError | None:
     return None
 
 
-_SQLITE_FULL, _SQLITE_READONLY = 13, 8  # primary result codes (the low byte of an extended one)
+_SQLITE_FULL = 13  # the primary result code (the low byte of an extended one)
 _PG_DISK_FULL = "53100"
 
 
 def _cannot_write(error: DBAPIError) -> LedgerNotWritable | None:
-    """A full disk, or a ledger that has become read-only, in plain words; None for other errors.
+    """A full disk in plain words; None for other errors.
 
-    Not LedgerUnavailable: waiting does not help, a person has to free space or give write permission back.
+    Not LedgerUnavailable: waiting does not help, a person has to free some space first.
     """
     code = getattr(error.orig, "sqlite_errorcode", None)
-    sqlstate = getattr(error.orig, "sqlstate", None)
-    if (code is not None and code & 0xFF == _SQLITE_FULL) or sqlstate == _PG_DISK_FULL:
+    if (code is not None and code & 0xFF == _SQLITE_FULL) or getattr(error.orig, "sqlstate", None) == _PG_DISK_FULL:
         return LedgerNotWritable(
             "The ledger's disk is full, so nothing was written. Free some space on it (old backups and reports "
             "in data/ can go to a USB stick), then try again."
-        )
-    if code is not None and code & 0xFF == _SQLITE_READONLY:
-        return LedgerNotWritable(
-            "The ledger has become read-only (its file, its folder or its disk), so nothing was written. Make it "
-            "writable again (README: Ledger files and permissions), then try again."
         )
     return None
