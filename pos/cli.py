@@ -130,8 +130,9 @@ def init(db: str | None, till_role: str | None, till_password_file: Path | None)
     if till_password_file is not None and till_role is None:
         _fail(PosError("--till-password-file goes with --till-role NAME."))
     try:
-        if till_role is not None:
+        if till_role is not None:  # refused before anything is created
             check_role_name(till_role)
+            require_postgres(db)
         engine = init_ledger(db)
     except PosError as error:
         _fail(error)
@@ -142,7 +143,6 @@ def init(db: str | None, till_role: str | None, till_password_file: Path | None)
                        "role (README: Several tills).", err=True)
         return
     try:
-        require_postgres(engine)
         set_up_till_role(engine, till_role, _till_password(till_role, till_password_file))
     except PosError as error:
         _fail(error)

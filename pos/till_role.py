@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 
 from common.errors import PosError
+from inventory.db import database_url
 
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 MIN_PASSWORD = 12
@@ -55,8 +56,10 @@ def check_password(password: str) -> str:
     return password
 
 
-def require_postgres(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
+def require_postgres(ledger: Engine | str | None) -> None:
+    """TillRoleError unless the ledger (an engine, or a URL as --db takes it) is on PostgreSQL."""
+    backend = ledger.dialect.name if isinstance(ledger, Engine) else make_url(database_url(ledger)).get_backend_name()
+    if backend != "postgresql":
         raise TillRoleError("--till-role is for a ledger on PostgreSQL: a SQLite ledger is a file, with no roles.")
 
 
@@ -70,7 +73,7 @@ def needs_till_role(engine: Engine) -> bool:
 
 def set_up_till_role(engine: Engine, role: str, password: str) -> None:
     """Create `role` (or set its password, if it exists) and grant it what a till needs on this ledger, in one
-    transaction. Refuses a role that is a superuser, owns the ledger or is a member of its owner."""
+    transaction. Refuses a role that is a superuser, may create roles, runs this, or is a member of the owner."""
     check_role_name(role)
     require_postgres(engine)
     check_password(password)

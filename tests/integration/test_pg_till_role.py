@@ -305,3 +305,4 @@ def test_on_sqlite_pos_init_says_a_till_role_is_for_postgresql(tmp_path: Path) -
     done = pos(tmp_path, "init", "--db", f"sqlite:///{tmp_path / 'ledger.sqlite'}", "--till-role", "pos_till",
                stdin=PASSWORD + "\n")
     assert done.returncode == 1 and "--till-role is for a ledger on PostgreSQL" in done.stderr, done.stderr
+    assert not (tmp_path / "ledger.sqlite").exists()  # refused before anything was created
