@@ -68,6 +68,11 @@ class LedgerUnavailable(PosError):
     """The ledger could not be reached or refused the write; nothing was written."""
 
 
+class LedgerNotWritable(PosError):
+    """The ledger cannot take a write: a full disk, or a file, folder or disk that is read-only. Nothing was
+    written; the message says what to fix. Not retried by itself: a person has to act first."""
+
+
 class UnknownTill(PosError):
     """A till name that is not registered in the ledger; a typo must not start a till of its own."""
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from common.errors import LedgerBusy, LedgerUnavailable, PosError
+from common.errors import LedgerBusy, LedgerNotWritable, LedgerUnavailable, PosError
 from common.values import Actor
 
 DEFAULT_DATABASE_URL = "sqlite:///data/ledger.sqlite"
@@ -260,10 +260,31 @@ def driver_message(error: Exception) -> str:
 
 def _plain_error(error: DBAPIError) -> PosError | None:
     """A busy or unreachable ledger in words a cashier can act on; None for other database errors."""
+    cannot_write = _cannot_write(error)
+    if cannot_write is not None:
+        return cannot_write
     if _is_busy(error):
         return LedgerBusy()
     if error.connection_invalidated or isinstance(error, OperationalError):
         return LedgerUnavailable(
             f"The ledger could not be reached ({driver_message(error)}). Nothing was written; try again."
+        )
+    return None
+
+
+_SQLITE_FULL = 13  # the primary result code (the low byte of an extended one)
+_PG_DISK_FULL = "53100"
+
+
+def _cannot_write(error: DBAPIError) -> LedgerNotWritable | None:
+    """A full disk in plain words; None for other errors.
+
+    Not LedgerUnavailable: waiting does not help, a person has to free some space first.
+    """
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if (code is not None and code & 0xFF == _SQLITE_FULL) or getattr(error.orig, "sqlstate", None) == _PG_DISK_FULL:
+        return LedgerNotWritable(
+            "The ledger's disk is full, so nothing was written. Free some space on it (old backups and reports "
+            "in data/ can go to a USB stick), then try again."
         )
     return None

@@ -113,19 +113,65 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--db", help=DB_HELP)
-def init(db: str | None) -> None:
+@click.option("--till-role", metavar="NAME",
+              help="PostgreSQL: create the role the tills connect as (or set its password), allowed only what a till "
+                   "needs. Its password is asked, or read from --till-password-file.")
+@click.option("--till-password-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="With --till-role: the file whose first line is the role's password (never give it as an argument).")
+def init(db: str | None, till_role: str | None, till_password_file: Path | None) -> None:
     """Create the ledger with its first till, till-1 (or upgrade an older one), and say where it is.
 
     The only command that creates or upgrades a ledger; the others refuse one that is missing or behind.
+    On PostgreSQL, run by the database's owner; `--till-role pos_till` makes the tills' own role.
     """
     from pos.ledger import init_ledger
     from pos.sales.tills import list_tills
+    from pos.till_role import check_role_name, needs_till_role, require_postgres, set_up_till_role, till_url
 
+    if till_password_file is not None and till_role is None:
+        _fail(PosError("--till-password-file goes with --till-role NAME."))
     try:
+        if till_role is not None:  # refused before anything is created
+            check_role_name(till_role)
+            require_postgres(db)
         engine = init_ledger(db)
     except PosError as error:
         _fail(error)
     click.echo(f"Ledger ready: {engine.url.render_as_string(hide_password=True)} (tills: {', '.join(list_tills(engine))})")
+    if till_role is None:
+        if needs_till_role(engine):
+            click.echo("The tills should not connect as this owner: `pos init --till-role pos_till` makes their own "
+                       "role (README: Several tills).", err=True)
+        return
+    try:
+        set_up_till_role(engine, till_role, _till_password(till_role, till_password_file))
+    except PosError as error:
+        _fail(error)
+    click.echo(f"Tills connect as {till_role} (ledger entries: read and add only): {till_url(engine, till_role)}\n"
+               f"Give each till machine that URL as POS_DATABASE_URL and the password in ~/.pgpass (README: Several tills).")
+
+
+def _till_password(role: str, password_file: Path | None) -> str:
+    """The till role's password: the first line of `password_file`, else typed hidden (twice) at a terminal,
+    else one line of standard input. Never an argument: it would sit in shell history and process lists."""
+    import getpass
+
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            _fail(PosError(f"Could not read {password_file}: {error}."))
+        return lines[0] if lines else ""
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {role}: ")
+        if getpass.getpass(f"The password for {role} again: ") != password:
+            _fail(PosError("The two passwords differ; nothing was changed. Try again."))
+        return password
+    line = sys.stdin.readline()
+    if not line:
+        _fail(PosError(f"The password for {role} was asked for, but standard input is empty: pipe it in on one line, "
+                       "or use --till-password-file."))
+    return line.rstrip("\r\n")
 
 
 @cli.group()
@@ -1238,15 +1284,13 @@ def _pdf_out(out: Path) -> Path:
 
 
 def _write_pdf(out: Path, data: bytes) -> None:
-    """Write the whole PDF beside `out` and move it into place: `out` is never left half written."""
-    import os
+    """Write the whole PDF beside `out` and move it into place: `out` is never left half written, and only
+    its owner can read it."""
+    from common.files import write_private
 
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        partial.write_bytes(data)
-        os.replace(partial, out)
+        write_private(out, data)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         _fail(PosError(f"Could not write {out}: {error.strerror or error}. Nothing was written."))
 
 

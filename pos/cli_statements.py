@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from common.errors import PosError
+from common.files import private_dir
 
 _DB_HELP = "Ledger URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 _CONFIG_HELP = "Configuration file, for the store's name (default: POS_CONFIG, else data/pos.toml)."
@@ -271,7 +272,7 @@ def _write_close_out_documents(engine, folder: Path, store: str, result) -> int:
     first = summary.first_day or result.trading_day
     last = summary.last_day or result.trading_day
     try:
-        folder.mkdir(exist_ok=True)
+        private_dir(folder)
     except OSError as error:
         _fail(PosError(f"Could not make the folder {folder}: {error.strerror or error}. The stock movements are "
                        "recorded; run the close-out again to write the documents (no stock moves twice)."))

@@ -12,12 +12,12 @@ consented; every text is cleaned of control characters before it reaches a scree
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from common.files import private_dir, write_private
 from common.money import format_pence
 from pos.reports.export import csv_text
 from pos.reports.render import text_table
@@ -291,21 +291,15 @@ def z_file_name(shift: ShiftInfo) -> str:
 
 
 def write_file(path: Path, data: bytes) -> Path:
-    """Write `data` beside `path` and move it into place: the file is never left half written."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        raise
-    return path
+    """Write `data` beside `path` and move it into place: the file is never left half written, and only its
+    owner can read it."""
+    return write_private(path, data)
 
 
 def save_shift_pdf(report: ShiftReport, reports_dir: Path = DEFAULT_REPORTS_DIR, *,
                    store: StoreHeader | None = None) -> Path:
     """The report's PDF in `reports_dir` (created if need be), named by `report_file_name`; returns its path."""
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(reports_dir)
     return write_file(reports_dir / report_file_name(report), shift_pdf(report, store))
 
 
