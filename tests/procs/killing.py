@@ -80,7 +80,7 @@ class KillingTill:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass  # it died by itself: its `dead` line says how
-        heard = Round(number)
+        heard = Round(number, in_flight=retry)  # still unheard of until this till reports it, even if killed first
         while (line := self._next().split())[0] != "dead":
             if line[0] == "begin":
                 heard.in_flight = line[1]
