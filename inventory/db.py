@@ -229,7 +229,10 @@ class UnitOfWork:
         try:
             self.session.commit()
         except DBAPIError as error:
-            raise _plain_error(error) or error
+            plain = _plain_error(error)
+            if isinstance(plain, LedgerUnavailable):
+                raise LedgerUnavailable(_LOST_AT_COMMIT.format(said=driver_message(error))) from error
+            raise plain or error from error
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
@@ -244,6 +247,15 @@ class UnitOfWork:
             self._session.rollback()
             self._session.close()
             self._session = None
+
+
+# A connection lost during COMMIT: the server may have committed before the line went, so "nothing was
+# written" would be a guess; an idempotent write (a sale with its basket id) is retried instead.
+_LOST_AT_COMMIT = (
+    "The ledger stopped answering while this was being saved ({said}), so it may or may not have been "
+    "recorded. Look before doing it again (`pos audit`, `pos receipt show`, or the till's last sale); a sale "
+    "repeated with the same basket id (`pos sell --basket`) is recorded once."
+)
 
 
 def driver_message(error: Exception) -> str:

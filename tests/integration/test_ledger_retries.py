@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from common.errors import LedgerBusy, PosError
+from common.errors import LedgerBusy, LedgerUnavailable, PosError
 from common.values import Actor
 from inventory.db import Patience, UnitOfWork, make_engine
 from pos.sales.checkout import card_tender, new_basket_id
@@ -173,3 +173,17 @@ def test_without_a_basket_id_a_dropped_connection_is_not_retried(demo_engine: En
         complete_sale(UnitOfWork(demo_engine, Actor("", "till-1"), Patience(unreachable_too=True)), [(3, 1)],
                  [card_tender(5500)])
     assert _count(demo_engine, "sales") == 0
+
+
+@postgres_only
+def test_a_connection_lost_at_the_commit_never_claims_nothing_was_written(demo_engine: Engine) -> None:
+    """A paid-in committed on the server, then the reply was lost: the person is told it may be recorded, to look."""
+    from pos.shifts.services import move_cash
+
+    with cuttable_link("127.0.0.1", make_url(demo_engine.url).port or 5432) as link:
+        linked = _through(demo_engine, link)
+        link.drop_reply_to_next_commit()
+        with pytest.raises(LedgerUnavailable, match="may or may not have been recorded. Look before doing it again"):
+            move_cash(UnitOfWork(linked, Actor("Sam", "till-1")), "paid_in", 500, "Change from the bank", None)
+        linked.dispose()
+    assert _count(demo_engine, "cash_movements") == 1  # it had landed: "nothing was written" would have been wrong
