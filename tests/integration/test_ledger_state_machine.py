@@ -32,13 +32,13 @@ from hypothesis.stateful import run_state_machine_as_test
 from sqlalchemy import Connection, Engine, bindparam, event, text
 
 from common.clock import utc_now
-from common.errors import NoOpenShift, NotAllowed
+from common.errors import NoOpenShift, NotAllowed, PaymentError
 from common.money import split_by_weights
 from common.values import Actor, ReceiptRef, StaffMember, Tender
 from inventory.db import UnitOfWork
 from inventory.stock import stock_levels
 from pos.sales.parking import ParkedItem, park_basket, parked_baskets, recall_basket
-from pos.sales.pricing import NO_SALE_TERMS, Discount, LineTerms, SaleTerms
+from pos.sales.pricing import NO_SALE_TERMS, Discount, LineTerms, PriceOverride, SaleTerms
 from pos.sales.refunds import exchange, refund_sale
 from pos.sales.services import complete_sale
 from pos.sales.tills import add_till
@@ -46,7 +46,7 @@ from pos.shifts.services import cash_up, close_shift, current_shift, move_cash, 
 from pos.stock.adjustments import adjust_stock
 from pos.stock.counts import approve_count, scan_into_count, start_count
 from pos.stock.receiving import close_delivery, receive_scan, start_delivery, undo_last_receipt
-from ledger_helpers import SettableClock, staffed
+from ledger_helpers import SettableClock, as_staff, staffed
 from refund_helpers import PEOPLE, awkward_catalogue, variants
 
 TILLS = ("till-1", "till-2")
@@ -129,9 +129,11 @@ class Priced:
         return sum(self.totals)
 
 
-def price(prices: list[int], quantities: list[int], line_off: dict[int, int], basket_bp: int, basket_pence: int) -> Priced:
+def price(prices: list[int], quantities: list[int], line_off: dict[int, int], basket_bp: int, basket_pence: int,
+          *, overridden: bool = False) -> Priced:
     """Line discounts (pence off line i), then a basket discount (a percentage, rounded half up, or pence)
-    spread over the lines by largest remainder in proportion to what each line comes to."""
+    spread over the lines by largest remainder in proportion to what each line comes to. A price override
+    always needs a manager; discounts do above 10% of the sale or of a line."""
     gross = [unit * quantity for unit, quantity in zip(prices, quantities, strict=True)]
     own = [line_off.get(index, 0) for index in range(len(gross))]
     after = [g - o for g, o in zip(gross, own, strict=True)]
@@ -139,16 +141,16 @@ def price(prices: list[int], quantities: list[int], line_off: dict[int, int], ba
     shares = split_by_weights(off, after) if off else [0] * len(after)
     discounts = [o + s for o, s in zip(own, shares, strict=True)]
     over = [(sum(discounts), sum(gross))] + list(zip(discounts, gross, strict=True))
-    needs = any(d and d * 10_000 > APPROVAL_BP * g for d, g in over)
+    needs = overridden or any(d and d * 10_000 > APPROVAL_BP * g for d, g in over)
     return Priced(tuple(a - s for a, s in zip(after, shares, strict=True)), needs)
 
 
 def cash_and_card(total: int, paid_by: str, extra_pence: int) -> tuple[list[Tender], int, int]:
     """Tenders for `total` paid by cash, card or half each (cash handed over with `extra_pence` given back
-    as change); with the cash kept and the card taken."""
+    as change); with the cash kept and the card taken. A free basket is settled by £0 in cash, as the till does."""
     card = {"cash": 0, "card": total, "split": total // 2}[paid_by]
     cash = total - card
-    tenders = [Tender("cash", cash, cash + extra_pence)] if cash else []
+    tenders = [Tender("cash", cash, cash + extra_pence)] if cash or not total else []
     if card:
         tenders.append(Tender("card", card, card))
     return tenders, cash, card
@@ -163,7 +165,8 @@ paid_by = st.sampled_from(("cash", "card", "split"))
 # A line discount: (line index, percent of the line in basis points); a basket discount: percent or pence.
 line_discounts = st.none() | st.tuples(st.integers(0, 2), st.sampled_from((500, 1000, 1500, 3333, 5000)))
 basket_discounts = st.none() | st.sampled_from((("percent", 500), ("percent", 1250), ("percent", 5000),
-                                                ("pence", 50), ("pence", 99), ("pence", 1000)))
+                                                ("percent", 10_000), ("pence", 50), ("pence", 99), ("pence", 1000)))
+overrides = st.none() | st.sampled_from((0, 1, 250, 5000))  # a new unit price for the first line
 refund_to = st.sampled_from((None, None, "cash", "card"))
 
 
@@ -258,25 +261,30 @@ class LedgerMachine(RuleBasedStateMachine):
         prices = [self.unit_price[sku] for sku, _ in items]
         return self._sell(till, items, how, extra, NO_SALE_TERMS, price(prices, [q for _, q in items], {}, 0, 0))
 
-    @rule(target=sales, till=tills, items=baskets, how=paid_by, line=line_discounts, basket=basket_discounts,
-          approved=st.booleans())
-    def sell_with_discounts(self, till: str, items: tuple[tuple[str, int], ...], how: str,
+    @rule(target=sales, till=tills, items=baskets, how=paid_by, override=overrides, line=line_discounts,
+          basket=basket_discounts, approved=st.booleans())
+    def sell_with_discounts(self, till: str, items: tuple[tuple[str, int], ...], how: str, override: int | None,
                             line: tuple[int, int] | None, basket: tuple[str, int] | None, approved: bool) -> object:
-        """A line discount and/or a basket discount; above 10% a manager approves, and unapproved it is refused."""
+        """A price override, a line discount and/or a basket discount (up to a free basket): a manager approves
+        an override and discounts above 10%, and unapproved they are refused."""
         prices = [self.unit_price[sku] for sku, _ in items]
         quantities = [quantity for _, quantity in items]
-        line_terms: dict[int, LineTerms] = {}
+        terms_of: dict[int, dict[str, object]] = {}
+        if override is not None:
+            prices[0] = override
+            terms_of[0] = {"override": PriceOverride(override, "Price tag differs")}
         line_off: dict[int, int] = {}
         if line is not None and line[0] < len(items):
             index, bp = line
-            line_terms[self.variant[items[index][0]]] = LineTerms(discount=Discount.percent(bp, REASON))
+            terms_of.setdefault(index, {})["discount"] = Discount.percent(bp, REASON)
             line_off[index] = (prices[index] * quantities[index] * bp + 5_000) // 10_000
+        line_terms = {self.variant[items[index][0]]: LineTerms(**given) for index, given in terms_of.items()}  # type: ignore[arg-type]
         basket_bp = basket[1] if basket and basket[0] == "percent" else 0
         basket_pence = basket[1] if basket and basket[0] == "pence" else 0
         before_basket = sum(p * q for p, q in zip(prices, quantities, strict=True)) - sum(line_off.values())
-        if basket_pence >= before_basket:
+        if basket_pence > before_basket:
             basket_pence = 0  # an amount off must leave something to pay (a larger one is refused: test_discounts)
-        priced = price(prices, quantities, line_off, basket_bp, basket_pence)
+        priced = price(prices, quantities, line_off, basket_bp, basket_pence, overridden=override is not None)
         discount = (Discount.percent(basket_bp, REASON) if basket_bp
                     else Discount.amount(basket_pence, REASON) if basket_pence else None)
         terms = SaleTerms(lines=line_terms, basket=discount, approved_by=self.mgr if approved else None)
@@ -586,6 +594,20 @@ def without_waiting_for_the_disk(engine: Engine) -> None:
             dbapi_connection.commit()
 
     engine.dispose()  # connections made from now on have it
+
+
+def test_a_free_basket_with_no_payment_is_refused_plainly_and_with_0_cash_sells(engine: Engine, tmp_path: Path) -> None:
+    """Found widening the machine to free baskets: with no tender, a 100% discount reached the database as a
+    payment row with no sale (a driver's NOT NULL error). Now it is refused in plain words, taking no receipt
+    number; £0 in cash, as the till pays a free basket, sells it."""
+    awkward_catalogue(engine, tmp_path)
+    people = staffed(engine, *PEOPLE)
+    free = SaleTerms(basket=Discount.percent(10_000, "Staff purchase"), approved_by=people["MGR"])
+    tee = [(variants(engine)["TEN"][0], 1)]
+    with pytest.raises(PaymentError, match="No payment was taken"):
+        complete_sale(as_staff(engine, people["AMA"]), tee, [], terms=free)
+    sale = complete_sale(as_staff(engine, people["AMA"]), tee, [Tender("cash", 0, 0)], terms=free)
+    assert (sale.receipt_no, sale.total_pence) == (1, 0)
 
 
 def test_random_work_on_two_tills_keeps_the_ledger_true(engine: Engine, tmp_path: Path) -> None:
