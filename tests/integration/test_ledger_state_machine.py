@@ -44,7 +44,7 @@ from pos.sales.services import complete_sale
 from pos.sales.tills import add_till
 from pos.shifts.services import cash_up, close_shift, current_shift, move_cash, open_shift, shift_cash_up
 from pos.stock.adjustments import adjust_stock
-from pos.stock.counts import approve_count, scan_into_count, start_count
+from pos.stock.counts import approve_count, scan_into_count, start_count, undo_last_scan
 from pos.stock.receiving import close_delivery, receive_scan, start_delivery, undo_last_receipt
 from ledger_helpers import SettableClock, as_staff, staffed
 from refund_helpers import PEOPLE, awkward_catalogue, variants
@@ -108,7 +108,8 @@ class OpenCount:
     count_id: int
     scope: tuple[str, ...]
     counted: dict[str, int] = field(default_factory=dict)
-    expected: dict[str, int] = field(default_factory=dict)  # on-hand at the SKU's last scan
+    expected: dict[str, int] = field(default_factory=dict)  # on-hand at the SKU's last scan (or undo)
+    standing: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # counter -> their scans not undone
 
 
 @dataclass(frozen=True)
@@ -404,17 +405,35 @@ class LedgerMachine(RuleBasedStateMachine):
     def start_a_count(self, scope: tuple[str, ...]) -> OpenCount:
         return OpenCount(start_count(self._as(self.ama), skus=scope), scope)
 
-    @rule(count=counts, sku=skus, quantity=st.integers(1, 40))
-    def scan_count(self, count: OpenCount, sku: str, quantity: int) -> None:
-        """A counter scans; outside the count's scope it is refused."""
+    @rule(count=counts, by=st.sampled_from(("AMA", "MGR")), sku=skus, quantity=st.integers(1, 40))
+    def scan_count(self, count: OpenCount, by: str, sku: str, quantity: int) -> None:
+        """One of two counters scans; outside the count's scope it is refused."""
+        counter = self.ama if by == "AMA" else self.mgr
         if sku not in count.scope:
             with pytest.raises(NotAllowed, match="scope"):
-                scan_into_count(self._as(self.ama), count.count_id, sku, quantity)
+                scan_into_count(self._as(counter), count.count_id, sku, quantity)
             return
-        done = scan_into_count(self._as(self.ama), count.count_id, sku, quantity)
+        done = scan_into_count(self._as(counter), count.count_id, sku, quantity)
         count.counted[sku] = count.counted.get(sku, 0) + quantity
         count.expected[sku] = self.on_hand[sku]
+        count.standing.setdefault(by, []).append((sku, quantity))
         assert done.total == count.counted[sku]
+
+    @rule(count=counts, by=st.sampled_from(("AMA", "MGR")))
+    def undo_count_scan(self, count: OpenCount, by: str) -> None:
+        """A counter takes back their own last scan not yet undone; with none, it is refused."""
+        counter = self.ama if by == "AMA" else self.mgr
+        if not count.standing.get(by):
+            with pytest.raises(NotAllowed, match="no scan"):
+                undo_last_scan(self._as(counter), count.count_id)
+            return
+        sku, quantity = count.standing[by].pop()
+        done = undo_last_scan(self._as(counter), count.count_id)
+        count.counted[sku] -= quantity
+        count.expected[sku] = self.on_hand[sku]
+        assert (done.sku, done.quantity, done.total) == (sku, -quantity, count.counted[sku])
+        if not count.counted[sku]:  # every scan of it taken back: nobody counted it
+            del count.counted[sku]
 
     @rule(count=consumes(counts), zero_unscanned=st.booleans())
     def approve_a_count(self, count: OpenCount, zero_unscanned: bool) -> None:
@@ -608,6 +627,27 @@ def test_a_free_basket_with_no_payment_is_refused_plainly_and_with_0_cash_sells(
         complete_sale(as_staff(engine, people["AMA"]), tee, [], terms=free)
     sale = complete_sale(as_staff(engine, people["AMA"]), tee, [Tender("cash", 0, 0)], terms=free)
     assert (sale.receipt_no, sale.total_pence) == (1, 0)
+
+
+def test_a_sku_whose_every_count_scan_was_undone_is_left_as_it_is(engine: Engine, tmp_path: Path) -> None:
+    """Found by the machine: a counter scanned a SKU by mistake and undid it; approving the count (without
+    --zero-unscanned) took its stock to 0. Nobody counted it, so it is unscanned and left as it is."""
+    awkward_catalogue(engine, tmp_path)
+    people = staffed(engine, *PEOPLE)
+    clock = SettableClock(utc_now() + timedelta(minutes=1))  # after the imports' movements
+
+    def by(member: StaffMember) -> UnitOfWork:
+        clock.now += timedelta(seconds=1)
+        return UnitOfWork(engine, Actor.signed_in(member, None, clock))
+
+    count = start_count(by(people["AMA"]), skus=["TEN", "DUO"])
+    scan_into_count(by(people["AMA"]), count, "TEN")
+    undo_last_scan(by(people["AMA"]), count)
+    scan_into_count(by(people["AMA"]), count, "DUO", 498)
+    review = approve_count(by(people["MGR"]), count, people["MGR"])
+    assert [(line.sku, line.counted, line.scanned) for line in review.lines] == [("DUO", 498, True), ("TEN", 0, False)]
+    assert {level.sku: level.on_hand for level in stock_levels(engine)} == {"TEN": 500, "DUO": 498, "TRIO": 500,
+                                                                            "BOOK": 500}
 
 
 def test_random_work_on_two_tills_keeps_the_ledger_true(engine: Engine, tmp_path: Path) -> None:
