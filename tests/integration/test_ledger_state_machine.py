@@ -44,7 +44,7 @@ from pos.sales.services import complete_sale
 from pos.sales.tills import add_till
 from pos.shifts.services import cash_up, close_shift, current_shift, move_cash, open_shift, shift_cash_up
 from pos.stock.adjustments import adjust_stock
-from pos.stock.counts import approve_count, scan_into_count, start_count, undo_last_scan
+from pos.stock.counts import approve_count, cancel_count, scan_into_count, start_count, undo_last_scan
 from pos.stock.receiving import close_delivery, receive_scan, start_delivery, undo_last_receipt
 from ledger_helpers import SettableClock, as_staff, staffed
 from refund_helpers import PEOPLE, awkward_catalogue, variants
@@ -330,6 +330,23 @@ class LedgerMachine(RuleBasedStateMachine):
         if not damaged:  # a damaged return goes back in and straight out to damaged stock
             self.on_hand[line.sku] += units
 
+    @rule(sold=sales, till=tills, to=refund_to)
+    def refund_all_left(self, sold: Sold, till: str, to: str | None) -> None:
+        """Everything still on the sale comes back in one refund: each line gives back exactly what it has left."""
+        left = [line for line in sold.lines.values() if line.left]
+        if not left:
+            return
+        values = [line.total_pence - units_value(line.total_pence, line.quantity, line.returned) for line in left]
+        done = refund_sale(self._as(self.ama, till), sold.reference, [(line.sku, line.left, False) for line in left],
+                           approved_by=self.mgr, to=to)
+        self._took_receipt(till, done.reference.number)
+        assert [line.amount_pence for line in done.lines] == values
+        assert done.to == self._paid_back(sold, till, sum(values), to)
+        self.net_pence -= sum(values)
+        for line in left:
+            self.on_hand[line.sku] += line.left
+            line.returned = line.quantity
+
     @rule(sold=sales, till=tills, pick=st.integers(0, 2), new_items=baskets, how=st.sampled_from(("cash", "card")),
           to=refund_to)
     def exchange_one(self, sold: Sold, till: str, pick: int, new_items: tuple[tuple[str, int], ...], how: str,
@@ -448,6 +465,11 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert seen[sku] == (self.on_hand[sku], 0, False)
                 if zero_unscanned:
                     self.on_hand[sku] = 0
+
+    @rule(count=consumes(counts))
+    def cancel_a_count(self, count: OpenCount) -> None:
+        """Cancelling changes no stock (the invariants check it); its scans stay on record."""
+        cancel_count(self._as(self.mgr), count.count_id, self.mgr)
 
     # --- the drawer and the Z ---
 
