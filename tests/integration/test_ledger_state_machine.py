@@ -1,8 +1,10 @@
 """Random work on two tills through the real services, with the ledger's invariants checked after every step.
 
-A hypothesis state machine sells (cash, card, split; line and basket discounts, approved by a manager where
-they need it), refunds, exchanges, parks and recalls, adjusts and receives stock, counts it (start, scan,
-approve), pays cash in and out, and closes shifts with a Z then opens the next, on till-1 and till-2.
+A hypothesis state machine sells (cash, card, split; price overrides, line and basket discounts up to a free
+basket, approved by a manager where they need it, refused where not), refunds (part of a line, or all that is
+left), exchanges, parks and recalls, adjusts and receives stock, counts it (start, two counters scanning and
+undoing, approve or cancel), pays cash in and out, and closes shifts with a Z then opens the next, on till-1
+and till-2.
 A plain-Python model works out independently what each step should do; after every step the ledger must
 agree: on-hand equals the sum of movements and the model's figure for every SKU; each open drawer's expected
 cash is the float plus cash in less cash out (by the ledger's rows after every step, and by the cash-up the X
