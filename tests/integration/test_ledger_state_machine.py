@@ -102,6 +102,7 @@ class Drawer:
 
     @property
     def figures(self) -> tuple[int, int]:
+        """(shift, expected cash): a change means the service's cash-up is due a check."""
         return self.shift_id, self.expected_pence
 
 
