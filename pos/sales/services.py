@@ -303,6 +303,8 @@ def record_sale(
         require_manager(uow, terms.approved_by, needs_approval or "A discount")
     total = sum(line.total_pence for line in lines)
     _check_limits(lines, total, tenders)
+    if not tenders:  # even a free basket is settled, by £0 in cash: a sale always has a payment row
+        raise PaymentError("No payment was taken. Take payment and try again (a free basket is settled with £0.00 cash).")
     paid = sum(t.amount_pence for t in tenders)
     if paid != total:
         raise PaymentError(
