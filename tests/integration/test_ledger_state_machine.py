@@ -22,6 +22,7 @@ from there on.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -306,12 +307,25 @@ class LedgerMachine(RuleBasedStateMachine):
             line.total_pence, line.quantity, line.returned)
         return line, value
 
+    @staticmethod
+    def _card_part(sold: Sold, amount: int, to: str | None) -> int:
+        """Card first up to what card has left on the sale, then cash (or all to `to`)."""
+        return amount if to == "card" else 0 if to == "cash" else min(amount, max(sold.card_left_pence, 0))
+
+    def _overdraws(self, sold: Sold, till: str, amount: int, to: str | None) -> bool:
+        """Whether paying `amount` back would take more cash than `till`'s drawer should hold (refused)."""
+        return amount - self._card_part(sold, amount, to) > self.drawers[till].expected_pence
+
     def _paid_back(self, sold: Sold, till: str, amount: int, to: str | None) -> dict[str, int]:
         """Card first up to what card has left on the sale, then cash (or all to `to`); cash leaves the drawer."""
-        card = amount if to == "card" else 0 if to == "cash" else min(amount, max(sold.card_left_pence, 0))
+        card = self._card_part(sold, amount, to)
         sold.card_left_pence -= card
         self.drawers[till].cash_out_pence += amount - card
         return {tender: pence for tender, pence in (("card", card), ("cash", amount - card)) if pence}
+
+    def _refused_for_the_drawer(self, attempt: Callable[[], object]) -> None:
+        with pytest.raises(NotAllowed, match="drawer should hold"):
+            attempt()
 
     @rule(sold=sales, till=tills, pick=st.integers(0, 2), units=st.integers(1, 4), damaged=st.booleans(), to=refund_to)
     def refund(self, sold: Sold, till: str, pick: int, units: int, damaged: bool, to: str | None) -> None:
@@ -323,6 +337,10 @@ class LedgerMachine(RuleBasedStateMachine):
                             approved_by=self.mgr, to=to)
             return
         _, value = self._returning(sold, pick, units)
+        if self._overdraws(sold, till, value, to):
+            self._refused_for_the_drawer(lambda: refund_sale(
+                self._as(self.ama, till), sold.reference, [(line.sku, units, damaged)], approved_by=self.mgr, to=to))
+            return
         done = refund_sale(self._as(self.ama, till), sold.reference, [(line.sku, units, damaged)],
                            approved_by=self.mgr, to=to)
         self._took_receipt(till, done.reference.number)
@@ -340,6 +358,11 @@ class LedgerMachine(RuleBasedStateMachine):
         if not left:
             return
         values = [line.total_pence - units_value(line.total_pence, line.quantity, line.returned) for line in left]
+        if self._overdraws(sold, till, sum(values), to):
+            self._refused_for_the_drawer(lambda: refund_sale(
+                self._as(self.ama, till), sold.reference, [(line.sku, line.left, False) for line in left],
+                approved_by=self.mgr, to=to))
+            return
         done = refund_sale(self._as(self.ama, till), sold.reference, [(line.sku, line.left, False) for line in left],
                            approved_by=self.mgr, to=to)
         self._took_receipt(till, done.reference.number)
@@ -363,6 +386,11 @@ class LedgerMachine(RuleBasedStateMachine):
         covered = min(credit, new_total)
         due = new_total - covered
         tenders = [Tender(how, due, due)] if due else []
+        if self._overdraws(sold, till, credit - covered, to):
+            self._refused_for_the_drawer(lambda: exchange(
+                self._as(self.ama, till), sold.reference, [(line.sku, 1, False)],
+                [(self.variant[sku], quantity) for sku, quantity in new_items], tenders, approved_by=self.mgr, to=to))
+            return
         done = exchange(self._as(self.ama, till), sold.reference, [(line.sku, 1, False)],
                         [(self.variant[sku], quantity) for sku, quantity in new_items], tenders,
                         approved_by=self.mgr, to=to)
