@@ -274,21 +274,31 @@ def _advisory_waiters(engine: Engine) -> int:
         )).scalar_one()
 
 
+def _upgraded_keeping_every_row(url: str, revision: str, check_old: Callable[[Engine], None] | None = None) -> Engine:
+    """A ledger with sales made at `revision` (`check_old` looks at it first), upgraded to head by `pos init`:
+    every row it held is kept, and the schema is exactly the models'."""
+    old = _ledger_with_sales_at(url, revision)
+    if check_old is not None:
+        check_old(old)
+    columns = _columns(old)
+    before = _snapshot(old, columns)
+    old.dispose()
+    upgraded = init_ledger(url)
+    assert current_revision(upgraded) == SCHEMA_HEAD
+    assert _snapshot(upgraded, columns) == before
+    assert differences(upgraded) == []
+    return upgraded
+
+
 def test_upgrading_a_0008_ledger_adds_the_catalogue_change_log_and_keeps_every_row(ledger_url: str) -> None:
     from inventory.catalog import look_up_code
     from inventory.changes import change_log
     from pos.catalogue.services import change_price, retire_product
 
-    old = _ledger_with_sales_at(ledger_url, "0008")
-    assert "retired_at" not in [column["name"] for column in inspect(old).get_columns("variants")]
-    columns = _columns(old)
-    before = _snapshot(old, columns)
-    old.dispose()
+    def no_retirement_yet(old: Engine) -> None:
+        assert "retired_at" not in [column["name"] for column in inspect(old).get_columns("variants")]
 
-    upgraded = init_ledger(ledger_url)
-    assert current_revision(upgraded) == SCHEMA_HEAD
-    assert _snapshot(upgraded, columns) == before
-    assert differences(upgraded) == []
+    upgraded = _upgraded_keeping_every_row(ledger_url, "0008", no_retirement_yet)
     with upgraded.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM variants WHERE retired_at IS NOT NULL")).scalar() == 0
     change_price(by(upgraded, "Jo"), "NBH-BLA-M", 5600)
@@ -306,16 +316,10 @@ def test_upgrading_a_0009_ledger_adds_shifts_keeps_every_row_and_sells_only_in_a
     from pos.shifts.services import open_shift
     from ledger_helpers import at_till
 
-    old = _ledger_with_sales_at(ledger_url, "0009")
-    assert "shifts" not in inspect(old).get_table_names()
-    columns = _columns(old)
-    before = _snapshot(old, columns)
-    old.dispose()
+    def no_shifts_yet(old: Engine) -> None:
+        assert "shifts" not in inspect(old).get_table_names()
 
-    upgraded = init_ledger(ledger_url)
-    assert current_revision(upgraded) == SCHEMA_HEAD
-    assert _snapshot(upgraded, columns) == before
-    assert differences(upgraded) == []
+    upgraded = _upgraded_keeping_every_row(ledger_url, "0009", no_shifts_yet)
     with upgraded.connect() as connection:  # sales made before shifts belong to none; no till is on a shift
         assert connection.execute(text("SELECT count(*) FROM sales WHERE shift_id IS NULL")).scalar() == 2
         assert connection.execute(text("SELECT count(*) FROM tills WHERE open_shift_id IS NOT NULL")).scalar() == 0
@@ -335,15 +339,7 @@ def test_upgrading_a_0010_ledger_adds_basket_ids_and_guards_the_receipt_counter(
     from pos.shifts.services import open_shift
     from ledger_helpers import at_till
 
-    old = _ledger_with_sales_at(ledger_url, "0010")
-    columns = _columns(old)
-    before = _snapshot(old, columns)
-    old.dispose()
-
-    upgraded = init_ledger(ledger_url)
-    assert current_revision(upgraded) == SCHEMA_HEAD
-    assert _snapshot(upgraded, columns) == before
-    assert differences(upgraded) == []
+    upgraded = _upgraded_keeping_every_row(ledger_url, "0010")
     with upgraded.connect() as connection:  # the sales made before have no basket id
         assert connection.execute(text("SELECT count(*) FROM sales WHERE basket_id IS NULL")).scalar() == 2
     open_shift(at_till(upgraded, "till-1", staff="Jo"), 0)
