@@ -14,7 +14,9 @@ collected (see `runs_on_the_engine`): the rest would only repeat their SQLite ru
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -140,3 +142,35 @@ def engine(ledger_url: str, ledger_templates: dict[bool, str], request: pytest.F
 def demo_engine(engine: Engine) -> Engine:
     """A ledger holding the demo catalogue (data/*.csv) and its stock."""
     return engine
+
+
+# Fixtures through which a test reaches the ledger under test: with POS_TEST_DATABASE_URL set they are on
+# PostgreSQL. `engine` and `demo_engine` use `ledger_url`, so asking for any of them counts.
+ENGINE_FIXTURES = frozenset({"ledger_url", "postgres_database"})
+_ASKS_FOR_ENGINE_FIXTURE = re.compile(r"""getfixturevalue\(\s*["'](ledger_url|postgres_database)["']""")
+
+
+@functools.cache
+def _asks_for_engine_fixture_by_name(module_file: str) -> bool:
+    return bool(_ASKS_FOR_ENGINE_FIXTURE.search(Path(module_file).read_text(encoding="utf-8")))
+
+
+def runs_on_the_engine(item: pytest.Item) -> bool:
+    """Whether `item` behaves differently on PostgreSQL: it uses a ledger fixture (directly or through
+    other fixtures), is marked `engine`, or its module asks for a ledger fixture by name at run time."""
+    if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("engine"):
+        return True
+    module = getattr(item, "module", None)
+    return bool(module and module.__file__ and _asks_for_engine_fixture_by_name(module.__file__))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, leave out the tests that never touch the ledger's engine: their SQLite run covers them."""
+    if not POSTGRES_URL:
+        return
+    on_engine = {item.nodeid: runs_on_the_engine(item) for item in items}
+    kept = [item for item in items if on_engine[item.nodeid]]
+    left_out = [item for item in items if not on_engine[item.nodeid]]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
