@@ -127,6 +127,53 @@ def _copy_ledger(template_url: str, url: str) -> None:
     admin.dispose()
 
 
+def _closed_sqlite(url: str) -> None:
+    """Fold a SQLite ledger's WAL into its file, so that a copy of the file alone is the whole ledger."""
+    import sqlite3
+
+    database = make_url(url).database
+    assert database
+    connection = sqlite3.connect(database)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def _made_templates() -> dict[str, str]:
+    """The URLs of the ledgers `ledger_made_once` made on this worker, by name."""
+    return {}
+
+
+@pytest.fixture
+def ledger_made_once(
+    ledger_url: str, _made_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Callable[[str, Callable[[str, Path], None]], str]:
+    """`ledger_made_once(name, make)` puts at `ledger_url` a copy of the ledger that `make(url, folder)` made
+    (once per worker and name, e.g. by running `pos` commands in `folder`) and returns `ledger_url`.
+
+    For set-ups that are the same for every test of a module and are not what the test checks; `make`
+    leaves no connection open. Files `make` writes beside the ledger are not copied."""
+
+    def made_once(name: str, make: Callable[[str, Path], None]) -> str:
+        if name not in _made_templates:
+            folder = tmp_path_factory.mktemp(name)
+            if POSTGRES_URL:
+                url = request.getfixturevalue("postgres_database")(f"{name}_template")
+            else:
+                url = f"sqlite:///{folder / 'template.sqlite'}"
+            make(url, folder)
+            if not POSTGRES_URL:
+                _closed_sqlite(url)
+            _made_templates[name] = url
+        _copy_ledger(_made_templates[name], ledger_url)
+        return ledger_url
+
+    return made_once
+
+
 @pytest.fixture
 def engine(ledger_url: str, ledger_templates: dict[bool, str], request: pytest.FixtureRequest) -> Iterator[Engine]:
     """A new ledger as `pos init` makes it (at the schema head, with till-1 registered), and a shift
