@@ -6,6 +6,10 @@ IMMEDIATE: read the three SKUs' prices and designer shares, bump the till's rece
 the sale, its lines, attributions, payment and stock movements, commit. Printing is excluded.
 The two take turns, sale by sale. A second pair runs with synchronous=OFF on both sides, to show
 the CPU cost alone (the fsync at commit is the same for both and hides it).
+
+`run_basket_id` measures what the idempotent basket id adds to one commit: complete_sale with a new
+basket id (the look-up of an earlier sale of that basket and the unique index) taking turns with
+complete_sale without one, on the same ledger with the real pragmas.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import Result, against_raw, check_foreign_keys, interleaved
+from bench.common import Result, against_raw, check_foreign_keys, interleaved, median, p95
 from bench.ledgers import catalogue_ledger
 from common.money import split_by_weights, vat_from_gross
 
@@ -190,3 +194,58 @@ def run(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore
                 at_most=None,
             ))
     return results
+
+
+def _basket_id_pair(path: Path, skus: int, repeat: int, synchronous: str) -> dict[str, list[float]]:
+    """complete_sale with a new basket id and without one, taking turns on the same ledger."""
+    from sqlalchemy import event
+
+    from common.values import Actor
+    from inventory.db import UnitOfWork
+    from pos.ledger import open_ledger
+    from pos.sales.checkout import card_tender, new_basket_id
+    from pos.sales.services import complete_sale
+
+    engine = open_ledger(f"sqlite:///{path}")
+    if synchronous != "FULL":
+        @event.listens_for(engine, "connect")
+        def _relax(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_connection.execute(f"PRAGMA synchronous={synchronous}")
+    at_till = UnitOfWork(engine, Actor("", "bench-services", lambda: STAMP))
+    with engine.connect() as connection:
+        prices = dict(connection.exec_driver_sql("SELECT id, price_pence FROM variants").all())
+    rng = random.Random(11)
+
+    def sale(basket_id: str | None) -> None:
+        chosen = rng.sample(range(1, skus + 1), 3)
+        items = [(chosen[0], 1), (chosen[1], 1), (chosen[2], 2)]
+        complete_sale(at_till, items, [card_tender(sum(prices[v] * q for v, q in items))], basket_id=basket_id)
+
+    try:
+        return interleaved({"with": lambda: sale(new_basket_id()), "without": lambda: sale(None)},
+                           repeat=repeat, warmup=3)
+    finally:
+        engine.dispose()
+
+
+def run_basket_id(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore[no-untyped-def]
+    skus, repeat = sizes["skus"], sizes["checkout_sales"]
+    pairs = {}
+    for synchronous in ("FULL", "OFF"):
+        path = work / f"checkout-basket-id-{synchronous.lower()}.sqlite"
+        catalogue_ledger(path, skus)
+        log(f"checkout: {repeat} sales with a basket id and {repeat} without, taking turns, synchronous={synchronous}")
+        pairs[synchronous] = _basket_id_pair(path, skus, repeat, synchronous)
+    full, cpu = pairs["FULL"], pairs["OFF"]
+    added, without = median(full["with"]) - median(full["without"]), median(full["without"])
+    return [Result(
+        "checkout_basket_id_cost", added * 1e3, "ms", without * 1e3, "the same commit without a basket id",
+        "≤ 10% of a commit", added <= 0.1 * without,
+        detail=f"3-line sale, synchronous=FULL: p50 with a new basket id − p50 without; median of {repeat} each",
+        extra={
+            "p50_with_ms": median(full["with"]) * 1e3, "p95_with_ms": p95(full["with"]) * 1e3,
+            "p95_without_ms": p95(full["without"]) * 1e3,
+            "cpu_added_ms": (median(cpu["with"]) - median(cpu["without"])) * 1e3,  # synchronous=OFF: no fsync noise
+            "cpu_without_ms": median(cpu["without"]) * 1e3,
+        },
+    )]

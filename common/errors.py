@@ -60,12 +60,17 @@ class InvalidImport(PosError):
 class LedgerBusy(PosError):
     """Another till or command is writing to the ledger right now; nothing was written. Try again."""
 
-    def __init__(self) -> None:
-        super().__init__("The ledger is busy with another till or an import; nothing was lost. Trying again...")
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "The ledger is busy with another till or an import; nothing was lost. Trying again...")
 
 
 class LedgerUnavailable(PosError):
     """The ledger could not be reached or refused the write; nothing was written."""
+
+
+class LedgerNotWritable(PosError):
+    """The ledger cannot take a write: a full disk, or a file, folder or disk that is read-only. Nothing was
+    written; the message says what to fix. Not retried by itself: a person has to act first."""
 
 
 class UnknownTill(PosError):

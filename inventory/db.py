@@ -8,22 +8,30 @@ Reads keep the default deferred BEGIN so a long report never blocks a sale.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from common.errors import LedgerBusy, LedgerUnavailable, PosError
+from common.errors import LedgerBusy, LedgerNotWritable, LedgerUnavailable, PosError
 from common.values import Actor
 
 DEFAULT_DATABASE_URL = "sqlite:///data/ledger.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+RETRY_FIRST_S = 0.05  # the first wait before trying a busy or unreachable ledger again; it doubles
+RETRY_MAX_S = 2.0
+PATIENCE_S = 120.0  # how long a command or service keeps trying before it says the ledger stayed busy
+Result = TypeVar("Result")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -115,19 +123,62 @@ def _is_busy(error: DBAPIError) -> bool:
     return getattr(error.orig, "sqlstate", None) in _BUSY_SQLSTATES
 
 
+@dataclass(frozen=True)
+class Patience:
+    """How a write meets a busy ledger (another till or an import writing; on PostgreSQL a serialization
+    failure or deadlock) or, if `unreachable_too`, one that cannot be reached: it tries again with backoff,
+    telling `on_wait` each time, for up to `seconds` (None: for as long as it takes, as a paid sale at the till)."""
+
+    seconds: float | None = PATIENCE_S
+    unreachable_too: bool = False
+    on_wait: Callable[[PosError], None] | None = None
+
+
+def retrying(attempt: Callable[[], Result], patience: Patience = Patience()) -> Result:
+    """`attempt()` (a whole unit of work, or its BEGIN) again and again while the ledger is busy, with
+    doubling waits and a little jitter (so two tills do not retry in step), within `patience`.
+
+    Only LedgerBusy (and LedgerUnavailable if the patience says so) is retried: both mean nothing was
+    written, or, for a dropped connection, that the attempt may have committed unheard, which only an
+    idempotent attempt (a sale with its basket id) may retry. After the patience is spent the caller
+    hears a plain LedgerBusy saying so, never the driver's "database is locked".
+    """
+    retried = (LedgerBusy, LedgerUnavailable) if patience.unreachable_too else (LedgerBusy,)
+    deadline = None if patience.seconds is None else time.monotonic() + patience.seconds
+    wait = RETRY_FIRST_S
+    while True:
+        try:
+            return attempt()
+        except retried as error:
+            if deadline is not None and time.monotonic() + wait > deadline:
+                if isinstance(error, LedgerBusy):
+                    raise LedgerBusy(
+                        f"The ledger stayed busy with another till or an import for {patience.seconds:g} s; "
+                        "nothing was written. Try again when it is done."
+                    ) from error
+                raise
+            if patience.on_wait is not None:
+                patience.on_wait(error)
+            time.sleep(wait * random.uniform(0.8, 1.2))
+            wait = min(wait * 2, RETRY_MAX_S)
+
+
 class UnitOfWork:
     """One transaction of a use case, with who is acting, where and when.
 
     `with uow:` begins a write transaction (BEGIN IMMEDIATE on SQLite) and fixes `uow.now` from the
     actor's clock; `uow.commit()` ends it; leaving the block without a commit rolls everything back.
-    A busy ledger surfaces as LedgerBusy (nothing written; the caller may retry), anything the
+    Entering waits out a busy ledger within `patience` (every service gets that); `uow.run(work)` also
+    runs the whole of `work` again when the ledger turns busy mid-transaction (a PostgreSQL deadlock).
+    A busy ledger the patience did not outlast surfaces as LedgerBusy (nothing written), anything the
     database says otherwise as LedgerUnavailable or the service's own PosError: never a driver message.
     The same UnitOfWork can be entered again for the next use case.
     """
 
-    def __init__(self, engine: Engine, actor: Actor) -> None:
+    def __init__(self, engine: Engine, actor: Actor, patience: Patience = Patience()) -> None:
         self.engine = engine
         self.actor = actor
+        self.patience = patience
         self._session: Session | None = None
         self._now: datetime | None = None
 
@@ -148,6 +199,10 @@ class UnitOfWork:
         return self._now
 
     def __enter__(self) -> UnitOfWork:
+        retrying(self._begin, replace(self.patience, unreachable_too=False))
+        return self
+
+    def _begin(self) -> None:
         self._now = self.actor.clock()
         self._session = Session(_writer(self.engine), expire_on_commit=False)
         try:
@@ -156,13 +211,28 @@ class UnitOfWork:
         except DBAPIError as error:
             self._close()
             raise _plain_error(error) or error
-        return self
+
+    def run(self, work: Callable[[UnitOfWork], Result]) -> Result:
+        """`work(uow)` in one transaction, committed; all of it again (within the patience) if the ledger turns
+        busy, or unreachable when the patience allows. `work` must be safe to repeat: it writes again only
+        what was rolled back (or, after a dropped connection, checks what was committed)."""
+
+        def once() -> Result:
+            with self:
+                result = work(self)
+                self.commit()
+            return result
+
+        return retrying(once, self.patience)
 
     def commit(self) -> None:
         try:
             self.session.commit()
         except DBAPIError as error:
-            raise _plain_error(error) or error
+            plain = _plain_error(error)
+            if isinstance(plain, LedgerUnavailable):
+                raise LedgerUnavailable(_LOST_AT_COMMIT.format(said=driver_message(error))) from error
+            raise plain or error from error
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
@@ -179,6 +249,15 @@ class UnitOfWork:
             self._session = None
 
 
+# A connection lost during COMMIT: the server may have committed before the line went, so "nothing was
+# written" would be a guess; an idempotent write (a sale with its basket id) is retried instead.
+_LOST_AT_COMMIT = (
+    "The ledger stopped answering while this was being saved ({said}), so it may or may not have been "
+    "recorded. Look before doing it again (`pos audit`, `pos receipt show`, or the till's last sale); a sale "
+    "repeated with the same basket id (`pos sell --basket`) is recorded once."
+)
+
+
 def driver_message(error: Exception) -> str:
     """The first line of what the database said, without SQLAlchemy's wrapping and background link."""
     if isinstance(error, DBAPIError) and error.orig is not None:
@@ -193,10 +272,31 @@ def driver_message(error: Exception) -> str:
 
 def _plain_error(error: DBAPIError) -> PosError | None:
     """A busy or unreachable ledger in words a cashier can act on; None for other database errors."""
+    cannot_write = _cannot_write(error)
+    if cannot_write is not None:
+        return cannot_write
     if _is_busy(error):
         return LedgerBusy()
     if error.connection_invalidated or isinstance(error, OperationalError):
         return LedgerUnavailable(
             f"The ledger could not be reached ({driver_message(error)}). Nothing was written; try again."
+        )
+    return None
+
+
+_SQLITE_FULL = 13  # the primary result code (the low byte of an extended one)
+_PG_DISK_FULL = "53100"
+
+
+def _cannot_write(error: DBAPIError) -> LedgerNotWritable | None:
+    """A full disk in plain words; None for other errors.
+
+    Not LedgerUnavailable: waiting does not help, a person has to free some space first.
+    """
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if (code is not None and code & 0xFF == _SQLITE_FULL) or getattr(error.orig, "sqlstate", None) == _PG_DISK_FULL:
+        return LedgerNotWritable(
+            "The ledger's disk is full, so nothing was written. Free some space on it (old backups and reports "
+            "in data/ can go to a USB stick), then try again."
         )
     return None

@@ -32,6 +32,7 @@ from sqlalchemy.engine import URL
 
 from common.clock import local_time
 from common.errors import PosError
+from common.files import create_private, private_dir
 from inventory.db import is_sqlite
 
 BACKUP_FOLDER = "backups"  # beside the ledger file: data/ledger.sqlite -> data/backups/
@@ -149,8 +150,9 @@ def backup_ledger(engine: Engine, destination: Path, *, check: bool = True) -> P
         raise BackupError(f"{destination} is a folder: give a file name in it, such as {destination / 'ledger-backup.sqlite'}.")
     partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
     try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(destination.parent)
         partial.unlink(missing_ok=True)
+        create_private(partial)  # 0600 before SQLite writes a page of it; its journal takes the same mode
         with engine.connect() as connection:
             source: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
             copy = sqlite3.connect(partial, isolation_level=None)

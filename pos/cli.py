@@ -12,6 +12,7 @@ import click
 
 from common.errors import PosError
 
+SELL_PATIENCE_S = 120.0  # how long `pos sell` waits out a busy or unreachable ledger before it gives up
 DB_HELP = "Ledger database URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 
 
@@ -112,19 +113,65 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--db", help=DB_HELP)
-def init(db: str | None) -> None:
+@click.option("--till-role", metavar="NAME",
+              help="PostgreSQL: create the role the tills connect as (or set its password), allowed only what a till "
+                   "needs. Its password is asked, or read from --till-password-file.")
+@click.option("--till-password-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="With --till-role: the file whose first line is the role's password (never give it as an argument).")
+def init(db: str | None, till_role: str | None, till_password_file: Path | None) -> None:
     """Create the ledger with its first till, till-1 (or upgrade an older one), and say where it is.
 
     The only command that creates or upgrades a ledger; the others refuse one that is missing or behind.
+    On PostgreSQL, run by the database's owner; `--till-role pos_till` makes the tills' own role.
     """
     from pos.ledger import init_ledger
     from pos.sales.tills import list_tills
+    from pos.till_role import check_role_name, needs_till_role, require_postgres, set_up_till_role, till_url
 
+    if till_password_file is not None and till_role is None:
+        _fail(PosError("--till-password-file goes with --till-role NAME."))
     try:
+        if till_role is not None:  # refused before anything is created
+            check_role_name(till_role)
+            require_postgres(db)
         engine = init_ledger(db)
     except PosError as error:
         _fail(error)
     click.echo(f"Ledger ready: {engine.url.render_as_string(hide_password=True)} (tills: {', '.join(list_tills(engine))})")
+    if till_role is None:
+        if needs_till_role(engine):
+            click.echo("The tills should not connect as this owner: `pos init --till-role pos_till` makes their own "
+                       "role (README: Several tills).", err=True)
+        return
+    try:
+        set_up_till_role(engine, till_role, _till_password(till_role, till_password_file))
+    except PosError as error:
+        _fail(error)
+    click.echo(f"Tills connect as {till_role} (ledger entries: read and add only): {till_url(engine, till_role)}\n"
+               f"Give each till machine that URL as POS_DATABASE_URL and the password in ~/.pgpass (README: Several tills).")
+
+
+def _till_password(role: str, password_file: Path | None) -> str:
+    """The till role's password: the first line of `password_file`, else typed hidden (twice) at a terminal,
+    else one line of standard input. Never an argument: it would sit in shell history and process lists."""
+    import getpass
+
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            _fail(PosError(f"Could not read {password_file}: {error}."))
+        return lines[0] if lines else ""
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {role}: ")
+        if getpass.getpass(f"The password for {role} again: ") != password:
+            _fail(PosError("The two passwords differ; nothing was changed. Try again."))
+        return password
+    line = sys.stdin.readline()
+    if not line:
+        _fail(PosError(f"The password for {role} was asked for, but standard input is empty: pipe it in on one line, "
+                       "or use --till-password-file."))
+    return line.rstrip("\r\n")
 
 
 @cli.group()
@@ -472,20 +519,24 @@ def demo(till_name: str, ledger: Path, config: Path | None) -> None:
 @click.option("--staff", default="", help="Who served: their staff code (PIN asked); needed once the ledger has staff.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--print/--no-print", "do_print", default=True, show_default=True, help="Print the receipt.")
+@click.option("--basket", "basket_id", help="The basket's id (a UUID, e.g. from uuidgen): the same id again records "
+              "nothing new and prints the sale already recorded, so a script can retry after a crash.")
 @click.option("--config", type=click.Path(path_type=Path))
 @click.option("--db", help=DB_HELP)
 def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None, discount: str | None,
          reason: str | None, approved_by: str | None, till_name: str, staff: str, output: str,
-         do_print: bool, config: Path | None, db: str | None) -> None:
+         do_print: bool, basket_id: str | None, config: Path | None, db: str | None) -> None:
     """Sell the items with these barcodes or SKUs (one code per item) without opening the till.
 
     The same till core as the till's screen, run in this process: the same checks, the same sale.
-    PINs are asked in order: the staff member's, then the approving manager's.
+    PINs are asked in order: the staff member's, then the approving manager's. A busy or dropped
+    ledger is tried again for a while; with --basket a retry never records the sale twice.
     """
     from common.limits import check_staff_name
     from common.money import format_pence, parse_pounds
     from common.values import Actor
     from pos.sales import till_core as core_events
+    from pos.sales.checkout import check_basket_id
     from pos.sales.till_core import TillCore
     from pos.staff.services import list_staff
 
@@ -499,6 +550,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
         tendered = parse_pounds(cash) if cash is not None else None
         basket_discount = _discount(discount, reason) if discount is not None and reason is not None else None
         parts = _split_parts(split) if split is not None else None
+        basket_id = check_basket_id(basket_id) if basket_id is not None else None
     except (PosError, ValueError) as error:
         _fail(error)
     engine = _open(db)
@@ -519,7 +571,9 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
         approver = _approval(engine, approved_by, what, till_name)
     events: list[core_events.Event] = []
     core = TillCore(actor, settings.store, settings.printer_for(till_name) if do_print else None, listener=events.append,
-                    rules=settings.discounts)
+                    rules=settings.discounts, sale_patience_s=SELL_PATIENCE_S)
+    if basket_id is not None:
+        core.basket.id = basket_id
     core.open(lambda: engine)
     for code in codes:
         core.enter(code)
@@ -549,10 +603,13 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
                     click.echo(json.dumps({
                         "receipt": str(sale.reference), "total_pence": sale.total_pence,
                         "discount_pence": sale.receipt.discount_pence, "vat_pence": sale.vat_pence,
-                        "change_pence": sale.change_pence,
+                        "change_pence": sale.change_pence, **({"already_recorded": True} if sale.repeated else {}),
                     }))
                     continue
                 discounted = f", discount {format_pence(sale.receipt.discount_pence)}" if sale.receipt.discount_pence else ""
+                if sale.repeated:
+                    click.echo(f"Basket {basket_id} was already recorded as sale {sale.reference}; nothing new was "
+                               "recorded, nothing more to take.")
                 click.echo(
                     f"Sale {sale.reference}: total {format_pence(sale.total_pence)}{discounted}, "
                     f"change {format_pence(sale.change_pence)}"
@@ -1227,15 +1284,13 @@ def _pdf_out(out: Path) -> Path:
 
 
 def _write_pdf(out: Path, data: bytes) -> None:
-    """Write the whole PDF beside `out` and move it into place: `out` is never left half written."""
-    import os
+    """Write the whole PDF beside `out` and move it into place: `out` is never left half written, and only
+    its owner can read it."""
+    from common.files import write_private
 
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        partial.write_bytes(data)
-        os.replace(partial, out)
+        write_private(out, data)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         _fail(PosError(f"Could not write {out}: {error.strerror or error}. Nothing was written."))
 
 

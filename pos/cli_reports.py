@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from common.errors import PosError
+from common.files import private_dir
 
 _DB_HELP = "Ledger URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 _FORMATS = click.Choice(["table", "csv", "json", "pdf"])
@@ -74,7 +75,7 @@ def _show(read, output: str, out: Path | None, to_printer: bool, config: Path | 
     if output == "pdf" or to_printer:
         target = out if (output == "pdf" and out is not None) else DEFAULT_REPORTS_DIR / report_file_name(report)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(target.parent)
             saved = write_file(target, shift_pdf(report, settings.store if settings else None))
         except OSError as error:
             _fail(PosError(f"Could not write {target}: {error.strerror or error}. Nothing was written."))

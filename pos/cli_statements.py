@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from common.errors import PosError
+from common.files import private_dir
 
 _DB_HELP = "Ledger URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 _CONFIG_HELP = "Configuration file, for the store's name (default: POS_CONFIG, else data/pos.toml)."
@@ -149,23 +150,23 @@ def _event_table(summary) -> str:  # type: ignore[no-untyped-def]
         f"Event summary {summary.first_day.isoformat()} to {summary.last_day.isoformat()}: "
         f"{len(summary.by_day)} days, {len(summary.by_till)} tills",
         f"Sales: {summary.sales_count}   Items: {summary.units}   Takings: {format_pence(summary.gross_pence)}   "
-        f"VAT included: {format_pence(summary.vat_pence)}   Net of VAT: {format_pence(summary.net_pence)}",
+        f"VAT included: {format_pence(summary.vat_pence)}   Excluding VAT: {format_pence(summary.ex_vat_pence)}",
         f"Discounts: {format_pence(summary.discount_pence)}   Refunds: {summary.refunds_count} for "
         f"{format_pence(summary.refunds_pence)} (already taken off)   Average basket: "
         f"{format_pence(summary.average_basket_pence)}, {items} items",
         f"Received: {summary.received}   Sell-through: {sell_through(summary.sell_through_bp)}",
         "",
-        text_table(["Day", "Sales", "Items", "Refunds", "Takings", "Net of VAT"],
+        text_table(["Day", "Sales", "Items", "Refunds", "Takings", "Excluding VAT"],
                    [[row.day.isoformat(), str(row.sales_count), str(row.units), format_pence(row.refunds_pence),
-                     format_pence(row.gross_pence), format_pence(row.net_pence)] for row in summary.by_day],
+                     format_pence(row.gross_pence), format_pence(row.ex_vat_pence)] for row in summary.by_day],
                    {1, 2, 3, 4, 5}),
         "",
         text_table(["Till", "Sales", "Takings"],
                    [[row.till, str(row.sales_count), format_pence(row.gross_pence)] for row in summary.by_till], {1, 2}),
         "",
-        text_table(["Designer", "Designs", "Items", "Takings", "Net of VAT"],
+        text_table(["Designer", "Designs", "Items", "Takings", "Excluding VAT"],
                    [[row.name, str(row.designs), str(row.units), format_pence(row.gross_pence),
-                     format_pence(row.net_pence)] for row in summary.by_designer], {1, 2, 3, 4}),
+                     format_pence(row.ex_vat_pence)] for row in summary.by_designer], {1, 2, 3, 4}),
         "",
         text_table(["Design", "Received", "Sold", "Sell-through", "Takings", "Returned", "Damaged"],
                    [[row.design, str(row.received), str(row.units), sell_through(row.sell_through_bp),
@@ -186,23 +187,29 @@ def _event_table(summary) -> str:  # type: ignore[no-untyped-def]
 @click.argument("participant")
 @click.option("--from", "date_from", type=_DAY, help="First trading day (default: the event's first).")
 @click.option("--to", "date_to", type=_DAY, help="Last trading day (default: the event's last).")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="The PDF to write.")
+@click.option("--format", "output", type=click.Choice(["pdf", "json"]), default="pdf", show_default=True,
+              help="The PDF to hand to the participant, or its figures as JSON.")
+@click.option("--out", type=click.Path(path_type=Path), help="The file to write (needed for pdf; json prints without it).")
 @click.option("--config", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 @click.option("--db", help=_DB_HELP)
-def statement_command(participant: str, date_from: datetime | None, date_to: datetime | None, out: Path,
-                      config: Path | None, db: str | None) -> None:
-    """A participant's statement as a PDF: their designs, what sold, their share, and the shifts they worked."""
-    from pos.cli import _fail, _open, _pdf_out, _write_pdf
+def statement_command(participant: str, date_from: datetime | None, date_to: datetime | None, output: str,
+                      out: Path | None, config: Path | None, db: str | None) -> None:
+    """A participant's statement as a PDF (or JSON): their designs, what sold, their share, and the shifts they worked."""
+    from pos.cli import _fail, _open, _write_pdf
     from pos.reports.documents import statement_pdf
     from pos.reports.statement import statement
 
-    target = _pdf_out(out)
+    target = _out_file(out, "pdf" if output == "pdf" else None)
     engine = _open(db)
     first, last = _range(engine, date_from, date_to)
     try:
         figures = statement(engine, participant, first, last)
     except PosError as error:
         _fail(error)
+    if output == "json":
+        _emit(json.dumps(figures.as_json(), indent=2) + "\n", target)
+        return
+    assert target is not None
     _write_pdf(target, statement_pdf(figures, _store_name(config)))
     click.echo(f"Statement for {figures.code}, {first.isoformat()} to {last.isoformat()}: {target}")
 
@@ -265,7 +272,7 @@ def _write_close_out_documents(engine, folder: Path, store: str, result) -> int:
     first = summary.first_day or result.trading_day
     last = summary.last_day or result.trading_day
     try:
-        folder.mkdir(exist_ok=True)
+        private_dir(folder)
     except OSError as error:
         _fail(PosError(f"Could not make the folder {folder}: {error.strerror or error}. The stock movements are "
                        "recorded; run the close-out again to write the documents (no stock moves twice)."))

@@ -12,6 +12,7 @@ can delete child rows) and a foreign-key check after, which must come back empty
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,15 +22,17 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from common.errors import PosError
+from common.errors import LedgerNotWritable, PosError
+from common.files import create_private, keep_private, private_dir
 from common.values import Actor
 from inventory.db import UnitOfWork, database_url, driver_message, is_sqlite, make_engine, sqlite_file
 
-SCHEMA_HEAD = "0010"  # the newest migration; tests check it matches pos/migrations/versions
+SCHEMA_HEAD = "0011"  # the newest migration; tests check it matches pos/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"
 FIRST_TILL = "till-1"
 INIT_LOCK_KEY = 7_214_050_601  # pg_advisory_lock key held while a ledger is created or upgraded
 _NO_DATABASE = "3D000"  # PostgreSQL: the database does not exist (when the server says so by code)
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # SQLite keeps these beside the ledger file
 
 
 class MigrationFailed(PosError):
@@ -148,16 +151,18 @@ def init_ledger(url: str | None = None, *, first_till: str = FIRST_TILL) -> Engi
     A ledger without tills gets `first_till` registered. Safe to run twice, and twice at once.
     """
     from pos.sales.tills import TillExists, list_tills, register_till
+    from pos.till_role import grant_till_roles
 
     resolved = database_url(url)
     path = sqlite_file(resolved)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_ledger_file(path, _where(resolved))
     engine = make_engine(resolved)
     try:
         with _one_init_at_a_time(engine):
             if current_revision(engine) != SCHEMA_HEAD:
                 upgrade_ledger(engine)
+                grant_till_roles(engine)  # the tills' role gets its rights on any table the upgrade added
             if not list_tills(engine):
                 try:
                     register_till(UnitOfWork(engine, Actor("pos init")), first_till)
@@ -184,6 +189,8 @@ def open_ledger(url: str | None = None) -> Engine:
     path = sqlite_file(resolved)
     if path is not None and not path.is_file():
         raise NoLedger(where)
+    if path is not None:
+        _refuse_unwritable(path, where)
     engine = make_engine(resolved)
     try:
         revision = current_revision(engine)
@@ -204,6 +211,59 @@ def open_ledger(url: str | None = None) -> Engine:
         f"The ledger at {where} is at schema {revision}, newer than this version ({SCHEMA_HEAD}): "
         "update Makers' Till on this machine."
     )
+
+
+def _companions(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in _SQLITE_COMPANIONS]
+
+
+def _on_read_only_disk(folder: Path) -> bool:
+    return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+
+
+def _write_problem(path: Path) -> str | None:
+    """Why this user cannot write the SQLite ledger `path` and the -wal and -shm files beside it, with the
+    fix, in plain words; None when they can."""
+    folder = path.parent
+    if _on_read_only_disk(folder):
+        return ("it is on a read-only disk (mounted read-only, or a write-protected card or stick): mount it "
+                "read-write, or copy the ledger to a folder that can be written and point --db / POS_DATABASE_URL there")
+    if not os.access(path, os.W_OK):
+        return (f"the file is read-only for this user: give it back write permission (`chmod u+w {path}`), or run "
+                f"as the user who owns it (`ls -l {path}` shows who)")
+    for companion in _companions(path):
+        if companion.exists() and not os.access(companion, os.W_OK):
+            return (f"{companion} beside it cannot be written by this user (made by another user, such as with sudo?): "
+                    f"with no till running, give it to the user who runs the tills (`chown USER {companion}`)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (f"its folder {folder} is read-only for this user, and SQLite writes its -wal and -shm files beside the "
+                f"ledger: give the folder write permission (`chmod u+w {folder}`)")
+    return None
+
+
+def _refuse_unwritable(path: Path, where: str) -> None:
+    """LedgerNotWritable, said at start, if the SQLite ledger `path` cannot be written (see _write_problem)."""
+    problem = _write_problem(path)
+    if problem is not None:
+        raise LedgerNotWritable(f"The ledger at {where} cannot be written: {problem}. Nothing can be sold or recorded "
+                                "until then.")
+
+
+def _private_ledger_file(path: Path, where: str) -> None:
+    """Before SQLite opens it: a new ledger file 0600 in folders made 0700 (SQLite gives its -wal and -shm the
+    file's mode), or an existing one, with its -wal and -shm, made readable by its owner only."""
+    try:
+        private_dir(path.parent)
+        create_private(path)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise LedgerNotWritable(
+            f"The ledger at {where} could not be created ({error.strerror or error}: {error.filename}). Choose a "
+            "folder this user can write, with --db or POS_DATABASE_URL."
+        ) from error
+    _refuse_unwritable(path, where)
+    keep_private([path, *_companions(path)])
 
 
 def plain_database_error(error: Exception) -> str | None:

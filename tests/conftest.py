@@ -118,7 +118,7 @@ def _copy_ledger(template_url: str, url: str) -> None:
     template, target = make_url(template_url), make_url(url)
     if target.get_backend_name() == "sqlite":
         assert template.database and target.database
-        shutil.copyfile(template.database, target.database)
+        shutil.copy(template.database, target.database)  # with its mode: pos init makes it owner-only
         return
     admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -3,7 +3,7 @@
 The figures are exact to the penny and net of discounts and refunds, as the sales report's are
 (pos.reports.sales): each sale line's gross and VAT are split between its designers when it is sold
 (line_attributions) and a refund reverses exactly its designers' parts (refund_attributions), on
-the refund's own trading day. So the designers' `net_pence` add up to the sales report's net for the
+the refund's own trading day. So the designers' `ex_vat_pence` add up to the sales report's `ex_vat_pence` for the
 same days, to the penny.
 
 Names follow consent, as every report export does: a designer who consented is shown by name, any
@@ -32,7 +32,7 @@ from pos.reports.export import csv_text
 from pos.reports.sales import add_up
 from pos.sales.models import LineAttribution, Refund, RefundAttribution, Sale
 
-CSV_COLUMNS = ("code", "name", "designs", "units", "gross_pence", "vat_pence", "net_pence")
+CSV_COLUMNS = ("code", "name", "designs", "units", "gross_pence", "vat_pence", "ex_vat_pence")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class DesignerFigures:
     units: int
     gross_pence: int  # their share of the takings, VAT included
     vat_pence: int
-    net_pence: int  # gross − VAT
+    ex_vat_pence: int  # gross − VAT
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ class DesignersReport:
         return sum(row.vat_pence for row in self.designers)
 
     @property
-    def net_pence(self) -> int:
-        return sum(row.net_pence for row in self.designers)
+    def ex_vat_pence(self) -> int:
+        return sum(row.ex_vat_pence for row in self.designers)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -73,7 +73,7 @@ class DesignersReport:
             "to": self.date_to.isoformat(),
             "gross_pence": self.gross_pence,
             "vat_pence": self.vat_pence,
-            "net_pence": self.net_pence,
+            "ex_vat_pence": self.ex_vat_pence,
             "designers": [asdict(row) for row in self.designers],
         }
 
@@ -149,7 +149,7 @@ def designer_rows(connection: Connection, totals: dict[int, list[int]]) -> list[
         units, gross, vat = totals.get(pid, (0, 0, 0))
         rows.append(DesignerFigures(code, name if consented else code, int(designs.get(pid, 0)), units, gross, vat,
                                     gross - vat))
-    return sorted(rows, key=lambda row: (-row.net_pence, row.code))
+    return sorted(rows, key=lambda row: (-row.ex_vat_pence, row.code))
 
 
 def designers_report(engine: Engine, date_from: date, date_to: date) -> DesignersReport:
@@ -166,7 +166,7 @@ def designers_report(engine: Engine, date_from: date, date_to: date) -> Designer
 
 def designers_csv(report: DesignersReport) -> str:
     return csv_text(CSV_COLUMNS, ([row.code, row.name, row.designs, row.units, row.gross_pence, row.vat_pence,
-                                   row.net_pence] for row in report.designers))
+                                   row.ex_vat_pence] for row in report.designers))
 
 
 def period_text(first: date, last: date) -> str:
@@ -186,12 +186,12 @@ def designers_table(report: DesignersReport) -> str:
     lines = [
         f"Designers {report.date_from.isoformat()} to {report.date_to.isoformat()}",
         f"Takings (their shares): {format_pence(report.gross_pence)}   VAT included: {format_pence(report.vat_pence)}"
-        f"   Net of VAT: {format_pence(report.net_pence)}",
+        f"   Excluding VAT: {format_pence(report.ex_vat_pence)}",
         "",
         text_table(
-            ["Designer", "Code", "Designs", "Units", "Takings", "Net of VAT"],
+            ["Designer", "Code", "Designs", "Units", "Takings", "Excluding VAT"],
             [[row.name, row.code, str(row.designs), str(row.units), format_pence(row.gross_pence),
-              format_pence(row.net_pence)] for row in report.designers],
+              format_pence(row.ex_vat_pence)] for row in report.designers],
             {2, 3, 4, 5},
         ),
     ]

@@ -89,7 +89,7 @@ def statement_document(st: Statement, store: str) -> ReportDocument:
         ("Your designs in the store", f"{len(st.designs):,}"),
         ("Items of your designs sold", f"{st.units:,}"),
         ("Your share of the sales", format_pence(st.gross_pence)),
-        ("Your share before VAT", format_pence(st.net_pence)),
+        ("Your share before VAT", format_pence(st.ex_vat_pence)),
     ]
     if worked:
         summary += [("Till shifts you worked", f"{len(st.shifts):,}"), ("Customers you served", f"{st.customers_served:,}")]
@@ -188,7 +188,7 @@ def event_document(summary: EventSummary, store: str, close_out: CloseOut | None
         ("Items sold (less returns)", f"{summary.units:,}"),
         ("Takings (after refunds, VAT included)", format_pence(summary.gross_pence)),
         ("VAT included", format_pence(summary.vat_pence)),
-        ("Takings net of VAT", format_pence(summary.net_pence)),
+        ("Takings excluding VAT", format_pence(summary.ex_vat_pence)),
         ("Discounts given", format_pence(summary.discount_pence)),
         ("Refunds (already taken off)", refunds),
         ("Average basket", format_pence(summary.average_basket_pence)),
@@ -198,12 +198,12 @@ def event_document(summary: EventSummary, store: str, close_out: CloseOut | None
     ], title="Totals", bold_rows=(2,))]
     blocks.append(Heading("By day"))
     blocks.append(Table(
-        "", ["Day", "Sales", "Items", "Refunds", "Takings", "Net of VAT"],
+        "", ["Day", "Sales", "Items", "Refunds", "Takings", "Excluding VAT"],
         [[_day(row.day), f"{row.sales_count:,}", f"{row.units:,}", format_pence(row.refunds_pence),
-          format_pence(row.gross_pence), format_pence(row.net_pence)] for row in summary.by_day],
+          format_pence(row.gross_pence), format_pence(row.ex_vat_pence)] for row in summary.by_day],
         right_aligned=(1, 2, 3, 4, 5),
         total_row=["All days", f"{summary.sales_count:,}", f"{summary.units:,}", format_pence(summary.refunds_pence),
-                   format_pence(summary.gross_pence), format_pence(summary.net_pence)],
+                   format_pence(summary.gross_pence), format_pence(summary.ex_vat_pence)],
     ))
     blocks.append(BarChart("Takings each day", [_day(row.day) for row in summary.by_day],
                            [row.gross_pence for row in summary.by_day]))
@@ -250,13 +250,13 @@ def _designer_blocks(rows: Sequence[DesignerFigures]) -> list[Block]:
         Paragraph("Each designer's share of the takings, after discounts and refunds. Designers are named where "
                   "they agreed to be; anyone else is shown by their code. A collaboration counts its items for "
                   "each of its designers."),
-        Table("", ["Designer", "Designs", "Items", "Takings", "Net of VAT"],
+        Table("", ["Designer", "Designs", "Items", "Takings", "Excluding VAT"],
               [[row.name, f"{row.designs:,}", f"{row.units:,}", format_pence(row.gross_pence),
-                format_pence(row.net_pence)] for row in rows],
+                format_pence(row.ex_vat_pence)] for row in rows],
               right_aligned=(1, 2, 3, 4),
               total_row=["All designers", "", "", format_pence(sum(row.gross_pence for row in rows)),
-                         format_pence(sum(row.net_pence for row in rows))]),
-        BarChart("Net of VAT by designer", [row.name for row in rows], [row.net_pence for row in rows], horizontal=True),
+                         format_pence(sum(row.ex_vat_pence for row in rows))]),
+        BarChart("Takings excluding VAT by designer", [row.name for row in rows], [row.ex_vat_pence for row in rows], horizontal=True),
     ]
 
 
@@ -300,7 +300,7 @@ def designers_document(report: DesignersReport, store: str) -> ReportDocument:
     blocks: list[Block] = [Figures([
         ("Takings (designers' shares, VAT included)", format_pence(report.gross_pence)),
         ("VAT included", format_pence(report.vat_pence)),
-        ("Net of VAT", format_pence(report.net_pence)),
+        ("Excluding VAT", format_pence(report.ex_vat_pence)),
     ], bold_rows=(2,))]
     blocks += _designer_blocks(report.designers)
     return ReportDocument(title="Designers", subtitle=f"{store}, {period}", blocks=tuple(blocks),
@@ -321,7 +321,7 @@ def sales_document(report: SalesReport, store: str) -> ReportDocument:
         ("Refunds", f"{report.refunds_count}: {format_pence(report.refunds_pence)}"),
         ("Takings (after discounts and refunds)", format_pence(report.gross_pence)),
         ("VAT included", format_pence(report.vat_pence)),
-        ("Net of VAT", format_pence(report.net_pence)),
+        ("Excluding VAT", format_pence(report.ex_vat_pence)),
     ], bold_rows=(4,))]
     blocks.append(Table("Tenders", ["Tender", "Amount"],
                         [[tender.title(), format_pence(amount)] for tender, amount in report.by_tender.items()],
@@ -329,8 +329,8 @@ def sales_document(report: SalesReport, store: str) -> ReportDocument:
     if report.by_participant:
         blocks.append(BarChart("Takings by designer", [row.name for row in report.by_participant],
                                [row.gross_pence for row in report.by_participant], horizontal=True))
-        blocks.append(Table("Designers", ["Designer", "Units", "Takings", "Net of VAT"],
-                            [[row.name, str(row.units), format_pence(row.gross_pence), format_pence(row.net_pence)]
+        blocks.append(Table("Designers", ["Designer", "Units", "Takings", "Excluding VAT"],
+                            [[row.name, str(row.units), format_pence(row.gross_pence), format_pence(row.ex_vat_pence)]
                              for row in report.by_participant], right_aligned=(1, 2, 3)))
     if report.by_product:
         blocks.append(Table("Products", ["SKU", "Design", "Size", "Colour", "Units", "Takings"],

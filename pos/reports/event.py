@@ -52,7 +52,7 @@ class DayFigures:
     refunds_pence: int  # already taken off gross
 
     @property
-    def net_pence(self) -> int:
+    def ex_vat_pence(self) -> int:
         return self.gross_pence - self.vat_pence
 
 
@@ -116,7 +116,7 @@ class EventSummary:
     busiest_hours: tuple[BusySlot, ...]  # the five busiest hours of the event by number of sales
 
     @property
-    def net_pence(self) -> int:
+    def ex_vat_pence(self) -> int:
         return self.gross_pence - self.vat_pence
 
     @property
@@ -145,7 +145,7 @@ class EventSummary:
             "units": self.units,
             "gross_pence": self.gross_pence,
             "vat_pence": self.vat_pence,
-            "net_pence": self.net_pence,
+            "ex_vat_pence": self.ex_vat_pence,
             "discount_pence": self.discount_pence,
             "refunds_count": self.refunds_count,
             "refunds_pence": self.refunds_pence,
@@ -153,7 +153,7 @@ class EventSummary:
             "average_items_hundredths": self.average_items_hundredths,
             "received": self.received,
             "sell_through_bp": self.sell_through_bp,
-            "by_day": [{**asdict(row), "day": row.day.isoformat(), "net_pence": row.net_pence} for row in self.by_day],
+            "by_day": [{**asdict(row), "day": row.day.isoformat(), "ex_vat_pence": row.ex_vat_pence} for row in self.by_day],
             "by_till": [asdict(row) for row in self.by_till],
             "by_designer": [asdict(row) for row in self.by_designer],
             "by_design": [design(row) for row in self.by_design],
@@ -360,7 +360,7 @@ def _designs(catalogue, shares, stock, sold_skus, returned_skus) -> tuple[Design
     return tuple(sorted(rows, key=lambda row: (-row.gross_pence, row.design)))
 
 
-EVENT_CSV_COLUMNS = ("section", "key", "name", "sales", "units", "gross_pence", "vat_pence", "net_pence", "received",
+EVENT_CSV_COLUMNS = ("section", "key", "name", "sales", "units", "gross_pence", "vat_pence", "ex_vat_pence", "received",
                      "sell_through_bp")
 
 
@@ -371,11 +371,11 @@ def event_csv(summary: EventSummary) -> str:
     if summary.first_day is not None and summary.last_day is not None:
         span = f"{summary.first_day.isoformat()} to {summary.last_day.isoformat()}"
         rows.append(["total", span, "", summary.sales_count, summary.units, summary.gross_pence, summary.vat_pence,
-                     summary.net_pence, summary.received, summary.sell_through_bp])
+                     summary.ex_vat_pence, summary.received, summary.sell_through_bp])
     rows += [["day", row.day.isoformat(), "", row.sales_count, row.units, row.gross_pence, row.vat_pence,
-              row.net_pence, "", ""] for row in summary.by_day]
+              row.ex_vat_pence, "", ""] for row in summary.by_day]
     rows += [["till", row.till, "", row.sales_count, "", row.gross_pence, "", "", "", ""] for row in summary.by_till]
-    rows += [["designer", row.code, row.name, "", row.units, row.gross_pence, row.vat_pence, row.net_pence, "", ""]
+    rows += [["designer", row.code, row.name, "", row.units, row.gross_pence, row.vat_pence, row.ex_vat_pence, "", ""]
              for row in summary.by_designer]
     rows += [["design", row.design, " / ".join(row.designers), "", row.units, row.gross_pence, "", "", row.received,
               row.sell_through_bp] for row in summary.by_design]

@@ -9,7 +9,7 @@ from common.money import format_pence
 from pos.reports.export import plain_cell, safe_csv_writer
 from pos.reports.sales import SalesReport
 
-CSV_COLUMNS = ("section", "key", "name", "units", "gross_pence", "vat_pence", "net_pence")
+CSV_COLUMNS = ("section", "key", "name", "units", "gross_pence", "vat_pence", "ex_vat_pence")
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None) -> str:
@@ -43,7 +43,7 @@ def report_table(report: SalesReport) -> str:
         f"Sales report {_period(report)}",
         f"Sales: {report.sales_count}   Units: {report.units}   "
         f"Takings: {format_pence(report.gross_pence)}   VAT included: {format_pence(report.vat_pence)}   "
-        f"Net of VAT: {format_pence(report.net_pence)}",
+        f"Excluding VAT: {format_pence(report.ex_vat_pence)}",
     ]
     if report.refunds_count:
         summary.append(
@@ -54,8 +54,8 @@ def report_table(report: SalesReport) -> str:
         ["Tender", "Amount"], [[tender.title(), format_pence(amount)] for tender, amount in report.by_tender.items()], {1}
     )
     designers = text_table(
-        ["Designer", "Code", "Units", "Takings", "Net of VAT"],
-        [[row.name, row.code, str(row.units), format_pence(row.gross_pence), format_pence(row.net_pence)]
+        ["Designer", "Code", "Units", "Takings", "Excluding VAT"],
+        [[row.name, row.code, str(row.units), format_pence(row.gross_pence), format_pence(row.ex_vat_pence)]
          for row in report.by_participant],
         {2, 3, 4},
     )
@@ -72,13 +72,13 @@ def report_csv(report: SalesReport) -> str:
     out = io.StringIO()
     writer = safe_csv_writer(out)
     writer.writerow(CSV_COLUMNS)
-    writer.writerow(["total", _period(report), "", report.units, report.gross_pence, report.vat_pence, report.net_pence])
+    writer.writerow(["total", _period(report), "", report.units, report.gross_pence, report.vat_pence, report.ex_vat_pence])
     writer.writerow(["sales_count", _period(report), "", report.sales_count, "", "", ""])
     writer.writerow(["refunds", _period(report), "", report.refunds_count, report.refunds_pence, "", ""])
     for tender, amount in report.by_tender.items():
         writer.writerow(["tender", tender, tender.title(), "", amount, "", ""])
     for row in report.by_participant:
-        writer.writerow(["participant", row.code, row.name, row.units, row.gross_pence, row.vat_pence, row.net_pence])
+        writer.writerow(["participant", row.code, row.name, row.units, row.gross_pence, row.vat_pence, row.ex_vat_pence])
     for row in report.by_product:
         writer.writerow(["product", row.sku, f"{row.name} {row.size} {row.colour}".strip(), row.units, row.gross_pence, "", ""])
     return out.getvalue()

@@ -30,7 +30,7 @@ class ParticipantFigures:
     units: int  # units of their designs sold less those returned (a collaboration counts for each designer)
     gross_pence: int  # their share of the takings net of refunds, VAT included
     vat_pence: int
-    net_pence: int  # gross − VAT: their share of the takings excluding VAT
+    ex_vat_pence: int  # gross − VAT: their share of the takings excluding VAT
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class SalesReport:
     discount_pence: int = 0  # all discounts given on these sales (gross is after them)
 
     @property
-    def net_pence(self) -> int:
+    def ex_vat_pence(self) -> int:
         return self.gross_pence - self.vat_pence
 
     def as_json(self) -> dict[str, Any]:
@@ -74,7 +74,7 @@ class SalesReport:
             "units": self.units,
             "gross_pence": self.gross_pence,
             "vat_pence": self.vat_pence,
-            "net_pence": self.net_pence,
+            "ex_vat_pence": self.ex_vat_pence,
             "discount_pence": self.discount_pence,
             "by_tender": dict(self.by_tender),
             "by_participant": [asdict(row) for row in self.by_participant],
@@ -140,7 +140,7 @@ def sales_report(engine: Engine, date_from: date, date_to: date | None = None) -
         (
             ParticipantFigures(
                 code=names[pid][0], name=names[pid][1] if names[pid][2] else names[pid][0], units=units,
-                gross_pence=p_gross, vat_pence=p_vat, net_pence=p_gross - p_vat,
+                gross_pence=p_gross, vat_pence=p_vat, ex_vat_pence=p_gross - p_vat,
             )
             for (pid,), (units, p_gross, p_vat) in participant_totals.items()
         ),

@@ -12,12 +12,12 @@ consented; every text is cleaned of control characters before it reaches a scree
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from common.files import private_dir, write_private
 from common.money import format_pence
 from pos.reports.export import csv_text
 from pos.reports.render import text_table
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from pos.config import Settings
+    from pos.shifts.services import ShiftInfo
     from receipts.report_pdf import ReportDocument
 
 DEFAULT_REPORTS_DIR = Path("data/reports")
@@ -279,26 +280,26 @@ def report_file_name(report: ShiftReport) -> str:
     """z-till-1-shift-12-2026-11-28.pdf (the day it closed); an X adds the time it was made."""
     shift = report.shift
     if report.closed and shift.closed_at is not None:
-        return f"z-{shift.till}-shift-{shift.id}-{shift.closed_at:%Y-%m-%d}.pdf"
+        return z_file_name(shift)
     return f"x-{shift.till}-shift-{shift.id}-{report.generated_at:%Y-%m-%d-%H%M}.pdf"
 
 
+def z_file_name(shift: ShiftInfo) -> str:
+    """The Z's PDF of a closed shift: z-till-1-shift-12-2026-11-28.pdf (the store's day it closed)."""
+    assert shift.closed_at is not None, "an open shift has no Z"
+    return f"z-{shift.till}-shift-{shift.id}-{shift.closed_at:%Y-%m-%d}.pdf"
+
+
 def write_file(path: Path, data: bytes) -> Path:
-    """Write `data` beside `path` and move it into place: the file is never left half written."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        raise
-    return path
+    """Write `data` beside `path` and move it into place: the file is never left half written, and only its
+    owner can read it."""
+    return write_private(path, data)
 
 
 def save_shift_pdf(report: ShiftReport, reports_dir: Path = DEFAULT_REPORTS_DIR, *,
                    store: StoreHeader | None = None) -> Path:
     """The report's PDF in `reports_dir` (created if need be), named by `report_file_name`; returns its path."""
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(reports_dir)
     return write_file(reports_dir / report_file_name(report), shift_pdf(report, store))
 
 
@@ -373,9 +374,10 @@ def shift_summary_bytes(report: ShiftReport, settings: Settings, till: str) -> b
     return render_bytes(printer, lambda device: render_lines(device, lines, code_page=printer.code_page or None))
 
 
-def print_shift_report(settings: Settings, till: str, report: ShiftReport) -> str:
+def print_shift_report(settings: Settings, till: str, report: ShiftReport, *, brief: bool = False) -> str:
     """Print the summary on `till`'s printer now; returns what happened in plain words (never raises for
-    a printer fault: an unplugged printer leaves the report unprinted, and the message says so)."""
+    a printer fault: an unplugged printer leaves the report unprinted, and the message says so).
+    `brief` (the till's two-line message) says only "Printed." when it printed."""
     from receipts.printers import PrinterError, deliver
 
     printer = settings.printer_for(till)
@@ -387,6 +389,8 @@ def print_shift_report(settings: Settings, till: str, report: ShiftReport) -> st
         delivered = deliver(printer, shift_summary_bytes(report, settings, till), name)
     except PrinterError as error:
         return f"{what} did not print: {error}"
+    if delivered.confirmed and brief and not delivered.warning:
+        return "Printed."
     if delivered.confirmed:
         return f"{what} printed ({delivered.where})." + (f" Note: {delivered.warning}." if delivered.warning else "")
     return f"{what} was sent to {delivered.where} (this printer cannot confirm it printed)."

@@ -128,7 +128,7 @@ class Statement:
     customers_served: int  # every sale they completed in the range (with or without a shift)
 
     @property
-    def net_pence(self) -> int:
+    def ex_vat_pence(self) -> int:
         return self.gross_pence - self.vat_pence
 
     @property
@@ -158,7 +158,7 @@ class Statement:
             "code": self.code, "name": self.name,
             "from": self.date_from.isoformat(), "to": self.date_to.isoformat(),
             "units": self.units, "gross_pence": self.gross_pence, "vat_pence": self.vat_pence,
-            "net_pence": self.net_pence,
+            "ex_vat_pence": self.ex_vat_pence,
             "designs": [{**asdict(line), "made_with": list(line.made_with)} for line in self.designs],
             "sizes": [asdict(line) for line in self.sizes],
             "best_sellers": [asdict(line) for line in self.best_sellers],

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from collections.abc import Sequence
 
 from common.limits import MAX_QUANTITY, check_price, check_quantity, check_sale_total
+from pos.sales.checkout import new_basket_id
 from pos.sales.pricing import NO_TERMS, Discount, LinePrice, LineTerms, price_lines
 
 if TYPE_CHECKING:  # the till builds baskets before SQLAlchemy has loaded
@@ -39,6 +40,8 @@ class Basket:
 
     lines: list[BasketLine] = field(default_factory=list)
     discount: Discount | None = None  # on the whole basket, spread over the lines
+    # Made when the basket starts and recorded with its sale: completing it again records nothing more.
+    id: str = field(default_factory=new_basket_id)
 
     def add(self, variant: VariantInfo) -> int:
         """Add one of `variant`: one more on its line if it is already there. Returns the line's index."""

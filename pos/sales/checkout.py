@@ -6,10 +6,11 @@ records the sale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from common.errors import PaymentError
+from common.errors import NotAllowed, PaymentError
 from common.limits import MAX_CHANGE_PENCE
 from common.money import format_pence
 from common.values import ReceiptRef, Tender
@@ -70,7 +71,29 @@ class CompletedSale:
     vat_pence: int
     change_pence: int
     receipt: Receipt
+    # True when completing the basket again found this sale already recorded (nothing new was written).
+    repeated: bool = field(default=False, compare=False)
 
     @property
     def reference(self) -> ReceiptRef:
         return ReceiptRef(self.till, self.receipt_no)
+
+
+def check_basket_id(text: str) -> str:
+    """A basket id as the ledger keeps it: a UUID in its usual 36-character form, in lower case."""
+    try:
+        parsed = uuid.UUID(text.strip())
+    except (ValueError, AttributeError):
+        parsed = None
+    if parsed is None or str(parsed) != text.strip().lower():
+        shown = text if len(text) <= 40 and text.isprintable() else text[:40].encode("unicode_escape").decode() + "..."
+        raise NotAllowed(
+            f"'{shown}' is not a basket id: give a UUID such as 0b7e4a52-3c1d-4f5e-9a8b-2c6d7e8f9a01 "
+            "(`uuidgen` makes one), the same one each time the same basket is retried."
+        )
+    return str(parsed)
+
+
+def new_basket_id() -> str:
+    """A new basket's id, made by the till when the basket starts (random: two tills never make the same)."""
+    return str(uuid.uuid4())

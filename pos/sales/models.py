@@ -16,7 +16,8 @@ TENDERS = ("cash", "card", "exchange")
 
 
 class Till(Base):
-    """A till by name. `last_receipt_no` gives each till its own gapless receipt numbers."""
+    """A till by name. `last_receipt_no` gives each till its own gapless receipt numbers: the database lets it
+    move only up by one (pos.migrations.receipt_counter)."""
 
     __tablename__ = "tills"
 
@@ -42,11 +43,14 @@ class Sale(Base):
     vat_pence: Mapped[int]
     discount_pence: Mapped[int] = mapped_column(server_default="0")  # all discounts on the sale
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"), default=None)  # None before 0010
+    # The till's id for the basket (a UUID): one sale per basket, however often completing it is retried.
+    basket_id: Mapped[str | None] = mapped_column(String(36), default=None)  # None before 0011, or not given
 
     __table_args__ = (
         UniqueConstraint("till_id", "receipt_no"),
         Index("ix_sales_trading_date", "trading_date"),
         Index("ix_sales_shift", "shift_id"),
+        Index("ix_sales_basket_id", "basket_id", unique=True),
     )
 
 

@@ -88,6 +88,16 @@ def waiting_jobs(engine: Engine, till: str | None = None) -> list[PrintJobInfo]:
         return [_info(tuple(row)) for row in connection.execute(query)]
 
 
+def document_state(engine: Engine, till: str, document: str, reference: str) -> str | None:
+    """The state of the till's newest print job for that document (printed, queued, ...), or None if none was queued."""
+    with engine.connect() as connection:
+        return connection.execute(
+            select(PrintJob.state)
+            .where(PrintJob.till == till, PrintJob.document == document, PrintJob.reference == reference)
+            .order_by(PrintJob.id.desc()).limit(1)
+        ).scalar()
+
+
 def waiting_counts(engine: Engine, till: str) -> dict[str, int]:
     """How many of the till's jobs are in each waiting state."""
     with engine.connect() as connection:

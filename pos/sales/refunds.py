@@ -41,6 +41,7 @@ from pos.sales.models import (
 from pos.sales.print_queue import queue_document
 from pos.sales.references import find_sale_id
 from pos.sales.services import _next_receipt_no, basket_total, record_sale
+from pos.shifts.services import refuse_overdrawn_drawer
 from pos.staff.audit import record
 from pos.staff.services import require_manager
 from receipts.model import StoreHeader
@@ -398,16 +399,26 @@ def refund_sale(
     if to is not None and to not in REFUND_TENDERS:
         raise NotAllowed(f"A refund goes to cash or card, not '{to}'. Exchange credit is only for an exchange.")
     _check_at_till(uow, reason)
-    with uow:
+
+    def write(uow: UnitOfWork) -> CompletedRefund:
         approver = require_manager(uow, approved_by, "A refund")
         plan = _plan(uow.connection, reference, lines)
         tenders = refund_tenders(plan.total_pence, plan.card_left_pence, to)
         refund = _write_refund(uow, reference, plan, tenders, approver, reason, store or StoreHeader())
+        _refuse_overdrawn(uow, refund.to.get("cash", 0), "a refund")
         record(uow, "refund", _audit_detail(refund, reason), approved_by_id=approver.id, reference=str(refund.reference))
         if queue_slip:
             _queue_slip(uow, refund)
-        uow.commit()
-    return refund
+        return refund
+
+    return uow.run(write)  # all again if the ledger turns busy halfway (a PostgreSQL deadlock): nothing was kept
+
+
+def _refuse_overdrawn(uow: UnitOfWork, cash_out_pence: int, what: str) -> None:
+    """Refuse a refund whose cash would leave the acting till's drawer below zero (see refuse_overdrawn_drawer)."""
+    if cash_out_pence > 0:
+        shift_id = uow.connection.execute(select(Till.open_shift_id).where(Till.name == uow.actor.till)).scalar_one()
+        refuse_overdrawn_drawer(uow.connection, shift_id, cash_out_pence, what)
 
 
 def _queue_slip(uow: UnitOfWork, refund: CompletedRefund, document: str = "refund", cash: bool = False) -> None:
@@ -449,7 +460,8 @@ def exchange(
         raise PaymentError("The returned goods pay their part themselves: take only cash or card for the difference.")
     _check_at_till(uow, reason)
     header = store or StoreHeader()
-    with uow:
+
+    def write(uow: UnitOfWork) -> CompletedExchange:
         approver = require_manager(uow, approved_by, "An exchange")
         plan = _plan(uow.connection, reference, returned)
         new_total = basket_total(uow, new_items)
@@ -468,6 +480,7 @@ def exchange(
         refund = _write_refund(uow, reference, plan, refund_to, approver, reason, header)
         exchange_tender = [Tender("exchange", covered, covered)] if covered else []
         sale = record_sale(uow, new_items, [*exchange_tender, *tenders], store=header)
+        _refuse_overdrawn(uow, back.get("cash", 0), "the difference")
         if queue_documents:  # one exchange slip: what came back, what was taken, the difference
             _queue_slip(uow, refund, "exchange", cash=any(tender.tender == "cash" for tender in tenders))
         refund = replace(refund, slip=replace(refund.slip, exchange_sale=sale.reference))
@@ -476,5 +489,6 @@ def exchange(
             f"{_audit_detail(refund, reason)}; new sale {sale.reference} of {format_pence(sale.total_pence)}",
             approved_by_id=approver.id, reference=str(refund.reference),
         )
-        uow.commit()
-    return CompletedExchange(refund, sale)
+        return CompletedExchange(refund, sale)
+
+    return uow.run(write)

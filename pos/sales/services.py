@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from common.clock import local_time, trading_date, utc_naive
 from common.errors import NoOpenShift, NotAllowed, PaymentError, RetiredSku, UnknownTill
@@ -23,7 +24,7 @@ from common.money import format_pence
 from common.values import ReceiptRef, Tender
 from inventory.db import UnitOfWork
 from inventory.models import DesignerShare, Participant, Product, StockMovement, Variant
-from pos.sales.checkout import EMPTY_BASKET, CompletedSale
+from pos.sales.checkout import EMPTY_BASKET, CompletedSale, check_basket_id
 from pos.sales.models import LineAttribution, Payment, Sale, SaleLine, Till
 from pos.sales.print_queue import queue_document
 from pos.sales.pricing import (
@@ -197,6 +198,19 @@ def _audit_terms(uow: UnitOfWork, lines: Sequence[PricedLine], terms: SaleTerms,
                approved_by_id=approver, reference=reference)
 
 
+_SALE_OF_BASKET = (
+    select(_TILLS.c.name, Sale.__table__.c.receipt_no)
+    .join(_TILLS, _TILLS.c.id == Sale.__table__.c.till_id)
+    .where(Sale.__table__.c.basket_id == bindparam("basket_id"))
+)
+
+
+def _recorded(connection: Connection, basket_id: str) -> ReceiptRef | None:
+    """The receipt of the sale already recorded for `basket_id`, if there is one."""
+    row = connection.execute(_SALE_OF_BASKET, {"basket_id": basket_id}).first()
+    return None if row is None else ReceiptRef(row[0], row[1])
+
+
 def complete_sale(
     uow: UnitOfWork,
     items: Sequence[tuple[int, int]],
@@ -205,6 +219,7 @@ def complete_sale(
     store: StoreHeader | None = None,
     terms: SaleTerms = NO_SALE_TERMS,
     queue_receipt: bool = False,
+    basket_id: str | None = None,
 ) -> CompletedSale:
     """Record a paid sale at the acting till, served by the acting person: all of it in one transaction, or nothing.
 
@@ -212,11 +227,45 @@ def complete_sale(
     `terms` (discounts and price overrides, with the approving manager) apply, and the tenders must
     pay exactly that total (cash change is the tendered surplus). With `queue_receipt`, the receipt is
     queued for the till's printer in the same transaction (opening the drawer when cash was taken).
+
+    With a `basket_id` it is idempotent: if that basket's sale is recorded already (the first attempt
+    committed but its caller never heard, or another process completed it a moment ago), nothing is
+    written and that sale comes back (`CompletedSale.repeated`), rebuilt from the ledger. A busy ledger is
+    waited out within `uow.patience`; with a basket id an unreachable one too if the patience says so.
     """
-    with uow:
-        sale = record_sale(uow, items, tenders, store=store, terms=terms, queue_receipt=queue_receipt)
-        uow.commit()
-    return sale
+    if basket_id is not None:
+        basket_id = check_basket_id(basket_id)
+    elif uow.patience.unreachable_too:
+        raise NotAllowed("A sale is retried after a dropped connection only with its basket id.")
+
+    def attempt(uow: UnitOfWork) -> CompletedSale | ReceiptRef:
+        earlier = _recorded(uow.connection, basket_id) if basket_id is not None else None
+        if earlier is not None:
+            return earlier  # nothing written: committing the empty transaction changes nothing
+        return record_sale(uow, items, tenders, store=store, terms=terms, queue_receipt=queue_receipt,
+                           basket_id=basket_id)
+
+    try:
+        result = uow.run(attempt)
+    except IntegrityError:
+        # Two processes completed the same basket at once: the unique index let one in. The other
+        # (this one) rolled back everything, its receipt number too, and returns the winner's sale.
+        if basket_id is None:
+            raise
+        with uow.engine.connect() as connection:
+            winner = _recorded(connection, basket_id)
+        if winner is None:
+            raise
+        result = winner
+    if isinstance(result, ReceiptRef):
+        return _earlier_sale(uow, result, store)
+    return result
+
+
+def _earlier_sale(uow: UnitOfWork, ref: ReceiptRef, store: StoreHeader | None) -> CompletedSale:
+    from pos.sales.history import receipt_for  # history builds on refunds, which build on this module
+
+    return replace(receipt_for(uow.engine, ref, store or StoreHeader()), repeated=True)
 
 
 def record_sale(
@@ -227,6 +276,7 @@ def record_sale(
     store: StoreHeader | None = None,
     terms: SaleTerms = NO_SALE_TERMS,
     queue_receipt: bool = False,
+    basket_id: str | None = None,
 ) -> CompletedSale:
     """Write a sale inside the caller's open unit of work, without committing (an exchange adds a refund to it).
 
@@ -253,6 +303,8 @@ def record_sale(
         require_manager(uow, terms.approved_by, needs_approval or "A discount")
     total = sum(line.total_pence for line in lines)
     _check_limits(lines, total, tenders)
+    if not tenders:  # even a free basket is settled, by £0 in cash: a sale always has a payment row
+        raise PaymentError("No payment was taken. Take payment and try again (a free basket is settled with £0.00 cash).")
     paid = sum(t.amount_pence for t in tenders)
     if paid != total:
         raise PaymentError(
@@ -267,6 +319,7 @@ def record_sale(
             "till_id": till_id, "receipt_no": receipt_no, "shift_id": shift_id, "created_at": stored_at,
             "trading_date": day, "staff": staff, "staff_id": uow.actor.staff.id if uow.actor.staff else None,
             "total_pence": total, "vat_pence": vat, "discount_pence": sum(line.discount_pence for line in lines),
+            "basket_id": basket_id,
         },
     ).scalar_one()
     line_ids = connection.execute(

@@ -42,8 +42,6 @@ if TYPE_CHECKING:  # the till paints before SQLAlchemy, the services and the pri
 
 Result = TypeVar("Result")
 LedgerHandle = Any  # an Engine; the core never looks inside it
-BUSY_RETRY_FIRST_S = 0.05
-BUSY_RETRY_MAX_S = 1.0
 PRINT_RETRY_FIRST_S = 2.0  # a printer that refused: try again by itself after this, doubling
 PRINT_RETRY_MAX_S = 30.0
 CLI_RETRY = "pos printer retry"
@@ -90,6 +88,19 @@ class Lanes:
 @dataclass(frozen=True)
 class LedgerOpened:
     label: str  # which ledger, for the header
+    # The till's last sale from an earlier run (a kill may have landed after its commit, before the till
+    # heard): whether its receipt is on paper, so the cashier never sells it again. None before its first.
+    last_sale: LastSaleAtStart | None = None
+
+
+@dataclass(frozen=True)
+class LastSaleAtStart:
+    sale: CompletedSale
+    print_state: str | None  # the receipt's print job: printed, sent, queued, printing, unconfirmed; None: none
+
+    @property
+    def printed(self) -> bool:
+        return self.print_state in ("printed", "sent")
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,7 @@ class Problem:
 class SaleSaving:
     pending: PendingSale
     busy: bool = False  # the ledger is busy: the sale waits and will save by itself
+    unreachable: bool = False  # the ledger cannot be reached: the sale is kept and saves when it is back
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,7 @@ class PendingSale:
     discount: Discount | None = None  # the basket discount
     approved_by: StaffMember | None = None
     served_by: Actor | None = None  # who took payment: the till may be locked and someone else signed in meanwhile
+    basket_id: str = ""  # the basket's id: however often saving it is retried, one sale is recorded
 
     @property
     def items(self) -> list[tuple[int, int]]:
@@ -232,6 +245,7 @@ class _Opening:
     engine: LedgerHandle
     label: str
     last_sale: CompletedSale | None
+    last_print_state: str | None
     known: dict[str, VariantInfo]
     member: StaffMember | None = None  # who the till opens signed in as (the demo's cashier), if anyone
     shift: ShiftInfo | None = None  # the shift the till is on, if one is open
@@ -259,6 +273,7 @@ class TillCore:
     tenders: list[Tender] = field(default_factory=list)  # paid so far towards the basket (split tender)
     approved_by: StaffMember | None = None  # the manager who approved the basket's discounts or overrides
     _early_scans: list[str] = field(default_factory=list)
+    sale_patience_s: float | None = None  # how long a paid sale waits out the ledger (None: until it is saved)
     retry_hint: str = CLI_RETRY  # how a person asks for the print queue again where this core is driven (a key: brief messages)
     _print_retry_at: float | None = None  # when to try the printer again by itself (monotonic), if it refused
     _print_retry_wait: float = PRINT_RETRY_FIRST_S
@@ -311,11 +326,13 @@ class TillCore:
             from pos.staff.services import staff_member
 
             member = staff_member(engine, self.sign_in_as)
+        from pos.sales.print_queue import document_state
         from pos.shifts.services import current_shift
 
+        last = last_sale(engine, self.till, self.store)
+        state = document_state(engine, self.till, "receipt", str(last.reference)) if last is not None else None
         return _Opening(
-            engine, ledger_label(engine), last_sale(engine, self.till, self.store), scan_codes(engine), member,
-            current_shift(engine, self.till),
+            engine, ledger_label(engine), last, state, scan_codes(engine), member, current_shift(engine, self.till),
         )
 
     def _opened(self, result: _Opening | Exception) -> None:
@@ -327,9 +344,11 @@ class TillCore:
         self.shift = result.shift
         if result.member is not None:
             self.actor = Actor.signed_in(result.member, self.till, self.actor.clock)
-        self._say(LedgerOpened(result.label))
+        restarted = LastSaleAtStart(result.last_sale, result.last_print_state) if result.last_sale else None
+        self._say(LedgerOpened(result.label, restarted))
         if self.shift is None:
             self._say(ShiftChanged(None, f"Till {self.till} has no shift open: count the float to open one."))
+            self._keep_unkept_z()
         waiting, self._early_scans = self._early_scans, []
         for text in waiting:
             self.enter(text)
@@ -652,7 +671,7 @@ class TillCore:
         self._sales_taken += 1
         pending = PendingSale(
             self._sales_taken, tuple(self.basket.lines), tuple(self.tenders), self.basket.discount, self.approved_by,
-            self.actor,
+            self.actor, self.basket.id,
         )
         self.basket = Basket()
         self.tenders = []
@@ -663,27 +682,30 @@ class TillCore:
         return pending
 
     def _save(self, pending: PendingSale) -> CompletedSale | _Refusal:
-        """Runs on the sales lane: complete the sale, waiting out a busy ledger for as long as it takes."""
-        from inventory.db import UnitOfWork
+        """Runs on the sales lane: complete the sale, waiting out a busy or unreachable ledger for as long as it
+        takes (the customer has paid). The basket id makes each retry safe: a commit the till never heard of
+        is found, not recorded again."""
+        from inventory.db import Patience, UnitOfWork
         from pos.sales.services import complete_sale
 
-        uow = UnitOfWork(self.engine, pending.served_by or self.actor)
-        wait = BUSY_RETRY_FIRST_S
-        told = False
-        while True:
-            try:
-                return complete_sale(
-                    uow, pending.items, list(pending.tenders), store=self.store, terms=pending.terms(self.rules),
-                    queue_receipt=self.prints,
-                )
-            except LedgerBusy:
-                if not told:
-                    self.lanes.sales.notify(lambda: self._say(SaleSaving(pending, busy=True)))
-                    told = True
-                time.sleep(wait)
-                wait = min(wait * 2, BUSY_RETRY_MAX_S)
-            except Exception as error:  # noqa: BLE001 - any refusal puts the items back with the reason
-                return _Refusal(error, self._catalogue_now())
+        told: set[bool] = set()  # which kinds of wait (unreachable or not) the face has been told of
+
+        def waiting(error: Exception) -> None:
+            unreachable = not isinstance(error, LedgerBusy)
+            if unreachable not in told:
+                told.add(unreachable)
+                self.lanes.sales.notify(lambda: self._say(SaleSaving(pending, busy=not unreachable,
+                                                                     unreachable=unreachable)))
+
+        patience = Patience(seconds=self.sale_patience_s, unreachable_too=True, on_wait=waiting)
+        uow = UnitOfWork(self.engine, pending.served_by or self.actor, patience)
+        try:
+            return complete_sale(
+                uow, pending.items, list(pending.tenders), store=self.store, terms=pending.terms(self.rules),
+                queue_receipt=self.prints, basket_id=pending.basket_id,
+            )
+        except Exception as error:  # noqa: BLE001 - any refusal puts the items back with the reason
+            return _Refusal(error, self._catalogue_now())
 
     def _catalogue_now(self) -> dict[str, VariantInfo]:
         """The catalogue by scan code as the ledger has it now; empty if it cannot be read."""
@@ -888,7 +910,7 @@ class TillCore:
         def done(result: str | Exception) -> None:
             if isinstance(result, Exception):
                 self._say(Problem(_plain(result, what)))
-            else:
+            elif result:  # nothing to say (no unkept Z at start) leaves the message as it is
                 self._say(ManagerActionDone(result))
 
         return done
@@ -972,7 +994,7 @@ class TillCore:
         def keep(settings: Any, print_summary: bool) -> list[str]:
             from pos.shifts.keeping import keep_x
 
-            return keep_x(engine, till, settings, print_summary=print_summary)
+            return keep_x(engine, till, settings, print_summary=print_summary, brief=True)
 
         self._keep_shift_report(keep, [], "The X report was not made")
 
@@ -983,9 +1005,20 @@ class TillCore:
         def keep(settings: Any, print_summary: bool) -> list[str]:
             from pos.shifts.keeping import keep_z
 
-            return keep_z(engine, closed, settings, print_summary=print_summary)
+            return keep_z(engine, closed, settings, print_summary=print_summary, brief=True)
 
         self._keep_shift_report(keep, [closed.summary], f"{closed.summary} What the Z keeps was not all kept")
+
+    def _keep_unkept_z(self) -> None:
+        """At start: keep the last Z if the till stopped between its close and its PDF, print and backup."""
+        engine, till = self.engine, self.till
+
+        def keep(settings: Any, print_summary: bool) -> list[str]:
+            from pos.shifts.keeping import keep_unkept_z
+
+            return keep_unkept_z(engine, till, settings, print_summary=print_summary, brief=True)
+
+        self._keep_shift_report(keep, [], "The last Z, closed just before the till stopped, was not kept")
 
     def _keep_shift_report(self, keep: Callable[[Any, bool], list[str]], first: list[str], failed: str) -> None:
         """Run `keep` (an X's or a Z's PDF, print and backup) with this till's store and printer on the

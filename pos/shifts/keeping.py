@@ -5,6 +5,7 @@ shift). Each part may fail without undoing the close, and each says what it did 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,11 +30,12 @@ def reports_directory(engine: Engine) -> Path:
 
 
 def keep_z(engine: Engine, closed: ClosedShift, settings: Settings, reports_dir: Path | None = None, *,
-           print_summary: bool = True) -> list[str]:
+           print_summary: bool = True, brief: bool = False) -> list[str]:
     """Everything kept after the Z of `closed`, each part's outcome in a line, in order.
 
     `settings` give the store's header and the till's printer (`print_summary` False prints nothing);
-    the PDF goes to `reports_dir`, by default `reports_directory(engine)`.
+    the PDF goes to `reports_dir`, by default `reports_directory(engine)`. `brief` (the till's two-line
+    message) names the folders instead of the files and says only "Printed." when it printed.
     """
     from pos.reports.shift import z_report
     from pos.reports.shift_render import print_shift_report, save_shift_pdf
@@ -45,16 +47,43 @@ def keep_z(engine: Engine, closed: ClosedShift, settings: Settings, reports_dir:
         return [f"The Z could not be read back ({error}); `pos report z {closed.shift.id}` shows it."]
     try:
         path = save_shift_pdf(report, reports_dir or reports_directory(engine), store=settings.store)
-        said.append(f"Z saved as {path}.")
+        said.append(f"Z saved in {path.parent}{os.sep}." if brief else f"Z saved as {path}.")
     except OSError as error:
         said.append(f"The Z's PDF was not saved ({error}); `pos report z {closed.shift.id} --format pdf` makes it.")
     if print_summary:
-        said.append(print_shift_report(settings, closed.shift.till, report))
-    said.append(back_up_after_z(engine, closed))
+        said.append(print_shift_report(settings, closed.shift.till, report, brief=brief))
+    said.append(back_up_after_z(engine, closed, brief=brief))
     return said
 
 
-def back_up_after_z(engine: Engine, closed: ClosedShift) -> str:
+def unkept_z(engine: Engine, till: str, reports_dir: Path | None = None) -> ClosedShift | None:
+    """`till`'s last shift, if it is closed but its Z's PDF is not in the reports folder.
+
+    The Z commits first and is kept after (PDF, print, backup): a till killed in between leaves a
+    closed shift with nothing kept. Such a Z is kept when the till starts again (`keep_unkept_z`).
+    """
+    from pos.reports.shift_render import z_file_name
+    from pos.shifts.services import closed_shift, last_shift
+
+    shift = last_shift(engine, till)
+    if shift is None or shift.is_open:
+        return None
+    if ((reports_dir or reports_directory(engine)) / z_file_name(shift)).exists():
+        return None
+    return closed_shift(engine, shift.id)
+
+
+def keep_unkept_z(engine: Engine, till: str, settings: Settings, reports_dir: Path | None = None, *,
+                  print_summary: bool = True, brief: bool = False) -> list[str]:
+    """Keep the Z of `till`'s last shift if a stop right after the close left it unkept; [] when all was kept."""
+    closed = unkept_z(engine, till, reports_dir)
+    if closed is None:
+        return []
+    kept = keep_z(engine, closed, settings, reports_dir, print_summary=print_summary, brief=brief)
+    return [f"{closed.summary.removesuffix('.')}, before the till stopped; its Z is kept now.", *kept]
+
+
+def back_up_after_z(engine: Engine, closed: ClosedShift, *, brief: bool = False) -> str:
     """A consistent copy of the SQLite ledger in data/backups/, named with the date, till and shift."""
     from pos.backup import BackupError, backup_ledger, next_backup_path
 
@@ -66,12 +95,12 @@ def back_up_after_z(engine: Engine, closed: ClosedShift) -> str:
         path = backup_ledger(engine, next_backup_path(engine, when, shift_label=f"{shift.till}-shift-{shift.id}"))
     except BackupError as error:
         return f"The shift is closed, but the ledger was not backed up: {error}"
-    return f"Ledger backed up to {path}."
+    return f"Ledger backed up in {path.parent}{os.sep}." if brief else f"Ledger backed up to {path}."
 
 
 def keep_x(engine: Engine, till: str, settings: Settings, reports_dir: Path | None = None, *,
-           print_summary: bool = True) -> list[str]:
-    """The X of `till`'s open shift so far, as a PDF and on the till's printer; closes nothing."""
+           print_summary: bool = True, brief: bool = False) -> list[str]:
+    """The X of `till`'s open shift so far, as a PDF and on the till's printer; closes nothing (`brief`: as keep_z)."""
     from pos.reports.shift import x_report
     from pos.reports.shift_render import print_shift_report, save_shift_pdf
 
@@ -79,9 +108,10 @@ def keep_x(engine: Engine, till: str, settings: Settings, reports_dir: Path | No
     said = [f"X of shift {report.shift.id}: {report.sales_count} sale{'s' if report.sales_count != 1 else ''}, "
             f"net {format_pence(report.net_pence)}, the drawer should hold {format_pence(report.expected_cash_pence)}."]
     try:
-        said.append(f"Saved as {save_shift_pdf(report, reports_dir or reports_directory(engine), store=settings.store)}.")
+        path = save_shift_pdf(report, reports_dir or reports_directory(engine), store=settings.store)
+        said.append(f"Saved in {path.parent}{os.sep}." if brief else f"Saved as {path}.")
     except OSError as error:
         said.append(f"The X's PDF was not saved ({error}).")
     if print_summary:
-        said.append(print_shift_report(settings, till, report))
+        said.append(print_shift_report(settings, till, report, brief=brief))
     return said

@@ -150,6 +150,24 @@ def open_shift_id(connection: Connection, till: str) -> int | None:
     return row[0]
 
 
+def closed_shift(engine: Engine, shift_id: int) -> ClosedShift:
+    """What the Z of shift `shift_id` recorded, read back; NotAllowed if the shift is still open."""
+    with engine.connect() as connection:
+        shift = shift_info(connection, shift_id)
+        row = connection.execute(select(ShiftClose.__table__).where(ShiftClose.shift_id == shift_id)).first()
+        if row is None:
+            raise NotAllowed(f"{shift.label.capitalize()} is still open: it has no Z yet.")
+        count = {int(pence): how_many for pence, how_many in json.loads(row.cash_count).items()} if row.cash_count else {}
+        return ClosedShift(shift, cash_up(connection, shift_id), row.counted_cash_pence, count, row.note)
+
+
+def last_shift(engine: Engine, till: str) -> ShiftInfo | None:
+    """The newest shift of `till`, open or closed; None before its first."""
+    with engine.connect() as connection:
+        row = connection.execute(_SHIFTS.where(Till.name == till).order_by(Shift.id.desc()).limit(1)).first()
+    return None if row is None else _info(row)
+
+
 def current_shift(engine: Engine, till: str) -> ShiftInfo | None:
     """The shift `till` is on now, or None when it has none open."""
     with engine.connect() as connection:
@@ -233,6 +251,20 @@ def count_total(counted: Mapping[int, int]) -> int:
 # --- writing ------------------------------------------------------------------------------------
 
 
+def refuse_overdrawn_drawer(connection: Connection, shift_id: int, cash_out_pence: int, what: str) -> None:
+    """Refuse (NotAllowed) what was just written in this transaction if it leaves the drawer below zero.
+
+    Called after a cash refund or exchange is written, before the commit: the cash has to come out of
+    the drawer, so more than it should hold cannot be paid back in cash (as a paid-out cannot).
+    """
+    after = cash_up(connection, shift_id).expected_cash_pence
+    if after < 0:
+        raise NotAllowed(
+            f"The drawer should hold {format_pence(after + cash_out_pence)}: {what} of {format_pence(cash_out_pence)} "
+            "in cash cannot come out of it. Refund to card, or pay cash in first (a paid-in). Nothing was recorded."
+        )
+
+
 def _lock_till(uow: UnitOfWork) -> tuple[int, int | None]:
     """(till id, its open shift id or None) for the acting till, holding its row until commit."""
     till = uow.actor.till
@@ -247,7 +279,8 @@ def _lock_till(uow: UnitOfWork) -> tuple[int, int | None]:
 def open_shift(uow: UnitOfWork, float_pence: int) -> ShiftInfo:
     """Open a shift at the acting till with `float_pence` counted into the drawer, by the acting person."""
     check_drawer_amount("The float", float_pence)
-    with uow:
+
+    def write(uow: UnitOfWork) -> ShiftInfo:
         till_id, current = _lock_till(uow)
         if current is not None:
             raise NotAllowed(f"Till {uow.actor.till} already has {shift_info(uow.connection, current).label} "
@@ -259,8 +292,9 @@ def open_shift(uow: UnitOfWork, float_pence: int) -> ShiftInfo:
         }).scalar_one()
         uow.connection.execute(_SET_OPEN_SHIFT, {"till_id": till_id, "shift_id": shift_id})
         info = shift_info(uow.connection, shift_id)
-        uow.commit()
-    return info
+        return info
+
+    return uow.run(write)
 
 
 def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approved_by: StaffMember | None) -> CashUp:
@@ -277,7 +311,8 @@ def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approv
     if not reason or not reason.isprintable():
         raise NotAllowed(f"A {word} needs a reason, such as 'Change from the bank' or 'Milk for the staff room'.")
     check_length("The reason", reason, REASON_MAX)
-    with uow:
+
+    def write(uow: UnitOfWork) -> CashUp:
         manager = require_manager_once_staffed(uow, approved_by, f"A {word}")
         _till_id, shift_id = _lock_till(uow)
         if shift_id is None:
@@ -298,8 +333,9 @@ def move_cash(uow: UnitOfWork, kind: str, amount_pence: int, reason: str, approv
                approved_by_id=manager.id if manager else None,
                reference=f"shift {shift_id}")
         after = cash_up(uow.connection, shift_id)
-        uow.commit()
-    return after
+        return after
+
+    return uow.run(write)
 
 
 def _refuse_closed_till(connection: Connection, till_id: int, till: str) -> NoReturn:
@@ -342,7 +378,8 @@ def close_shift(
     if note and not note.isprintable():
         raise NotAllowed("The note must be plain text on one line.")
     check_length("The note", note, NOTE_MAX)
-    with uow:
+
+    def write(uow: UnitOfWork) -> ClosedShift:
         manager = require_manager_once_staffed(uow, approved_by, "Closing a shift (the Z)")
         till_id, open_id = _lock_till(uow)
         if shift_id is not None and shift_id != open_id:
@@ -369,5 +406,6 @@ def close_shift(
                + (f" ({note})" if note else ""), approved_by_id=manager.id if manager else None,
                reference=f"shift {open_id}")
         closed = ClosedShift(shift_info(uow.connection, open_id), cash, counted, count, note)
-        uow.commit()
-    return closed
+        return closed
+
+    return uow.run(write)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, func, insert, select, update
 
 from common.clock import utc_naive
 from common.errors import ImportProblem, InvalidImport, NotAllowed, PosError
@@ -109,6 +109,9 @@ def _has_manager(connection: Connection) -> bool:
     return found is not None
 
 
+_ROLE_OF = select(_STAFF.c.role, _STAFF.c.active).where(_STAFF.c.id == bindparam("staff_id"))  # built once: every approval reads it
+
+
 def require_manager(uow: UnitOfWork, approver: StaffMember | None, what: str) -> StaffMember:
     """The approver of `what`, checked in the ledger to be an active manager; else NotAllowed.
 
@@ -116,7 +119,7 @@ def require_manager(uow: UnitOfWork, approver: StaffMember | None, what: str) ->
     """
     if approver is None:
         raise NotAllowed(f"{what} needs a manager's approval: ask a manager to approve it with their code and PIN.")
-    row = uow.connection.execute(select(_STAFF.c.role, _STAFF.c.active).where(_STAFF.c.id == approver.id)).first()
+    row = uow.connection.execute(_ROLE_OF, {"staff_id": approver.id}).first()
     if row is None or not row.active or row.role != "manager":
         raise NotAllowed(f"{approver.name} is not a manager, so cannot approve {what}. Ask a manager.")
     return approver

@@ -186,10 +186,11 @@ def _review(connection: Connection, count_id: int) -> CountReview:
     header = connection.execute(select(StockCount.scope, StockCount.status).where(StockCount.id == count_id)).first()
     if header is None:
         raise UnknownCount(count_id)
-    scans = (
+    scans = (  # a SKU whose every scan was undone was counted by nobody: it is unscanned, not counted as none
         select(CountScan.variant_id, func.sum(CountScan.quantity).label("counted"),
                func.max(CountScan.scanned_at).label("last_scan"))
-        .where(CountScan.count_id == count_id).group_by(CountScan.variant_id).subquery()
+        .where(CountScan.count_id == count_id).group_by(CountScan.variant_id)
+        .having(func.sum(CountScan.quantity) != 0).subquery()
     )
     in_scope = and_(CountItem.variant_id == StockMovement.variant_id, CountItem.count_id == count_id)
     expected = (  # on-hand at the SKU's last scan, or now where it was not scanned

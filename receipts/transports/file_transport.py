@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from common.files import ensure_private, private_dir
 from receipts.printers import PrinterNotReady
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ def open_printer(settings: PrinterSettings, name: str) -> Escpos:
 
     path = settings.directory / name
     try:
-        settings.directory.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.directory)
+        ensure_private(path)  # python-escpos opens it "wb": the file keeps this mode
         return File(devfile=str(path), profile=settings.profile)
     except OSError as error:
         raise PrinterNotReady(f"Could not write to {path}: {error.strerror or error}.") from error

@@ -193,7 +193,7 @@ def test_sales_report_json(shop: Shop, sale_day: date) -> None:
     assert report["gross_pence"] == 14000
     # VAT is taken from each line's gross at 20% and summed: 5500 -> 917, 8500 -> 1417
     assert report["vat_pence"] == 917 + 1417 == 2334
-    assert report["net_pence"] == 14000 - 2334
+    assert report["ex_vat_pence"] == 14000 - 2334
     assert report["by_tender"] == {"cash": 14000}
 
     participants = {row["code"]: row for row in report["by_participant"]}
@@ -202,9 +202,9 @@ def test_sales_report_json(shop: Shop, sale_day: date) -> None:
     assert {code: row["units"] for code, row in participants.items()} == {"AMO": 2, "KBL": 1, "RNV": 1}
     assert sum(row["gross_pence"] for row in participants.values()) == 14000
     assert sum(row["vat_pence"] for row in participants.values()) == 2334
-    assert sum(row["net_pence"] for row in participants.values()) == 14000 - 2334
+    assert sum(row["ex_vat_pence"] for row in participants.values()) == 14000 - 2334
     for row in participants.values():
-        assert row["net_pence"] == row["gross_pence"] - row["vat_pence"]
+        assert row["ex_vat_pence"] == row["gross_pence"] - row["vat_pence"]
     # AMO: the whole hoodie (5500, VAT 917) and 40% of the jacket (3400; VAT 1417 split 567/425/425)
     assert (participants["AMO"]["gross_pence"], participants["AMO"]["vat_pence"]) == (8900, 1484)
     assert (participants["KBL"]["gross_pence"], participants["KBL"]["vat_pence"]) == (2550, 425)
@@ -223,7 +223,7 @@ def test_sales_report_json(shop: Shop, sale_day: date) -> None:
 def test_sales_report_csv(shop: Shop) -> None:
     day = shop.day.isoformat()
     rows = list(csv.reader(io.StringIO(ok(shop.report("--date", day, "--format", "csv")))))
-    assert rows[0] == ["section", "key", "name", "units", "gross_pence", "vat_pence", "net_pence"]
+    assert rows[0] == ["section", "key", "name", "units", "gross_pence", "vat_pence", "ex_vat_pence"]
     by_section: dict[str, list[list[str]]] = {}
     for row in rows[1:]:
         by_section.setdefault(row[0], []).append(row)
@@ -242,7 +242,7 @@ def test_sales_report_table_is_the_default(shop: Shop, sale_day: date) -> None:
     assert "Sales: 1" in table and "Units: 2" in table
     assert "Takings: £140.00" in table
     assert "VAT included: £23.34" in table
-    assert "Net of VAT: £116.66" in table
+    assert "Excluding VAT: £116.66" in table
     assert "Cash" in table and "£140.00" in table
     for text_ in ("Amara Osei", "KBL", "Rhea Nvarro", "£89.00", "£74.16", JACKET_SKU, HOODIE_SKU, "£85.00", "£55.00"):
         assert text_ in table, text_
@@ -274,7 +274,7 @@ def test_sales_report_for_a_day_without_sales_is_zeros(shop: Shop) -> None:
     assert report == {
         "date": quiet, "from": quiet, "to": quiet, "sales_count": 0, "refunds_count": 0, "refunds_pence": 0,
         "units": 0, "gross_pence": 0,
-        "vat_pence": 0, "net_pence": 0, "by_tender": {}, "by_participant": [], "by_product": [],
+        "vat_pence": 0, "ex_vat_pence": 0, "by_tender": {}, "by_participant": [], "by_product": [],
         "discount_pence": 0,
     }
     rows = list(csv.reader(io.StringIO(ok(shop.report("--date", quiet, "--format", "csv")))))

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from inventory.models import StockMovement
 from pos.reports.designers import designers_report
 from pos.reports.sales import sales_report
+from pos.reports.statement import statement
 from event_helpers import DAYS, NEVER, NOT_CONSENTED, PINS, pdf_pages, staff_event
 from test_cli import ok, pos
 
@@ -39,11 +40,11 @@ def test_report_designers_in_every_format(event, ledger_url: str, tmp_path: Path
     as_json = json.loads(run("--format", "json"))  # the whole event by default
     assert (as_json["from"], as_json["to"]) == (DAYS[0].isoformat(), DAYS[-1].isoformat())
     assert as_json == report.as_json()
-    assert as_json["net_pence"] == sales_report(event.engine, DAYS[0], DAYS[-1]).net_pence
+    assert as_json["ex_vat_pence"] == sales_report(event.engine, DAYS[0], DAYS[-1]).ex_vat_pence
     rows = list(csv.DictReader(io.StringIO(run("--from", "2026-11-21", "--to", "2026-11-21", "--format", "csv"))))
-    assert {row["code"]: int(row["net_pence"]) for row in rows} == {
-        row.code: row.net_pence for row in designers_report(event.engine, DAYS[1], DAYS[1]).designers}
-    assert sum(int(row["net_pence"]) for row in rows) == sales_report(event.engine, DAYS[1]).net_pence
+    assert {row["code"]: int(row["ex_vat_pence"]) for row in rows} == {
+        row.code: row.ex_vat_pence for row in designers_report(event.engine, DAYS[1], DAYS[1]).designers}
+    assert sum(int(row["ex_vat_pence"]) for row in rows) == sales_report(event.engine, DAYS[1]).ex_vat_pence
     table = run()
     assert "Amara Osei   AMO" in table and "Kai Blake" not in table
     out = tmp_path / "designers.pdf"
@@ -78,15 +79,22 @@ def test_statement_command(event, ledger_url: str, tmp_path: Path) -> None:  # t
     no_folder = pos("statement", "AMO", "--out", str(tmp_path / "nope" / "a.pdf"), "--db", ledger_url, cwd=tmp_path)
     assert no_folder.returncode == 1 and "does not exist" in no_folder.stderr
 
+    as_json = json.loads(ok(pos("statement", "kbl", "--format", "json", "--db", ledger_url, cwd=tmp_path)))
+    assert as_json == statement(event.engine, "KBL", DAYS[0], DAYS[-1]).as_json()
+    assert (as_json["code"], as_json["name"], len(as_json["shifts"]), as_json["customers_served"]) == ("KBL", "Kai Blake", 2, 2)
+    assert "Lu Wen" not in json.dumps(as_json)  # a collaborator who did not consent is not named here either
+    no_out = pos("statement", "AMO", "--db", ledger_url, cwd=tmp_path)
+    assert no_out.returncode == 1 and "--format pdf writes a file: give it with --out" in no_out.stderr
+
 
 def test_report_event_as_json_table_and_pdf(event, ledger_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     summary = json.loads(ok(pos("report", "event", "--format", "json", "--db", ledger_url, cwd=tmp_path)))
-    for key in ("from", "to", "days", "tills", "sales_count", "units", "gross_pence", "vat_pence", "net_pence",
+    for key in ("from", "to", "days", "tills", "sales_count", "units", "gross_pence", "vat_pence", "ex_vat_pence",
                 "discount_pence", "refunds_count", "refunds_pence", "average_basket_pence", "average_items_hundredths",
                 "received", "sell_through_bp", "by_day", "by_till", "by_designer", "by_design", "by_hour",
                 "busiest_hours", "close_out"):
         assert key in summary, key
-    assert summary["net_pence"] == sales_report(event.engine, DAYS[0], DAYS[-1]).net_pence
+    assert summary["ex_vat_pence"] == sales_report(event.engine, DAYS[0], DAYS[-1]).ex_vat_pence
     assert summary["close_out"] is None and (summary["days"], summary["tills"]) == (3, 2)
     assert all(isinstance(row["gross_pence"], int) for row in summary["by_day"])
     table = ok(pos("report", "event", "--db", ledger_url, cwd=tmp_path))

@@ -14,7 +14,7 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from inventory.db import make_engine
 from inventory.imports import import_participants, import_products
@@ -326,4 +326,32 @@ def test_upgrading_a_0009_ledger_adds_shifts_keeps_every_row_and_sells_only_in_a
     with upgraded.connect() as connection:
         assert connection.execute(text("SELECT shift_id FROM sales WHERE id = :id"), {"id": sale.sale_id}).scalar() == shift.id
     assert_append_only(upgraded, ("sales", "shifts"))  # the rebuilt sales table kept its triggers
+    upgraded.dispose()
+
+
+def test_upgrading_a_0010_ledger_adds_basket_ids_and_guards_the_receipt_counter(ledger_url: str) -> None:
+    from pos.sales.checkout import card_tender, new_basket_id
+    from pos.sales.services import complete_sale
+    from pos.shifts.services import open_shift
+    from ledger_helpers import at_till
+
+    old = _ledger_with_sales_at(ledger_url, "0010")
+    columns = _columns(old)
+    before = _snapshot(old, columns)
+    old.dispose()
+
+    upgraded = init_ledger(ledger_url)
+    assert current_revision(upgraded) == SCHEMA_HEAD
+    assert _snapshot(upgraded, columns) == before
+    assert differences(upgraded) == []
+    with upgraded.connect() as connection:  # the sales made before have no basket id
+        assert connection.execute(text("SELECT count(*) FROM sales WHERE basket_id IS NULL")).scalar() == 2
+    open_shift(at_till(upgraded, "till-1", staff="Jo"), 0)
+    basket = new_basket_id()
+    first = complete_sale(at_till(upgraded, "till-1"), [(3, 1)], [card_tender(5500)], basket_id=basket)
+    assert complete_sale(at_till(upgraded, "till-1"), [(3, 1)], [card_tender(5500)], basket_id=basket) == first
+    assert first.receipt_no == 2  # after the sale made before the upgrade
+    with pytest.raises(DBAPIError, match="receipt numbers only move up by one"), upgraded.begin() as connection:
+        connection.execute(text("UPDATE tills SET last_receipt_no = last_receipt_no + 100"))
+    assert_append_only(upgraded, ("sales",))  # 0011 rebuilt nothing: the sales table kept its triggers
     upgraded.dispose()

@@ -153,6 +153,7 @@ def test_a_split_sale_refunds_card_first_then_cash_unless_the_manager_chooses(sh
     third = refund_sale(as_staff(shop, cashier), ref, [("TRIO", 1, False)], approved_by=manager)
     assert third.to == {"cash": 3337}
     other = sell(shop, cashier, [("TEN", 1)], card_pence=333)
+    sell(shop, cashier, [("TEN", 1)])  # £3.33 cash into a drawer the refunds above emptied
     chosen = refund_sale(as_staff(shop, cashier), other, [("TEN", 1, False)], approved_by=manager, to="cash")
     assert chosen.to == {"cash": 333}
     with pytest.raises(NotAllowed, match="Exchange credit is only for an exchange"):
@@ -234,6 +235,10 @@ def test_an_exchange_for_less_refunds_the_difference_to_the_original_tender(shop
                     approved_by=people["MGR"])
     assert done.refund.to == {"exchange": 333, "card": 3337 - 333}
     assert done.difference_pence == 333 - 3337
+    in_cash = sell(shop, people["AMA"], [("TRIO", 1)], card_pence=3337)
+    with pytest.raises(NotAllowed, match=r"The drawer should hold £0\.00: the difference of £30\.04 in cash"):
+        exchange(as_staff(shop, people["AMA"]), in_cash, [("TRIO", 1, False)], [(known["TEN"][0], 1)],
+                 approved_by=people["MGR"], to="cash")
 
 
 def test_an_exchange_that_is_not_paid_exactly_writes_nothing(shop: Engine, people) -> None:  # type: ignore[no-untyped-def]
@@ -271,3 +276,20 @@ def test_the_sales_report_is_net_of_refunds_on_the_refunds_trading_day(shop: Eng
         "AMO": (1, 1113), "KBL": (1, 1112), "RNV": (1, 1112),
     }
     assert both.as_json()["refunds_pence"] == 6674
+
+
+def test_a_cash_refund_never_takes_more_than_the_drawer_should_hold(shop: Engine, people) -> None:  # type: ignore[no-untyped-def]
+    cashier, manager = people["AMA"], people["MGR"]
+    paid_by_card = sell(shop, cashier, [("TEN", 2)], card_pence=666)  # the drawer holds only the float: £0.00
+    with pytest.raises(NotAllowed, match=r"The drawer should hold £0\.00: a refund of £3\.33 in cash cannot come out"):
+        refund_sale(as_staff(shop, cashier), paid_by_card, [("TEN", 1, False)], approved_by=manager, to="cash")
+    assert refund_receipts(shop) == []  # nothing was recorded: no refund, no receipt number used
+    assert refund_sale(as_staff(shop, cashier), paid_by_card, [("TEN", 1, False)], approved_by=manager).to == {"card": 333}
+    sell(shop, cashier, [("TEN", 1)])  # £3.33 cash comes in: now it can go back out
+    assert refund_sale(as_staff(shop, cashier), paid_by_card, [("TEN", 1, False)], approved_by=manager,
+                       to="cash").to == {"cash": 333}
+
+
+def refund_receipts(engine: Engine) -> list[int]:
+    with engine.connect() as connection:
+        return list(connection.execute(text("SELECT receipt_no FROM refunds ORDER BY id")).scalars())

@@ -125,3 +125,27 @@ def test_a_drawer_count_reads_notes_and_coins_and_refuses_anything_else() -> Non
     for wrong in ("3:1", "50", "50:x", "£50:-1", "0.03:2", ""):
         with pytest.raises(NotAllowed, match="is not a note or coin and how many"):
             parse_cash_count(wrong)
+
+
+def test_a_z_closed_just_before_the_till_stopped_is_kept_when_it_starts_again(
+        demo_engine: Engine, till_2: dict, tmp_path) -> None:  # type: ignore[no-untyped-def,type-arg]
+    from pos.config import Settings
+    from pos.shifts.keeping import keep_unkept_z, unkept_z
+
+    manager = till_2["MGR"]
+    reports, receipts = tmp_path / "reports", tmp_path / "receipts"
+    settings = Settings().with_receipts_in(receipts)
+    assert unkept_z(demo_engine, "till-2", reports) is None  # no shift yet
+    open_shift(as_staff(demo_engine, manager, "till-2"), 5_000)
+    assert unkept_z(demo_engine, "till-2", reports) is None  # open: no Z to keep
+    # The Z commits; the till is killed before it saves, prints or backs up anything.
+    closed = close_shift(as_staff(demo_engine, manager, "till-2"), manager, counted_pence=4_880, note="Counted twice")
+    found = unkept_z(demo_engine, "till-2", reports)
+    assert found == closed  # read back from the ledger: the same shift, cash-up, count and note
+    said = keep_unkept_z(demo_engine, "till-2", settings, reports, brief=True)
+    assert said[0] == (f"Shift {closed.shift.id} closed: expected £50.00, counted £48.80, £1.20 short, "
+                       "before the till stopped; its Z is kept now.")
+    assert said[1:3] == [f"Z saved in {reports}/.", "Printed."]
+    assert len(list(reports.glob(f"z-till-2-shift-{closed.shift.id}-*.pdf"))) == 1
+    assert (receipts / f"z-till-2-shift-{closed.shift.id}.bin").exists()
+    assert keep_unkept_z(demo_engine, "till-2", settings, reports) == []  # kept once, never again

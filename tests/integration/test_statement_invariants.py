@@ -42,8 +42,8 @@ def check(engine: Engine, first: datetime, last: datetime) -> None:
     day_from, day_to = trading_date(first), trading_date(last)
     designers = designers_report(engine, day_from, day_to)
     sales = sales_report(engine, day_from, day_to)
-    assert (designers.gross_pence, designers.vat_pence, designers.net_pence) == (
-        sales.gross_pence, sales.vat_pence, sales.net_pence)
+    assert (designers.gross_pence, designers.vat_pence, designers.ex_vat_pence) == (
+        sales.gross_pence, sales.vat_pence, sales.ex_vat_pence)
     rows = {row.code: row for row in designers.designers}
     shares: dict[str, int] = {}
     for code in participant_codes(engine):

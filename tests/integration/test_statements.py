@@ -56,7 +56,7 @@ def test_designers_net_adds_up_to_the_sales_reports_net_for_every_range(event) -
     for first, last in [(day, day) for day in DAYS] + [(FIRST, LAST), (DAYS[1], LAST), (date(2026, 11, 1), FIRST)]:
         designers = designers_report(event.engine, first, last)
         sales = sales_report(event.engine, first, last)
-        assert designers.net_pence == sales.net_pence, (first, last)
+        assert designers.ex_vat_pence == sales.ex_vat_pence, (first, last)
         assert designers.gross_pence == sales.gross_pence, (first, last)
         assert designers.vat_pence == sales.vat_pence, (first, last)
 
@@ -68,8 +68,8 @@ def test_designers_report_figures_are_exact_after_discounts_and_refunds(event) -
     rows = {row.code: row for row in report.designers}
     assert rows["AMO"].name == "Amara Osei" and rows["KBL"].name == "KBL" and rows["LUW"].name == "LUW"
     assert (rows["AMO"].units, rows["KBL"].units, rows["DJT"].units) == (5, 2, 1)  # returns taken off
-    assert all(row.net_pence == row.gross_pence - row.vat_pence for row in report.designers)
-    assert [row.net_pence for row in report.designers] == sorted((row.net_pence for row in report.designers), reverse=True)
+    assert all(row.ex_vat_pence == row.gross_pence - row.vat_pence for row in report.designers)
+    assert [row.ex_vat_pence for row in report.designers] == sorted((row.ex_vat_pence for row in report.designers), reverse=True)
     # The day of the refund: KBL's part of the returned jacket comes off that day.
     day_two = {row.code: row for row in designers_report(event.engine, DAYS[1], DAYS[1]).designers}
     assert day_two["KBL"].units == -1 and day_two["KBL"].gross_pence == -_jacket(JACKET_DISCOUNTED)["KBL"]
@@ -254,7 +254,7 @@ def test_the_event_pdf_shows_the_figures(event, tmp_path: Path) -> None:  # type
         "Event summary", "Makers' Store, 20 to 22 November 2026: 3 trading days, 2 tills",
         "Takings (after refunds, VAT included) £466.25", "Average basket £76.93", "Items per basket 1.43",
         "Refunds (already taken off) 1 for £72.25", "All days 7 9 £72.25 £466.25 £388.54",
-        "Takings each day", "Takings by hour of the day", "Net of VAT by designer",
+        "Takings each day", "Takings by hour of the day", "Takings excluding VAT by designer",
         "Amara Osei 3 5 £254.00 £211.66", "KBL 2 2 £85.50 £71.25",
         "Night Bus Hoodie Amara Osei 76 4 5.2% £220.00",
     ):
@@ -271,8 +271,8 @@ def test_the_event_as_csv_gives_the_same_figures_one_row_each(event) -> None:  #
     summary = event_summary(event.engine)
     rows = list(csv.DictReader(io.StringIO(event_csv(summary))))
     [total] = [row for row in rows if row["section"] == "total"]
-    assert (int(total["sales"]), int(total["gross_pence"]), int(total["net_pence"])) == (
-        summary.sales_count, summary.gross_pence, summary.net_pence)
+    assert (int(total["sales"]), int(total["gross_pence"]), int(total["ex_vat_pence"])) == (
+        summary.sales_count, summary.gross_pence, summary.ex_vat_pence)
     for section, key in (("day", "gross_pence"), ("till", "gross_pence"), ("designer", "gross_pence")):
         assert sum(int(row[key]) for row in rows if row["section"] == section) == summary.gross_pence, section
     assert [row["key"] for row in rows if row["section"] == "design"] == [row.design for row in summary.by_design]

@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from common.values import Actor
+from inventory.db import UnitOfWork
 from pos.config import Settings
+from pos.shifts.services import move_cash
+from pos.staff.services import staff_member
 from pos.tui.app import TillApp
 from pos.tui.screens.returns import ReturnsScreen
 from pos.demo import DEMO_MANAGER
@@ -42,6 +46,8 @@ async def _approve(pilot: Pilot[Any]) -> None:
 
 
 async def test_return_to_cash_with_a_managers_approval(ledger: Any, ledger_path: Path, make_app: Callable[..., TillApp]) -> None:
+    manager = staff_member(ledger, DEMO_MANAGER[0])
+    move_cash(UnitOfWork(ledger, Actor(manager.code, "T1", staff=manager)), "paid_in", 3000, "Change from the bank", manager)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -61,6 +67,24 @@ async def test_return_to_cash_with_a_managers_approval(ledger: Any, ledger_path:
     assert query(ledger_path, "SELECT tender, amount_pence FROM refund_payments") == [("cash", 2500)]
     assert on_hand(ledger_path, TEE_WHITE_M) == stock_before + 1  # back on the shelf
     assert query(ledger_path, "SELECT action FROM audit_events WHERE action = 'refund'") == [("refund",)]
+
+
+async def test_a_cash_refund_the_drawer_cannot_pay_is_refused_plainly(
+        ledger_path: Path, make_app: Callable[..., TillApp]) -> None:
+    app = make_app()  # the shift's float is £0.00 and the sale is by card: no cash in the drawer
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _sell_by_card(pilot, TEE_WHITE_M)
+        await _open_receipt(pilot, "T1/000001")
+        await pilot.press("f7")
+        await pilot.pause()
+        await type_in(pilot, "#quantity", "1")
+        await pilot.press("f5")  # the manager chooses cash
+        await _approve(pilot)
+        text, error = message(app)
+        assert error and "The drawer should hold £0.00: a refund of £25.00 in cash cannot come out of it" in text, text
+        assert isinstance(app.screen, ReturnsScreen)  # still on the return, to choose card instead
+    assert query(ledger_path, "SELECT COUNT(*) FROM refunds") == [(0,)]
 
 
 async def test_an_exchange_for_a_dearer_item_paid_by_card(ledger: Any, ledger_path: Path, make_app: Callable[..., TillApp]) -> None:

@@ -89,8 +89,8 @@ async def test_paid_out_and_the_z_counted_by_notes_and_coins_at_the_till(
         [pdf] = (ledger_path.parent / "reports").glob("z-T1-shift-*.pdf")
         assert message(app)[0] == (
             "Shift 2 closed: expected £22.60, counted £21.40, £1.20 short. "
-            f"Z saved as {pdf}. The Z report of shift 2 printed ({receipts_dir}/z-T1-shift-2.bin). "
-            f"Ledger backed up to {backup}.")
+            f"Z saved in {pdf.parent}/. Printed. Ledger backed up in {backup.parent}/.")
+        assert (receipts_dir / "z-T1-shift-2.bin").exists()
         await scan(pilot, TEE_WHITE_M)
         await pilot.press("f6")
         await settle(pilot)
@@ -117,7 +117,36 @@ async def test_the_x_at_the_till_prints_the_shift_so_far_and_closes_nothing(
         await settle(pilot)
         [pdf] = (ledger_path.parent / "reports").glob("x-T1-shift-*.pdf")
         assert message(app)[0].startswith("X of shift 2: 1 sale, net £25.00, the drawer should hold £0.00.")
-        assert f"Saved as {pdf}." in message(app)[0]
+        assert f"Saved in {pdf.parent}/. Printed." in message(app)[0]
         assert (receipts_dir / "x-T1-shift-2.bin").exists()
         assert app.core.shift is not None and app.core.shift.is_open
     assert query(ledger_path, "SELECT count(*) FROM shift_closes") == [(0,)]
+
+
+async def test_a_z_closed_just_before_the_till_stopped_is_kept_when_it_starts(
+    ledger: Any, make_app: Callable[..., TillApp], ledger_path: Path, receipts_dir: Path
+) -> None:
+    from pos.demo import DEMO_MANAGER
+    from pos.shifts.services import close_shift
+
+    manager = staff_member(ledger, DEMO_MANAGER[0])
+    # The Z committed, then the till was killed: no PDF, nothing printed, no backup.
+    close_shift(UnitOfWork(ledger, Actor.signed_in(manager, "T1", lambda: FROZEN_NOW)), manager, counted_pence=0)
+    assert not (ledger_path.parent / "reports").exists()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await settle(pilot)  # kept on the printing lane
+        assert isinstance(app.screen, OpenShiftModal)  # the next shift's float is asked for, as always
+        text = str(app.screen_stack[-2].query_one("#message").content)  # on the sale screen, below the dialog
+        assert text.startswith("Shift 2 closed: expected £0.00, counted £0.00, the drawer is right, before the till "
+                               "stopped; its Z is kept now. Z saved in "), text
+        assert len(list((ledger_path.parent / "reports").glob("z-T1-shift-2-*.pdf"))) == 1
+        assert (receipts_dir / "z-T1-shift-2.bin").exists()
+        assert len(list((ledger_path.parent / "backups").glob("ledger-*-T1-shift-2.sqlite"))) == 1
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:  # the next start has nothing more to keep
+        await settle(pilot)
+        await settle(pilot)
+        assert str(app.screen_stack[-2].query_one("#message").content) == \
+            "Till T1 has no shift open: count the float to open one."

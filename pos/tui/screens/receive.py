@@ -83,8 +83,10 @@ class ReceiveScreen(ScanningScreen):
 
             items = label_items(engine, [(line.sku, line.quantity) for line in delivery_lines(engine, delivery)])
             if items:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(labels_pdf(items, A4_21))
+                from common.files import private_dir, write_private
+
+                private_dir(out.parent)
+                write_private(out, labels_pdf(items, A4_21))
             return len(items)
 
         def made(result: int | Exception) -> None:

@@ -24,6 +24,7 @@ from pos.sales.till_core import (
     BasketChanged,
     ChooseItem,
     Event,
+    LastSaleAtStart,
     LedgerFailed,
     LedgerOpened,
     Problem,
@@ -73,6 +74,27 @@ def _freeze_what_start_up_made() -> None:
     gc.freeze()
 
 
+def _restart_words(restarted: LastSaleAtStart, prints: bool) -> tuple[str, str, str]:
+    """What the till says at start about its last sale, so that a sale a kill cut off is never sold again: the
+    message line ("Last sale before restart: till-1/000042 £140.00 at 14:02, printed."), the last-sale panel's
+    title (F9) and the status area, which keeps it until the next sale (printer messages may follow at start)."""
+    sale = restarted.sale
+    said = f"Last sale before restart: {sale.reference} {format_pence(sale.total_pence)} at {sale.completed_at:%H:%M}"
+    if not prints:
+        return said + ".", "Last sale before restart", said + "."
+    if restarted.printed:
+        how = ("printed", "Before restart: printed", "receipt printed")
+    elif restarted.print_state == "queued":
+        how = ("receipt not printed yet: it prints from the queue (Ctrl+N retries)", "Before restart: not printed",
+               "receipt printing from the queue")
+    elif restarted.print_state in ("printing", "unconfirmed"):  # the till stopped while it printed
+        how = ("receipt may not have printed: if not, F9 then Ctrl+Y prints it", "Before restart: printed?",
+               "receipt may not have printed: F9, Ctrl+Y")
+    else:
+        how = ("not printed: F9 then Ctrl+Y to print", "Before restart: not printed", "not printed: F9, Ctrl+Y")
+    return f"{said}, {how[0]}.", how[1], f"{said},\n{how[2]}."
+
+
 def _collect_between_sales() -> None:
     """A full collection while the cashier hands over the change, so that one seldom falls on a scan."""
     gc.collect()
@@ -114,7 +136,8 @@ class SaleScreen(Screen[None]):
         self.core = core
         self._connect = connect
         self._title = title
-        self._ledger_busy = False  # a sale is waiting for another till or an import to finish writing
+        self._restart_note = ""  # the last sale before this start, in the status area until the next sale
+        self._ledger_waiting = ""  # why a sale waits: "busy" (another till or an import writing), "unreachable"
         self._ledger_label = ""
 
     # --- layout -----------------------------------------------------------------------------
@@ -195,12 +218,17 @@ class SaleScreen(Screen[None]):
 
     def _show_event(self, event: Event) -> None:
         match event:
-            case LedgerOpened(label=label):
+            case LedgerOpened(label=label, last_sale=restarted):
                 self._ledger_label = label
                 _freeze_what_start_up_made()
+                if restarted is not None:  # F9 after a restart shows the till's last sale
+                    panel = self.query_one("#last-sale", LastSalePanel)
+                    panel.show(restarted.sale, RECEIPT_PREVIEW_WIDTH)
+                    said, title, self._restart_note = _restart_words(restarted, self.core.prints)
+                    panel.show_before_restart(title)
+                    self._refresh_basket()
+                    self._say(said)
                 self.show_serving()
-                if self.core.last_sale is not None:  # F9 after a restart shows the till's last sale
-                    self.query_one("#last-sale", LastSalePanel).show(self.core.last_sale, RECEIPT_PREVIEW_WIDTH)
             case LedgerFailed(message=message) | Problem(message=message):
                 self._say(message, error=True)
             case BasketChanged(message=message, cursor=cursor):
@@ -211,10 +239,16 @@ class SaleScreen(Screen[None]):
                 from pos.tui.screens.modals import SearchModal
 
                 self.app.push_screen(SearchModal(self.core, text, matches), self._picked)
-            case SaleSaving(pending=pending, busy=busy):
-                self._ledger_busy = self._ledger_busy or busy
+            case SaleSaving(pending=pending, busy=busy, unreachable=unreachable):
+                if busy or unreachable:
+                    self._ledger_waiting = "unreachable" if unreachable else "busy"
                 self._refresh_basket()
-                if busy:
+                if unreachable:
+                    self._say(
+                        "Saving the sale: the ledger cannot be reached (network or server). Keep serving; "
+                        "the sale is kept, tried again and saved once, when the ledger is back.", error=True,
+                    )
+                elif busy:
                     self._say(
                         "Saving the sale: the ledger is busy with another till or an import. "
                         "Keep serving; the sale is kept and saves by itself.",
@@ -224,7 +258,8 @@ class SaleScreen(Screen[None]):
                     self._show_panel("last-sale")
                     self._say("Saving the sale...")
             case SaleCompleted(sale=sale, basket_empty=basket_empty):
-                self._ledger_busy = self._ledger_busy and bool(self.core.pending)
+                self._restart_note = ""
+                self._ledger_waiting = self._ledger_waiting if self.core.pending else ""
                 self._refresh_basket()
                 self.query_one("#last-sale", LastSalePanel).show(sale, RECEIPT_PREVIEW_WIDTH)
                 if basket_empty:
@@ -236,7 +271,7 @@ class SaleScreen(Screen[None]):
                 else:
                     self._say(f"Sale complete: receipt {sale.reference}." + (" Printing..." if self.core.printer else ""))
             case SaleRefused(message=message):
-                self._ledger_busy = self._ledger_busy and bool(self.core.pending)
+                self._ledger_waiting = self._ledger_waiting if self.core.pending else ""
                 self._show_panel("basket")
                 self._refresh_basket()
                 self._say(message, error=True)
@@ -278,8 +313,9 @@ class SaleScreen(Screen[None]):
             status.append(f"Paid {format_pence(self.core.paid_pence)}, left {format_pence(self.core.left_to_pay_pence)}")
         if self.core.pending:
             saving = "Saving sale..." if len(self.core.pending) == 1 else f"Saving {len(self.core.pending)} sales..."
-            status.append(f"{saving} (ledger busy)" if self._ledger_busy else saving)
-        self.query_one("#units", Label).update("\n".join(status).strip("\n"), layout=False)  # a fixed size (till.tcss)
+            status.append(f"{saving} (ledger {self._ledger_waiting})" if self._ledger_waiting else saving)
+        shown = "\n".join(status).strip("\n") or self._restart_note
+        self.query_one("#units", Label).update(shown, layout=False)  # a fixed size (till.tcss)
         self.query_one("#total", Digits).update(format_pence(total))
 
     def _show_panel(self, which: str) -> None:

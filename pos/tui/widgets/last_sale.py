@@ -51,6 +51,10 @@ class LastSalePanel(Horizontal):
         self.query_one("#receipt-preview", Static).update(receipt_text(receipt, width))
         self.query_one("#receipt-scroll", VerticalScroll).scroll_home(animate=False)
 
+    def show_before_restart(self, words: str) -> None:
+        """The till just started: this sale came before, and whether its receipt printed."""
+        self.query_one("#last-sale-title", Label).update(words)
+
     def scroll_receipt(self, pages: int) -> None:
         scroll = self.query_one("#receipt-scroll", VerticalScroll)
         if pages > 0:
