@@ -192,23 +192,25 @@ def demo_engine(engine: Engine) -> Engine:
 
 
 # Fixtures through which a test reaches the ledger under test: with POS_TEST_DATABASE_URL set they are on
-# PostgreSQL. `engine` and `demo_engine` use `ledger_url`, so asking for any of them counts.
+# PostgreSQL. `engine`, `demo_engine` and `ledger_made_once` use `ledger_url`, so asking for any counts.
 ENGINE_FIXTURES = frozenset({"ledger_url", "postgres_database"})
-_ASKS_FOR_ENGINE_FIXTURE = re.compile(r"""getfixturevalue\(\s*["'](ledger_url|postgres_database)["']""")
+# A module that names the PostgreSQL switch itself (a PostgreSQL-only test, a skip on one engine, a ledger
+# fixture asked for by name at run time) runs whole on PostgreSQL.
+_NAMES_THE_SWITCH = re.compile(r"POS_TEST_DATABASE_URL|POSTGRES_URL|postgres_database")
 
 
 @functools.cache
-def _asks_for_engine_fixture_by_name(module_file: str) -> bool:
-    return bool(_ASKS_FOR_ENGINE_FIXTURE.search(Path(module_file).read_text(encoding="utf-8")))
+def _names_the_switch(module_file: str) -> bool:
+    return bool(_NAMES_THE_SWITCH.search(Path(module_file).read_text(encoding="utf-8")))
 
 
 def runs_on_the_engine(item: pytest.Item) -> bool:
-    """Whether `item` behaves differently on PostgreSQL: it uses a ledger fixture (directly or through
-    other fixtures), is marked `engine`, or its module asks for a ledger fixture by name at run time."""
+    """Whether `item` may behave differently on PostgreSQL: it uses a ledger fixture (directly or through
+    other fixtures), is marked `engine`, or its module names the PostgreSQL switch."""
     if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("engine"):
         return True
     module = getattr(item, "module", None)
-    return bool(module and module.__file__ and _asks_for_engine_fixture_by_name(module.__file__))
+    return bool(module and module.__file__ and _names_the_switch(module.__file__))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
