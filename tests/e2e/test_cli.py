@@ -103,10 +103,10 @@ class Shop:
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Shop]:
+def shop(tmp_path_factory: pytest.TempPathFactory, postgres_database) -> Iterator[Shop]:  # type: ignore[no-untyped-def]
     cwd = tmp_path_factory.mktemp("shop")
     if POSTGRES_URL:
-        url = request.getfixturevalue("postgres_database")("e2e_shop")
+        url = postgres_database("e2e_shop")
     else:
         url = f"sqlite:///{cwd / 'shop.sqlite'}"
     products = _demo_products()

@@ -34,17 +34,22 @@ def _finished(process: subprocess.Popen[str]) -> str:
     return out
 
 
-@pytest.fixture
-def shop(ledger_url: str, tmp_path: Path) -> Path:
-    """The demo catalogue and stock; manager MGR (2468), counters AMA (1357) and JO (8642)."""
+def _make_shop(ledger_url: str, cwd: Path) -> None:
     for args in (("init",), ("import", "participants", str(DATA / "participants.csv")),
                  ("import", "products", str(DATA / "products.csv")), ("import", "stock", str(DATA / "stock.csv"))):
-        ok(pos(*args, "--db", ledger_url, cwd=tmp_path))
-    ok(pos("staff", "add", "MGR", "--name", "Sam", "--role", "manager", "--db", ledger_url, cwd=tmp_path,
+        ok(pos(*args, "--db", ledger_url, cwd=cwd))
+    ok(pos("staff", "add", "MGR", "--name", "Sam", "--role", "manager", "--db", ledger_url, cwd=cwd,
            pins=("2468", "2468")))
     for code, name in (("AMA", "Ama"), ("JO", "Jo")):
         ok(pos("staff", "add", code, "--name", name, "--role", "cashier", "--by", "MGR", "--db", ledger_url,
-               cwd=tmp_path, pins=("2468",)))
+               cwd=cwd, pins=("2468",)))
+
+
+@pytest.fixture
+def shop(ledger_made_once, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The demo catalogue and stock; manager MGR (2468), counters AMA (1357) and JO (8642); made with `pos`
+    once per worker and copied for each test."""
+    ledger_made_once("count_shop", _make_shop)
     return tmp_path
 
 

@@ -10,17 +10,19 @@ import pytest
 
 from pdf_codes import decode, decode_labels, page_images, text_of
 from receipts.labels import A4_21, roll_layout
-from test_cli import DATA, POSTGRES_URL, ok, pos
+from test_cli import DATA, ok, pos
+
+
+def _make_shop(ledger_url: str, cwd: Path) -> None:
+    for args in (("init",), ("import", "participants", str(DATA / "participants.csv")),
+                 ("import", "products", str(DATA / "products.csv"))):
+        ok(pos(*args, "--db", ledger_url, cwd=cwd))
 
 
 @pytest.fixture
-def shop(tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    url = (request.getfixturevalue("postgres_database")("e2e_labels") if POSTGRES_URL
-           else f"sqlite:///{tmp_path / 'shop.sqlite'}")
-    for args in (("init",), ("import", "participants", str(DATA / "participants.csv")),
-                 ("import", "products", str(DATA / "products.csv"))):
-        ok(pos(*args, "--db", url, cwd=tmp_path))
-    return url
+def shop(ledger_made_once) -> str:  # type: ignore[no-untyped-def]
+    """The demo participants and products, imported with `pos` once per worker and copied for each test."""
+    return ledger_made_once("labels_shop", _make_shop)
 
 
 def _rows(name: str) -> list[dict[str, str]]:

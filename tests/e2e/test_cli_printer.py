@@ -22,13 +22,18 @@ def printer() -> FakePrinter:
         yield fake
 
 
-@pytest.fixture
-def shop(ledger_url: str, tmp_path: Path, printer: FakePrinter) -> Path:
-    """The demo catalogue and a configuration pointing at the loopback printer."""
+def _make_shop(ledger_url: str, cwd: Path) -> None:
     for args in (("init",), ("import", "participants", str(DATA / "participants.csv")),
                  ("import", "products", str(DATA / "products.csv")), ("import", "stock", str(DATA / "stock.csv")),
                  ("shift", "open", "--float", "100")):
-        ok(pos(*args, "--db", ledger_url, cwd=tmp_path))
+        ok(pos(*args, "--db", ledger_url, cwd=cwd))
+
+
+@pytest.fixture
+def shop(ledger_made_once, tmp_path: Path, printer: FakePrinter) -> Path:  # type: ignore[no-untyped-def]
+    """The demo catalogue (made with `pos` once per worker and copied) and a configuration pointing at the
+    loopback printer."""
+    ledger_made_once("printer_shop", _make_shop)
     (tmp_path / "pos.toml").write_text(
         '[store]\nname = "Makers\' Store"\n\n'
         f'[printer]\nkind = "network"\nhost = "127.0.0.1"\nport = {printer.port}\ntimeout_seconds = 0.5\n',

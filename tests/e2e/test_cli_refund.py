@@ -28,18 +28,21 @@ def pos_in(cwd: Path, *args: str, pins: str = "") -> subprocess.CompletedProcess
     )
 
 
-@pytest.fixture
-def shop(ledger_url: str, tmp_path: Path) -> Engine:
-    """A ledger with the demo catalogue, a manager (Sam) and a cashier (Ama), each with their PIN, and a shift
-    open at till-1, made with `pos`."""
+def _make_shop(ledger_url: str, cwd: Path) -> None:
     db = ("--db", ledger_url)
-    ok(pos_in(tmp_path, "init", *db))
+    ok(pos_in(cwd, "init", *db))
     for kind in ("participants", "products", "stock"):
-        ok(pos_in(tmp_path, "import", kind, str(DATA / f"{kind}.csv"), *db))
-    ok(pos_in(tmp_path, "staff", "add", "MGR", "--name", "Sam", "--role", "manager", *db, pins=f"{SAM}\n{SAM}\n"))
-    ok(pos_in(tmp_path, "staff", "add", "AMA", "--name", "Ama", "--role", "cashier", "--by", "MGR", *db, pins=f"{SAM}\n"))
-    ok(pos_in(tmp_path, "shift", "open", "--float", "100", "--staff", "MGR", *db, pins=f"{SAM}\n"))
-    engine = open_ledger(ledger_url)
+        ok(pos_in(cwd, "import", kind, str(DATA / f"{kind}.csv"), *db))
+    ok(pos_in(cwd, "staff", "add", "MGR", "--name", "Sam", "--role", "manager", *db, pins=f"{SAM}\n{SAM}\n"))
+    ok(pos_in(cwd, "staff", "add", "AMA", "--name", "Ama", "--role", "cashier", "--by", "MGR", *db, pins=f"{SAM}\n"))
+    ok(pos_in(cwd, "shift", "open", "--float", "100", "--staff", "MGR", *db, pins=f"{SAM}\n"))
+
+
+@pytest.fixture
+def shop(ledger_made_once) -> Engine:  # type: ignore[no-untyped-def]
+    """A ledger with the demo catalogue, a manager (Sam) and a cashier (Ama), each with their PIN, and a shift
+    open at till-1, made with `pos` once per worker and copied for each test."""
+    engine = open_ledger(ledger_made_once("refund_shop", _make_shop))
     yield engine
     engine.dispose()
 

@@ -17,9 +17,9 @@ POUND = "£".encode("cp858")
 
 
 @pytest.fixture(scope="module")
-def ledger_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+def ledger_url(tmp_path_factory: pytest.TempPathFactory, postgres_database) -> str:  # type: ignore[no-untyped-def]
     if POSTGRES_URL:
-        return request.getfixturevalue("postgres_database")("e2e_reprint")
+        return postgres_database("e2e_reprint")
     return f"sqlite:///{tmp_path_factory.mktemp('reprint') / 'shop.sqlite'}"
 
 

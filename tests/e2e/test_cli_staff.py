@@ -10,10 +10,14 @@ import pytest
 from test_cli import base_env, ok, pos
 
 
+def _init(ledger_url: str, cwd: Path) -> None:
+    ok(pos("init", "--db", ledger_url, cwd=cwd))
+
+
 @pytest.fixture
-def ledger(ledger_url: str, tmp_path: Path) -> str:
-    ok(pos("init", "--db", ledger_url, cwd=tmp_path))
-    return ledger_url
+def ledger(ledger_made_once) -> str:  # type: ignore[no-untyped-def]
+    """A ledger as `pos init` made it (once per worker, copied for each test)."""
+    return ledger_made_once("staff_ledger", _init)
 
 
 def staff(ledger: str, cwd: Path, *args: str, pins: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from pos.stock.counts import (
     UnknownCount, approve_count, cancel_count, review_count, scan_into_count, start_count, undo_last_scan,
 )
 from ledger_helpers import SettableClock, as_staff, staffed
+from property_sizes import examples
 
 HOODIE_M = "2000000000039"  # Night Bus Hoodie M Black, NBH-BLA-M, £55
 HOODIE_L = "2000000000046"
@@ -200,7 +201,7 @@ def test_a_count_by_category_or_design_takes_every_sku_of_it(
 _EXAMPLES = itertools.count()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scans=st.lists(st.tuples(st.sampled_from([HOODIE_M, HOODIE_L, TEE_S]), st.integers(1, 5), st.booleans()),
                       min_size=1, max_size=12))
 def test_after_an_approved_count_on_hand_is_what_was_counted(

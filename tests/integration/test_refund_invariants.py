@@ -22,6 +22,7 @@ from pos.sales.services import complete_sale
 from pos.staff.services import staff_member
 from ledger_helpers import SettableClock, staffed
 from refund_helpers import PEOPLE, awkward_catalogue, variants
+from property_sizes import examples
 
 SKUS = ("TEN", "TRIO", "DUO", "BOOK")
 START = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -94,7 +95,7 @@ def check_report(engine: Engine, first: datetime, last: datetime, *, everything:
         assert report.units >= 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(operation, min_size=1, max_size=12))
 def test_no_sequence_of_sales_and_refunds_breaks_the_ledger_or_the_report(shop: Engine, operations) -> None:  # type: ignore[no-untyped-def]
     # One ledger for every example (a fresh one each would take minutes): the invariants are global.

@@ -20,6 +20,7 @@ from pos.sales.checkout import card_tender, cash_tender
 from pos.sales.services import complete_sale
 from pos.sales.tills import register_till
 from ledger_helpers import at_till, by, open_shift_on
+from property_sizes import examples
 
 HOODIE_M = "2000000000039"  # Night Bus Hoodie, M, Black, £55, designed by AMO
 COLLAB_L = "2000000000527"  # Collab Coach Jacket, L, Black, £85, AMO 40 / KBL 30 / RNV 30
@@ -147,7 +148,7 @@ def test_basket_merges_the_same_sku_and_guards_quantities(demo_engine: Engine) -
     assert basket.total_pence == 2500
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 62), st.integers(1, 4)), min_size=1, max_size=5))
 def test_ledger_invariants_hold_for_any_basket(demo_engine: Engine, picks: list[tuple[int, int]]) -> None:
     levels_before = {level.sku: level.on_hand for level in stock_levels(demo_engine)}

@@ -22,6 +22,7 @@ from pos.sales.services import complete_sale
 from pos.sales.tills import add_till
 from pos.shifts.services import close_shift, move_cash, open_shift
 from ledger_helpers import as_staff, staffed
+from property_sizes import examples
 
 TILL = "till-2"
 SKUS = ("NBH-BLA-M", "CCJ-BLA-L", "SC-STO-OS", "RLT-WHI-M", "TTT-GRE-L", "PC-NAV-S")  # CCJ: three designers
@@ -68,7 +69,7 @@ def test_expected_cash_and_designers_add_up_for_any_day(demo_engine: Engine) -> 
     variants = [look_up_code(engine, sku) for sku in SKUS]
     receipts = count(1)
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(float_pence=st.integers(0, 30_000), steps=operations)
     def day(float_pence: int, steps: list[Sell | RefundOne | Move]) -> None:
         open_shift(as_staff(engine, mgr, TILL), float_pence)

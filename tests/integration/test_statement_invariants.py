@@ -23,6 +23,7 @@ from pos.sales.refunds import refund_sale
 from ledger_helpers import SettableClock, staffed
 from refund_helpers import PEOPLE, awkward_catalogue, variants
 from test_refund_invariants import _at, _people, _sell_at, operation
+from property_sizes import examples
 
 START = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
 
@@ -63,7 +64,7 @@ def check(engine: Engine, first: datetime, last: datetime) -> None:
         assert {row.design: row.gross_pence for row in summary.by_design} == shares
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(operation, min_size=1, max_size=10))
 def test_designers_statements_and_the_event_add_up_exactly(shop: Engine, operations) -> None:  # type: ignore[no-untyped-def]
     # One ledger for every example (as test_refund_invariants): each example sells on days of its own.
