@@ -571,7 +571,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
         approver = _approval(engine, approved_by, what, till_name)
     events: list[core_events.Event] = []
     core = TillCore(actor, settings.store, settings.printer_for(till_name) if do_print else None, listener=events.append,
-                    rules=settings.discounts, sale_patience_s=SELL_PATIENCE_S)
+                    rules=settings.discounts, sale_patience_s=SELL_PATIENCE_S, publishes=settings.display_publish)
     if basket_id is not None:
         core.basket.id = basket_id
     core.open(lambda: engine)

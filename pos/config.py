@@ -1,5 +1,5 @@
 """The configuration file (TOML): store header and time zone, receipt printers (pos/printer_config.py) and the
-till (idle lock, discount rules). Every setting has a default.
+till (idle lock, discount rules) and the customer display. Every setting has a default.
 
 Looked up from --config, else POS_CONFIG, else data/pos.toml when it exists. See README.
 
@@ -41,6 +41,7 @@ class Settings:
     discounts: DiscountRules = field(default_factory=DiscountRules)
     till_printers: dict[str, PrinterSettings] = field(default_factory=dict)  # tills whose printer differs
     timezone: str = DEFAULT_TIMEZONE  # [store] timezone: the store's IANA time zone (trading days, hours)
+    display_publish: bool = True  # [display] publish: tills publish their basket for a customer display
 
     def printer_for(self, till: str) -> PrinterSettings:
         """The printer of till `till`: its own [printer.tills."NAME"] settings, else the shared [printer]."""
@@ -122,6 +123,14 @@ def _discount_rules(table: dict[str, Any]) -> DiscountRules:
     )
 
 
+def _display_publish(table: Any) -> bool:
+    """[display] publish: true (the default) or false, for a till that never has a display."""
+    value = table.get("publish", True) if isinstance(table, dict) else True
+    if not isinstance(value, bool):
+        raise ConfigError("'display.publish' must be true or false")
+    return value
+
+
 def _document(path: str | Path | None) -> tuple[Path, dict[str, Any] | None]:
     """The configuration file chosen and what it holds; None when there is none at the default place."""
     chosen = path or os.environ.get("POS_CONFIG")
@@ -174,6 +183,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         store=_store(document.get("store", {})), printer=printer, till_printers=till_printers,
         discounts=_discount_rules(document.get("till", {})),
         lock_after_minutes=_lock_after_minutes(document.get("till", {})), timezone=timezone,
+        display_publish=_display_publish(document.get("display", {})),
     )
     use_timezone(timezone)  # only once every setting is known good: a refused file changes nothing
     return settings

@@ -27,7 +27,7 @@ from common.files import create_private, keep_private, private_dir
 from common.values import Actor
 from inventory.db import UnitOfWork, database_url, driver_message, is_sqlite, make_engine, sqlite_file
 
-SCHEMA_HEAD = "0011"  # the newest migration; tests check it matches pos/migrations/versions
+SCHEMA_HEAD = "0012"  # the newest migration; tests check it matches pos/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"
 FIRST_TILL = "till-1"
 INIT_LOCK_KEY = 7_214_050_601  # pg_advisory_lock key held while a ledger is created or upgraded

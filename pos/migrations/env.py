@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import pos.sales.models  # noqa: F401  (registers the sales and staff tables on the metadata)
+import pos.display.models  # noqa: F401  (the till_displays working state)
 import inventory.models  # noqa: F401
 from inventory.db import Base
 

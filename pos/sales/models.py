@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inventory.db import Base
 from pos.shifts.models import Shift  # noqa: F401  (sales and refunds belong to a shift)
 from pos.staff.models import Staff  # noqa: F401  (sales and refunds refer to the staff table)
+from pos.display.models import TillDisplay  # noqa: F401  (each till publishes its basket for a display)
 
 # "exchange": the part of an exchange's new sale paid by the goods returned, and that refund's tender.
 TENDERS = ("cash", "card", "exchange")

@@ -6,9 +6,10 @@ draws what it reports and maps keys to its methods, nothing else.
 Anything that reaches the ledger or the printer runs on a *lane*: a queue of jobs run one after
 another off the caller's thread, each with a continuation run back on the caller's thread. The
 screen gives Textual worker lanes (so the event loop never waits on the ledger); `pos sell` and the
-unit tests give InlineLane, which runs everything at once. Three lanes keep their own order:
+unit tests give InlineLane, which runs everything at once. Four lanes keep their own order:
 look-ups (scans come back in the order they were typed), sales (a sale waiting for a busy ledger
-never holds up a scan) and printing (a slow printer never holds up a sale).
+never holds up a scan), printing (a slow printer never holds up a sale) and display (the basket
+published for a customer display: only the newest state is sent, and its failures are only noted).
 
 The core's state (basket, pending sales, last sale) changes only in its methods and continuations,
 which all run on the caller's thread.
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from common.errors import LedgerBusy, NoOpenShift, NotAllowed, PaymentError, PosError
 from common.money import format_pence
 from common.values import Actor, ReceiptRef, StaffMember, Tender
+from pos.display.state import DisplayLine, DisplayStatus
 from pos.sales.basket import Basket, BasketLine
 from pos.sales.checkout import EMPTY_BASKET, CompletedSale, card_towards, cash_tender, cash_towards
 from pos.sales.pricing import (
@@ -75,6 +77,7 @@ class Lanes:
     lookups: Lane
     sales: Lane
     printing: Lane
+    display: Lane = field(default_factory=InlineLane)
 
     @classmethod
     def inline(cls) -> Lanes:
@@ -240,6 +243,17 @@ class _Refusal:
     catalogue: dict[str, VariantInfo]  # empty if it could not be read
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """The basket as a customer display should show it, taken on the caller's thread for the display lane."""
+
+    status: DisplayStatus
+    lines: tuple[DisplayLine, ...]
+    total_pence: int
+    last_scanned_variant_id: int | None
+    change_pence: int = 0
+
+
 @dataclass
 class _Opening:
     engine: LedgerHandle
@@ -285,6 +299,13 @@ class TillCore:
     # added at once, whatever the ledger is doing. complete_sale prices every sale from the ledger, so a
     # price changed since is caught at payment and the items come back at the new price.
     _known: dict[str, VariantInfo] = field(default_factory=dict)
+    # The customer display ([display] publish): the basket is published after every change, on the display
+    # lane; while one publish runs only the newest state waits, and a failure is only noted here.
+    publishes: bool = True
+    display_problem: str = ""  # why the last publish failed ("" once one succeeds); never shown as an error
+    _last_scanned: int | None = None  # the variant added last, for the display's "just scanned"
+    _display_next: _Shown | None = None
+    _display_sending: bool = False
 
     @property
     def till(self) -> str:
@@ -302,6 +323,8 @@ class TillCore:
 
     def _say(self, event: Event) -> None:
         self.listener(event)
+        if isinstance(event, (BasketChanged, SaleRefused)):  # every change to the basket says one of these
+            self._publish(self._shown())
 
     # --- opening the ledger -------------------------------------------------------------------
 
@@ -346,6 +369,7 @@ class TillCore:
             self.actor = Actor.signed_in(result.member, self.till, self.actor.clock)
         restarted = LastSaleAtStart(result.last_sale, result.last_print_state) if result.last_sale else None
         self._say(LedgerOpened(result.label, restarted))
+        self._publish(self._shown())  # a new basket: whatever an earlier run left on the display is gone
         if self.shift is None:
             self._say(ShiftChanged(None, f"Till {self.till} has no shift open: count the float to open one."))
             self._keep_unkept_z()
@@ -497,6 +521,7 @@ class TillCore:
             self._say(Problem(str(error)))
             return
         line = self.basket.lines[index]
+        self._last_scanned = variant.variant_id
         self._say(BasketChanged(f"Added {variant.label} {format_pence(variant.price_pence)} (qty {line.quantity}).", index))
 
     def set_quantity(self, index: int, quantity: int) -> None:
@@ -666,8 +691,15 @@ class TillCore:
         return removed
 
     def _complete(self) -> PendingSale:
+        paid = self._shown("paid", sum(tender.change_pence for tender in self.tenders))
+        self._last_scanned = None
         if self.training:
-            return self._practice_sale()
+            pending = self._practice_sale()
+            self._publish(paid)
+            return pending
+        return self._save_in_background(paid)
+
+    def _save_in_background(self, paid: _Shown) -> PendingSale:
         self._sales_taken += 1
         pending = PendingSale(
             self._sales_taken, tuple(self.basket.lines), tuple(self.tenders), self.basket.discount, self.approved_by,
@@ -678,6 +710,7 @@ class TillCore:
         self.approved_by = None
         self.pending.append(pending)
         self._say(SaleSaving(pending))
+        self._publish(paid)  # before the save: a refusal puts the items back on the display after it
         self.lanes.sales.submit(lambda: self._save(pending), lambda result: self._saved(pending, result))
         return pending
 
@@ -752,6 +785,46 @@ class TillCore:
             pending.discount,
         )
         self.approved_by = self.approved_by or pending.approved_by
+
+    # --- the customer display ---------------------------------------------------------------
+
+    def _shown(self, status: DisplayStatus | None = None, change_pence: int = 0) -> _Shown:
+        """The basket now, as its display shows it: `status` by default basket, or idle when it is empty."""
+        lines = tuple(
+            DisplayLine(line.variant.name, line.variant.size, line.variant.colour, line.quantity, total)
+            for line, total in zip(self.basket.lines, _line_totals(self.basket), strict=True)
+        )
+        if status is None:
+            status = "basket" if lines else "idle"
+        scanned = self._last_scanned if lines else None
+        return _Shown(status, lines, self.basket.total_pence, scanned, change_pence)
+
+    def _publish(self, shown: _Shown) -> None:
+        """Publish `shown` on the display lane; while a publish runs, only the newest state waits for it."""
+        if not self.publishes or self.engine is None:
+            return
+        self._display_next = shown
+        if not self._display_sending:
+            self._send_display()
+
+    def _send_display(self) -> None:
+        shown, self._display_next = self._display_next, None
+        self._display_sending = shown is not None
+        if shown is None:
+            return
+        engine, till = self.engine, self.till
+
+        def job() -> int:
+            from pos.display.publish import publish_basket
+
+            return publish_basket(engine, till, shown.status, shown.lines, shown.total_pence,
+                                  shown.last_scanned_variant_id, shown.change_pence)
+
+        def done(result: int | Exception) -> None:
+            self.display_problem = _plain(result, "The customer display was not updated") if isinstance(result, Exception) else ""
+            self._send_display()
+
+        self.lanes.display.submit(job, done)
 
     # --- training -----------------------------------------------------------------------------
 
@@ -1288,6 +1361,13 @@ def _first_pin_job(uow: Any, code: str, pin: str) -> StaffMember:
 
 def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _line_totals(basket: Basket) -> list[int]:
+    """Each line's total after its discounts (priced only when there are any: this runs on every scan)."""
+    if basket.discount is None and all(line.terms.discount is None for line in basket.lines):
+        return [line.total_pence for line in basket.lines]
+    return [price.total_pence for price in basket.prices()]
 
 
 def _plain(error: Exception, what: str) -> str:

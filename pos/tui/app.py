@@ -110,7 +110,8 @@ class TillApp(App[None]):
         actor = Actor("", till_name, clock or utc_now)
         if isinstance(signed_in, StaffMember):
             actor = Actor.signed_in(signed_in, till_name, clock or utc_now)
-        self.core = TillCore(actor, settings.store, settings.printer_for(till_name), rules=settings.discounts)
+        self.core = TillCore(actor, settings.store, settings.printer_for(till_name), rules=settings.discounts,
+                             publishes=settings.display_publish)
         self.core.retry_hint = "Ctrl+N"
         if isinstance(signed_in, str):
             self.core.sign_in_as = signed_in

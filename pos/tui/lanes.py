@@ -84,5 +84,6 @@ def _run_all(continuations: list[Callable[[], None]]) -> None:
 
 def worker_lanes(node: MessagePump) -> Lanes:
     return Lanes(
-        lookups=WorkerLane(node, "lookups", batch=True), sales=WorkerLane(node, "sales"), printing=WorkerLane(node, "printing")
+        lookups=WorkerLane(node, "lookups", batch=True), sales=WorkerLane(node, "sales"), printing=WorkerLane(node, "printing"),
+        display=WorkerLane(node, "display"),  # its own: a slow printer must not hold the display back
     )
