@@ -19,7 +19,7 @@ from pos.display.models import TillDisplay
 from pos.display.publish import CHANNEL
 from pos.display.state import DisplayLine, DisplayMaker, DisplayState, ScannedItem
 
-STORY_LINE_MAX = 120  # a story's one line: its first sentence, cut to this many characters
+STORY_LINE_MAX = 120  # a story's one line: up to its first full stop, cut to this many characters
 POLL_S = 0.1  # how often a display on SQLite reads the version
 
 
@@ -50,7 +50,7 @@ def consented_makers(engine: Engine) -> list[DisplayMaker]:
 
 
 def one_line(story: str) -> str:
-    """A story's first sentence, at most STORY_LINE_MAX characters (cut at a word, with an ellipsis)."""
+    """A story up to its first full stop (or ! or ?), at most STORY_LINE_MAX characters (cut at a word, with an ellipsis)."""
     text = " ".join(story.split())
     for end in (". ", "! ", "? "):
         if end in text:

@@ -101,7 +101,7 @@ def test_a_designer_who_did_not_consent_is_never_named_quoted_or_linked(demo_eng
         assert not [secret for secret in WITHHELD if secret in shown]
 
 
-def test_a_story_is_cut_to_its_first_sentence_and_one_line() -> None:
+def test_a_story_is_cut_to_its_first_full_stop_and_one_line() -> None:
     assert one_line("Prints by hand.  Has done since 2019!") == "Prints by hand."
     long = one_line("word " * 60)
     assert len(long) <= STORY_LINE_MAX and long.endswith("…")
