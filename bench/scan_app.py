@@ -1,6 +1,8 @@
 """A till (or the baseline app) with a probe inside, run in a real terminal by bench/tui.py.
 
-    python -m bench.scan_app {till|till-discount|minimal} OUT.json EXPECTED_SCANS [LEDGER [--drain]]
+    python -m bench.scan_app {till|till-discount|till-no-display|minimal} OUT.json EXPECTED_SCANS [LEDGER [--drain]]
+
+`till-no-display` is the till with `[display] publish = false` (scan_to_basket_p95_display's baseline).
 
 `till-discount` is the till with a signed-in staff member (a staff row of the bench ledger) and a
 10% basket discount put on each basket before its first line is added, as F3 would: every scan
@@ -206,7 +208,7 @@ def build(kind: str, ledger: str | None) -> App[Any]:
     from pos.tui.app import TillApp
     from receipts.printers import PrinterSettings
 
-    settings = Settings(printer=PrinterSettings(kind="none"))
+    settings = Settings(printer=PrinterSettings(kind="none"), display_publish=kind != "till-no-display")
     engine = open_ledger(f"sqlite:///{ledger}")
     from bench.ledgers import bench_cashier
 

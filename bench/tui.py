@@ -319,6 +319,49 @@ def run_scans(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: 
     ]
 
 
+def run_display(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore[no-untyped-def]
+    """Scan to basket with the till publishing its basket and a display process following it, against the
+    same till with publishing off ([display] publish = false), in the same run, alternating: off, on, off, on."""
+    scans, pace, basket = sizes["scans"], sizes["scan_pace_s"], sizes["basket_size"]
+    ledger = work / "display.sqlite"
+    cat = catalogue_ledger(ledger, max(sizes["skus"], scans), stock_each=1000)
+    codes = cat.barcodes[:scans]
+    from bench.scan_app import TILL
+
+    tmux = Tmux()
+    off: list[float] = []
+    on: list[float] = []
+    versions_read = 0
+    try:
+        for round_number in (1, 2):
+            log(f"display: {scans} scans into the till with publishing off (round {round_number})")
+            off += latencies(_scan_run(tmux, "till-no-display", codes, work / "display-off.json", ledger, pace, basket))
+            log(f"display: the same scans with publishing on and a display following the till (round {round_number})")
+            follower = subprocess.Popen([sys.executable, "-m", "bench.display_follower", str(ledger), TILL], cwd=REPO,
+                                        stdout=subprocess.PIPE, text=True)
+            try:
+                assert follower.stdout is not None and follower.stdout.readline().strip() == "ready"
+                on += latencies(_scan_run(tmux, "till", codes, work / "display-on.json", ledger, pace, basket))
+            finally:
+                follower.terminate()
+                said, _ = follower.communicate(timeout=10)
+            versions_read += len(said.split())
+    finally:
+        tmux.close()
+    if versions_read < 2:
+        raise AssertionError("the display process read no version the till published")
+    return [
+        Result(
+            "scan_to_basket_p95_display", p95(on) * 1e3, "ms", p95(off) * 1e3,
+            "the same till with [display] publish = false, same run", "≤ 1.1× without", p95(on) <= 1.1 * p95(off),
+            detail=(f"2 × {scans} scans each way, {basket} to a sale (card), one every {pace * 1000:.0f} ms; "
+                    "a display process (bench/display_follower.py) reads every version published"),
+            extra={"p50_ms": median(on) * 1e3, "baseline_p50_ms": median(off) * 1e3, "max_ms": max(on) * 1e3,
+                   "baseline_max_ms": max(off) * 1e3, "versions_read": versions_read},
+        ),
+    ]
+
+
 def _check_locked_sales(report: dict[str, Any], ledger: dict[str, Any], basket: int) -> dict[str, Any]:
     """What happened to the sales paid while the ledger was locked; AssertionError (the section fails)
     unless the lock held to the last scan, no sale got in before it was released, and afterwards the

@@ -351,3 +351,17 @@ def test_upgrading_a_0010_ledger_adds_basket_ids_and_guards_the_receipt_counter(
         connection.execute(text("UPDATE tills SET last_receipt_no = last_receipt_no + 100"))
     assert_append_only(upgraded, ("sales",))  # 0011 rebuilt nothing: the sales table kept its triggers
     upgraded.dispose()
+
+
+def test_upgrading_a_0011_ledger_adds_the_tills_display_state_as_working_state(ledger_url: str) -> None:
+    from pos.display.publish import publish_basket
+    from pos.display.read import display_state
+
+    upgraded = _upgraded_keeping_every_row(ledger_url, "0011")
+    assert display_state(upgraded, "till-1").version == 0  # no till has published yet
+    publish_basket(upgraded, "till-1", "basket", [], 0, None)
+    publish_basket(upgraded, "till-1", "paid", [], 0, None, change_pence=500)  # updated in place: not append-only
+    state = display_state(upgraded, "till-1")
+    assert (state.version, state.status, state.change_pence) == (2, "paid", 500)
+    assert_append_only(upgraded, ("sales",))  # 0012 rebuilt nothing: the sales table kept its triggers
+    upgraded.dispose()

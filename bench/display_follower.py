@@ -1,0 +1,30 @@
+"""A customer display's reading side, in its own process, following one till (bench: scan_to_basket_p95_display).
+
+    python -m bench.display_follower LEDGER TILL
+
+Waits for each new version the till publishes and reads the whole display state, as `pos display`
+does; prints each version it read (one a line) until it is terminated.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from pos.display.read import ChangeWatch, display_state
+from pos.ledger import open_ledger
+
+
+def main() -> None:
+    engine = open_ledger(f"sqlite:///{sys.argv[1]}")
+    till = sys.argv[2]
+    version = 0
+    print("ready", flush=True)
+    with ChangeWatch(engine, till) as watch:
+        while True:
+            if watch.wait(version, 1.0) > version:
+                version = display_state(engine, till).version
+                print(version, flush=True)
+
+
+if __name__ == "__main__":
+    main()
