@@ -38,6 +38,7 @@ FULL: dict[str, Any] = {
     "backup_repeat": 3,
     "statements_repeat": 5,
     "till_process_counts": [1, 2, 4], "till_process_sales": 300, "till_process_engines": ["sqlite", "postgresql"],
+    "display_rounds": 2,  # scan_to_basket_p95_display: runs without, then with, a display, this many times
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -55,7 +56,7 @@ SMOKE: dict[str, Any] = {
     "busy_lines": 600, "event_lines": [300, 900], "event_days": 3,
     "report_repeat_day": 2, "report_repeat_growth": 1, "report_repeat_stress": 1,
     "movements": 2000, "stock_repeat": 20, "stock_levels_repeat": 2,
-    "startup_runs": 1,
+    "startup_runs": 1, "display_rounds": 1,
     "import_skus": 60, "import_stock_rows": 200, "import_repeat": 1,
     "memory_sales": 20, "memory_checkpoint": 5, "memory_app_sales": 8,
     "print_sales": 5,

@@ -321,8 +321,8 @@ def run_scans(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: 
 
 def run_display(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore[no-untyped-def]
     """Scan to basket with the till publishing its basket and a display process following it, against the
-    same till with publishing off ([display] publish = false), in the same run, alternating: off, on, off, on."""
-    scans, pace, basket = sizes["scans"], sizes["scan_pace_s"], sizes["basket_size"]
+    same till with publishing off ([display] publish = false), in the same run, taking turns: off, on, off, on..."""
+    scans, pace, basket, rounds = sizes["scans"], sizes["scan_pace_s"], sizes["basket_size"], sizes["display_rounds"]
     ledger = work / "display.sqlite"
     cat = catalogue_ledger(ledger, max(sizes["skus"], scans), stock_each=1000)
     codes = cat.barcodes[:scans]
@@ -333,7 +333,7 @@ def run_display(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type
     on: list[float] = []
     versions_read = 0
     try:
-        for round_number in (1, 2):
+        for round_number in range(1, rounds + 1):
             log(f"display: {scans} scans into the till with publishing off (round {round_number})")
             off += latencies(_scan_run(tmux, "till-no-display", codes, work / "display-off.json", ledger, pace, basket))
             log(f"display: the same scans with publishing on and a display following the till (round {round_number})")
@@ -354,7 +354,7 @@ def run_display(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type
         Result(
             "scan_to_basket_p95_display", p95(on) * 1e3, "ms", p95(off) * 1e3,
             "the same till with [display] publish = false, same run", "≤ 1.1× without", p95(on) <= 1.1 * p95(off),
-            detail=(f"2 × {scans} scans each way, {basket} to a sale (card), one every {pace * 1000:.0f} ms; "
+            detail=(f"{rounds} × {scans} scans each way, {basket} to a sale (card), one every {pace * 1000:.0f} ms; "
                     "a display process (bench/display_follower.py) reads every version published"),
             extra={"p50_ms": median(on) * 1e3, "baseline_p50_ms": median(off) * 1e3, "max_ms": max(on) * 1e3,
                    "baseline_max_ms": max(off) * 1e3, "versions_read": versions_read},
