@@ -306,6 +306,7 @@ class TillCore:
     _last_scanned: int | None = None  # the variant added last, for the display's "just scanned"
     _display_next: _Shown | None = None
     _display_sending: bool = False
+    _refusals: int = 0  # sales the ledger refused this session
 
     @property
     def till(self) -> str:
@@ -710,8 +711,10 @@ class TillCore:
         self.approved_by = None
         self.pending.append(pending)
         self._say(SaleSaving(pending))
-        self._publish(paid)  # before the save: a refusal puts the items back on the display after it
+        refusals = self._refusals
         self.lanes.sales.submit(lambda: self._save(pending), lambda result: self._saved(pending, result))
+        if self._refusals == refusals:  # a lane that saved at once and was refused has shown the items back
+            self._publish(paid)
         return pending
 
     def _save(self, pending: PendingSale) -> CompletedSale | _Refusal:
@@ -753,6 +756,7 @@ class TillCore:
         self.pending.remove(pending)
         if not isinstance(result, CompletedSale):
             refusal = result if isinstance(result, _Refusal) else _Refusal(result, {})
+            self._refusals += 1
             if refusal.catalogue:
                 self._known = refusal.catalogue
             self._restore(pending, {variant.variant_id: variant for variant in refusal.catalogue.values()})

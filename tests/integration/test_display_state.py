@@ -16,7 +16,7 @@ from common.values import Actor
 from pos.config import ConfigError, load_settings
 from pos.display.read import STORY_LINE_MAX, consented_makers, display_state, one_line, wait_for_change
 from pos.display.state import DisplayLine, DisplayMaker
-from pos.sales.till_core import BasketChanged, InlineLane, Lanes, SaleCompleted, SaleSaving, TillCore
+from pos.sales.till_core import BasketChanged, InlineLane, Lanes, SaleCompleted, SaleRefused, SaleSaving, TillCore
 from receipts.model import StoreHeader
 
 NIGHT_BUS_M = "NBH-BLA-M"  # Night Bus Hoodie, M, Black, £55: Amara Osei (consented)
@@ -81,6 +81,19 @@ def test_a_paid_sale_shows_paid_with_the_change_then_the_next_basket_starts(demo
     after = display_state(demo_engine, "till-1")
     assert (after.status, after.change_pence, after.total_pence) == ("basket", 0, 2500)
     assert after.version > paid.version
+
+
+def test_a_sale_the_ledger_refuses_shows_its_items_back_not_paid(demo_engine: Engine) -> None:
+    core, events = _till(demo_engine)
+    core.enter(NIGHT_BUS_M)
+    with demo_engine.begin() as connection:  # the price changed after the scan: the sale is refused at payment
+        connection.execute(text("UPDATE variants SET price_pence = 6000 WHERE sku = :sku"), {"sku": NIGHT_BUS_M})
+    core.pay(core.card())
+
+    assert isinstance(events[-1], SaleRefused)
+    shown = display_state(demo_engine, "till-1")
+    assert (shown.status, shown.total_pence) == ("basket", 6000)  # back at the new price, as on the till
+    assert shown.lines == (DisplayLine("Night Bus Hoodie", "M", "Black", 1, 6000),)
 
 
 def test_a_designer_who_did_not_consent_is_never_named_quoted_or_linked(demo_engine: Engine) -> None:
