@@ -185,3 +185,15 @@ async def test_a_slow_ledger_never_freezes_the_screen() -> None:
         answer.set()
         await _on(pilot, 2)
         assert "Total £81.00" in screen_text(app)
+
+
+def test_snapshot_of_the_basket_with_a_makers_code(snap_compare: Any) -> None:
+    """How the customer sees a basket at 100x32, the hoodie just scanned with its maker's story and code.
+
+    Update after an intended change with: pytest tests/tui/test_display_app.py --snapshot-update
+    """
+
+    async def scanned(pilot: Pilot[Any]) -> None:
+        await _on(pilot, 2)
+
+    assert snap_compare(_display(Steps(BASKET)), terminal_size=SIZE, run_before=scanned)
