@@ -21,9 +21,7 @@ def display_command(till_name: str | None, db: str | None, demo: bool) -> None:
     """Open the customer display for a till: its basket as scanned, the change when paid, the makers when idle."""
     from pos.cli import _fail, _open
     from pos.demo import DEMO_LEDGER, DEMO_TILL
-    from pos.display.read import consented_makers, display_state
     from pos.sales.tills import require_till
-    from pos.tui.display_app import DisplayApp
 
     if demo and db:
         _fail(PosError("--demo follows the demo ledger: give --db or --demo, not both."))
@@ -37,5 +35,8 @@ def display_command(till_name: str | None, db: str | None, demo: bool) -> None:
         require_till(engine, till)
     except PosError as error:
         _fail(error)
+    from pos.display.read import consented_makers, display_state
+    from pos.tui.display_app import DisplayApp
+
     title = f"Makers' Till{' (demo)' if demo else ''}"
     DisplayApp(lambda: display_state(engine, till), lambda: consented_makers(engine), title=title).run()
