@@ -27,6 +27,7 @@ MAKERS_REFRESH_S = 60.0  # how often the consented makers are read again while i
 LOST = "The till's ledger cannot be reached: reconnecting…"
 ANONYMOUS = "made by one of our designers"
 THANK_YOU = "Thank you for shopping with the makers!"
+WELCOME = "Welcome to the makers' store"
 
 
 def _line_text(line: DisplayLine) -> str:
@@ -77,7 +78,7 @@ class BasketView(Horizontal):
             )
             for line in state.lines
         )
-        lines.scroll_end(animate=False)
+        lines.call_after_refresh(lines.scroll_end, animate=False)  # the newest line in view, once mounted
         self.query_one("#basket-total", Label).update(f"Total {format_pence(state.total_pence)}")
         scanned = state.last_scanned
         self.query_one("#scanned-design", Label).update(scanned.design if scanned else "")
@@ -105,14 +106,16 @@ class IdleView(Vertical):
     """No basket: the consented makers' stories, one after another."""
 
     def compose(self) -> ComposeResult:
-        yield Label("Meet the makers", classes="view-title")
+        yield Label(WELCOME, id="idle-title", classes="view-title")
         yield Vertical(id="idle-maker")
 
     def show(self, maker: DisplayMaker | None) -> None:
         card = self.query_one("#idle-maker", Vertical)
         card.remove_children()
-        if maker is not None and maker.consented:
-            card.mount(MakerCard(maker))
+        shown = maker is not None and maker.consented
+        self.query_one("#idle-title", Label).update("Meet the makers" if shown else WELCOME)
+        if shown:
+            card.mount(MakerCard(maker))  # type: ignore[arg-type]
 
 
 class DisplayApp(App[None]):

@@ -197,3 +197,14 @@ def test_snapshot_of_the_basket_with_a_makers_code(snap_compare: Any) -> None:
         await _on(pilot, 2)
 
     assert snap_compare(_display(Steps(BASKET)), terminal_size=SIZE, run_before=scanned)
+
+
+async def test_a_long_basket_keeps_its_newest_line_and_the_total_in_view() -> None:
+    many = tuple(DisplayLine(f"Design {number:02}", "M", "Black", 1, 1_000) for number in range(1, 41))
+    app = _display(Steps(_state(5, lines=many, total_pence=40_000, last_scanned=ScannedItem("Design 40", (HIDDEN,)))))
+    async with app.run_test(size=SIZE) as pilot:
+        await _on(pilot, 5)
+        await until(pilot, lambda: "Design 40 · M · Black" in screen_text(app))
+        text = screen_text(app)
+        assert "Total £400.00" in text
+        assert "Design 01 · M" not in text
