@@ -1374,6 +1374,10 @@ report.add_command(report_event)
 cli.add_command(statement_command)
 cli.add_command(close_out_command)
 
+from pos.cli_display import display_command  # noqa: E402 - pos display: the customer display
+
+cli.add_command(display_command)
+
 
 def main() -> None:
     """The console script: every error a user sees is plain words and exit status 1, never a traceback."""

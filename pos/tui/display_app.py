@@ -1,0 +1,227 @@
+"""The customer display: a second Textual app, on a screen facing the customer, following one till.
+
+It reads through two callables (the face imports no database code): `source` answers the till's
+basket as published (a DisplayState), `makers` the makers who consented to be shown. A worker
+thread asks `source` every POLL_S seconds, so a slow or lost ledger never freezes the screen; the
+screen is redrawn only when the state's version changes. A maker who did not consent is shown as
+"made by one of our designers", with no name, story or code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.widgets import ContentSwitcher, Digits, Label, Static
+
+from common.money import format_pence
+from pos.display.qr import qr_half_blocks
+from pos.display.state import DisplayLine, DisplayMaker, DisplayState
+
+POLL_S = 0.2  # how often the till's published basket is read: a scan shows well within half a second
+ROTATE_S = 8.0  # how long each maker's story stays up while the till is idle
+MAKERS_REFRESH_S = 60.0  # how often the consented makers are read again while idle
+LOST = "The till's ledger cannot be reached: reconnecting…"
+ANONYMOUS = "made by one of our designers"
+THANK_YOU = "Thank you for shopping with the makers!"
+WELCOME = "Welcome to the makers' store"
+
+
+def _line_text(line: DisplayLine) -> str:
+    quantity = f"{line.quantity} × " if line.quantity != 1 else ""
+    return f"{quantity}{line.description} · {line.size} · {line.colour}"
+
+
+class MakerCard(Vertical):
+    """One maker of a garment: name, a line of their story and their profile's QR code, if they consented."""
+
+    def __init__(self, maker: DisplayMaker, **kwargs: object) -> None:
+        super().__init__(classes="maker-card", **kwargs)  # type: ignore[arg-type]
+        self.maker = maker
+
+    def compose(self) -> ComposeResult:
+        maker = self.maker
+        if not maker.consented:
+            yield Label(ANONYMOUS, classes="maker-anonymous")
+            return
+        yield Label(f"Made by {maker.name}", classes="maker-name", markup=False)
+        if maker.story:
+            yield Label(maker.story, classes="maker-story", markup=False)
+        if maker.profile_url:
+            with Center():
+                yield Static("\n".join(qr_half_blocks(maker.profile_url)), classes="maker-qr", markup=False)
+
+
+class BasketView(Horizontal):
+    """The basket being scanned (each line, the total) and the garment just scanned with its makers."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="basket-side"):
+            yield Label("Your basket", classes="view-title")
+            yield VerticalScroll(id="basket-lines", can_focus=False)
+            yield Label("", id="basket-total")
+        with VerticalScroll(id="scanned", can_focus=False):
+            yield Label("", id="scanned-design", markup=False)
+            yield Vertical(id="scanned-makers")
+
+    def show(self, state: DisplayState) -> None:
+        lines = self.query_one("#basket-lines", VerticalScroll)
+        lines.remove_children()
+        lines.mount_all(
+            Horizontal(
+                Label(_line_text(line), classes="line-text", markup=False),
+                Label(format_pence(line.line_total_pence), classes="line-total"),
+                classes="basket-line",
+            )
+            for line in state.lines
+        )
+        lines.call_after_refresh(lines.scroll_end, animate=False)  # the newest line in view, once mounted
+        self.query_one("#basket-total", Label).update(f"Total {format_pence(state.total_pence)}")
+        scanned = state.last_scanned
+        self.query_one("#scanned-design", Label).update(scanned.design if scanned else "")
+        makers = self.query_one("#scanned-makers", Vertical)
+        makers.remove_children()
+        if scanned:
+            makers.mount_all(MakerCard(maker) for maker in scanned.makers)
+
+
+class PaidView(Vertical):
+    """The sale is paid: the change due in large figures, and a thank-you."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="paid-total")
+        yield Label("Your change", id="change-label")
+        yield Digits("£0.00", id="change")
+        yield Label(THANK_YOU, id="thank-you")
+
+    def show(self, state: DisplayState) -> None:
+        self.query_one("#paid-total", Label).update(f"Total {format_pence(state.total_pence)}")
+        self.query_one("#change", Digits).update(format_pence(state.change_pence))
+
+
+class IdleView(Vertical):
+    """No basket: the consented makers' stories, one after another."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(WELCOME, id="idle-title", classes="view-title")
+        yield Vertical(id="idle-maker")
+
+    def show(self, maker: DisplayMaker | None) -> None:
+        card = self.query_one("#idle-maker", Vertical)
+        card.remove_children()
+        shown = maker is not None and maker.consented
+        self.query_one("#idle-title", Label).update("Meet the makers" if shown else WELCOME)
+        if shown:
+            card.mount(MakerCard(maker))  # type: ignore[arg-type]
+
+
+class DisplayApp(App[None]):
+    """Follows a till's published basket: the basket, the change when paid, the makers when idle."""
+
+    CSS_PATH = "display.tcss"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(
+        self,
+        source: Callable[[], DisplayState],
+        makers: Callable[[], list[DisplayMaker]],
+        *,
+        title: str = "Makers' Till",
+        poll_s: float = POLL_S,
+        rotate_s: float = ROTATE_S,
+    ) -> None:
+        super().__init__()
+        self.title = title
+        self._source = source
+        self._makers_source = makers
+        self._poll_s = poll_s
+        self._rotate_s = rotate_s
+        self._version: int | None = None
+        self._status = ""
+        self._lost = False
+        self._reading = False
+        self._makers: list[DisplayMaker] = []
+        self._makers_read_at: float | None = None
+        self._maker_turn = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.title, id="display-title")
+        yield Label(LOST, id="connection")
+        with ContentSwitcher(initial="idle-view", id="views"):
+            yield IdleView(id="idle-view")
+            yield BasketView(id="basket-view")
+            yield PaidView(id="paid-view")
+
+    def on_mount(self) -> None:
+        self.query_one("#connection", Label).display = False
+        self._poll()
+        self.set_interval(self._poll_s, self._poll)
+        self.set_interval(self._rotate_s, self._next_maker)
+
+    @property
+    def version(self) -> int | None:
+        """The version of the till's state on the screen (None before the first answer)."""
+        return self._version
+
+    def _poll(self) -> None:
+        """Ask the till's state on a worker thread, unless the last question is still out."""
+        if not self._reading:
+            self._reading = True
+            self.run_worker(self._read, thread=True, group="read", exit_on_error=False)
+
+    def _read(self) -> None:
+        try:
+            state = self._source()
+            makers = self._read_makers() if state.status == "idle" else None
+        except Exception:  # noqa: BLE001 - any failure of the ledger: say so, and ask again on the next tick
+            self.call_from_thread(self._show_lost)
+        else:
+            self.call_from_thread(self._show, state, makers)
+        finally:
+            self._reading = False
+
+    def _read_makers(self) -> list[DisplayMaker] | None:
+        """The consented makers, when first idle and then every MAKERS_REFRESH_S; None: keep those known."""
+        now = time.monotonic()
+        if self._makers_read_at is not None and now - self._makers_read_at < MAKERS_REFRESH_S:
+            return None
+        makers = [maker for maker in self._makers_source() if maker.consented]
+        self._makers_read_at = now
+        return makers
+
+    def _show_lost(self) -> None:
+        self._lost = True
+        self.query_one("#connection", Label).display = True
+
+    def _show(self, state: DisplayState, makers: list[DisplayMaker] | None) -> None:
+        if self._lost:
+            self._lost = False
+            self.query_one("#connection", Label).display = False
+        if makers is not None:
+            self._makers = makers
+            if state.version == self._version and state.status == "idle":
+                self._show_maker()
+        if state.version == self._version:
+            return
+        self._version = state.version
+        self._status = state.status
+        views = self.query_one("#views", ContentSwitcher)
+        if state.status == "basket":
+            self.query_one(BasketView).show(state)
+        elif state.status == "paid":
+            self.query_one(PaidView).show(state)
+        else:
+            self._show_maker()
+        views.current = f"{state.status}-view"
+
+    def _next_maker(self) -> None:
+        if self._status == "idle" and len(self._makers) > 1:
+            self._maker_turn += 1
+            self._show_maker()
+
+    def _show_maker(self) -> None:
+        makers: Sequence[DisplayMaker] = self._makers
+        self.query_one(IdleView).show(makers[self._maker_turn % len(makers)] if makers else None)
