@@ -208,3 +208,13 @@ async def test_a_long_basket_keeps_its_newest_line_and_the_total_in_view() -> No
         text = screen_text(app)
         assert "Total £400.00" in text
         assert "Design 01 · M" not in text
+
+
+async def test_a_long_story_line_wraps_within_the_panel_and_is_shown_whole() -> None:
+    long_story = "Screen-prints bold type inspired by night buses and late shifts in south London, one colour at a time."
+    maker = DisplayMaker("Amara Osei", long_story, AMARA.profile_url)
+    app = _display(Steps(_state(2, lines=(HOODIE,), total_pence=4_500, last_scanned=ScannedItem("Night Bus Hoodie", (maker,)))))
+    async with app.run_test(size=SIZE) as pilot:
+        await _on(pilot, 2)
+        flowing = " ".join(" ".join(line.strip(" ▏") for line in screen_text(app).splitlines()).split())
+        assert long_story in flowing  # every word on screen, none cut at the panel's edge
