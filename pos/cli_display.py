@@ -35,8 +35,12 @@ def display_command(till_name: str | None, db: str | None, demo: bool) -> None:
         require_till(engine, till)
     except PosError as error:
         _fail(error)
-    from pos.display.read import consented_makers, display_state
+    from pos.display.read import Follower, consented_makers
     from pos.tui.display_app import DisplayApp
 
     title = f"Makers' Till{' (demo)' if demo else ''}"
-    DisplayApp(lambda: display_state(engine, till), lambda: consented_makers(engine), title=title).run()
+    follower = Follower(engine, till)  # wakes on the till's NOTIFY on PostgreSQL, a light poll on SQLite
+    try:
+        DisplayApp(follower, lambda: consented_makers(engine), title=title).run()
+    finally:
+        follower.close()

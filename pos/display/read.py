@@ -125,6 +125,39 @@ class ChangeWatch:
         self.close()
 
 
+class Follower:
+    """A display's source: each call returns till `till`'s state once it has published a version the display
+    has not seen (at most `wait_s` later), woken by NOTIFY on PostgreSQL, a light poll on SQLite.
+
+    A lost ledger raises from the call (the display says so); the next call connects again.
+    """
+
+    def __init__(self, engine: Engine, till: str, wait_s: float = 1.0) -> None:
+        self.engine, self.till, self.wait_s = engine, till, wait_s
+        self._watch: ChangeWatch | None = None
+        self._seen = -1  # the first call answers at once
+
+    def __call__(self) -> DisplayState:
+        try:
+            if self._watch is None:
+                self._watch = ChangeWatch(self.engine, self.till)
+            self._watch.wait(self._seen, self.wait_s)
+            state = display_state(self.engine, self.till)
+        except Exception:
+            self.close()
+            raise
+        self._seen = state.version
+        return state
+
+    def close(self) -> None:
+        if self._watch is not None:
+            try:
+                self._watch.close()
+            except psycopg.Error:
+                pass  # the connection is gone already
+            self._watch = None
+
+
 def wait_for_change(engine: Engine, till: str, after_version: int, timeout_s: float) -> int:
     """Wait (at most `timeout_s`) for till `till` to publish a version after `after_version`; returns the version
     then (or the current one on timeout). A display that waits again and again keeps one ChangeWatch instead."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, text
 
 from common.values import Actor
 from pos.config import ConfigError, load_settings
+from pos.display.publish import publish_basket
 from pos.display.read import STORY_LINE_MAX, consented_makers, display_state, one_line, wait_for_change
 from pos.display.state import DisplayLine, DisplayMaker
 from pos.sales.till_core import BasketChanged, InlineLane, Lanes, SaleCompleted, SaleRefused, SaleSaving, TillCore
@@ -206,3 +208,30 @@ class HeldLane:
             job, then = self.jobs.pop(0)
             self.ran += 1
             then(job())
+
+
+def test_a_display_following_a_till_wakes_on_each_publish_and_reconnects_after_losing_the_ledger(
+        demo_engine: Engine) -> None:
+    from pos.display.read import Follower
+
+    follower = Follower(demo_engine, "till-1", wait_s=5.0)
+    try:
+        assert follower().version == 0  # the first look answers at once
+        started = time.monotonic()
+        assert follower().version == 0 and time.monotonic() - started >= 4.5  # nothing new: it waited its time
+        threading.Timer(0.3, lambda: publish_basket(
+            demo_engine, "till-1", "basket", [DisplayLine("Night Bus Hoodie", "M", "Black", 1, 5500)], 5500, None)).start()
+        started = time.monotonic()
+        state = follower()
+        assert state.version == 1 and state.total_pence == 5500
+        assert time.monotonic() - started < 2.0  # woken by the publish, not by its 5 s timeout
+        if demo_engine.dialect.name == "postgresql":  # the server drops the display's listening connection
+            with demo_engine.connect() as connection:
+                connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                        "WHERE query LIKE 'LISTEN%' AND datname = current_database()"))
+            with pytest.raises(Exception):  # noqa: B017 - what the driver raises; the display shows "reconnecting"
+                follower()
+        publish_basket(demo_engine, "till-1", "idle", [], 0, None)
+        assert follower().status == "idle"  # connected again, and following
+    finally:
+        follower.close()
