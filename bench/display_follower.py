@@ -3,12 +3,15 @@
     python -m bench.display_follower LEDGER TILL
 
 Waits for each new version the till publishes and reads the whole display state, as `pos display`
-does; prints each version it read (one a line) until it is terminated.
+does; prints each version it read, one a line, with the moment it had read it (`time.perf_counter`,
+the machine's monotonic clock, which the till's probe uses too), its status and its number of lines:
+`VERSION SECONDS STATUS LINES`, until it is terminated.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 
 from pos.display.read import ChangeWatch, display_state
 from pos.ledger import open_ledger
@@ -22,8 +25,9 @@ def main() -> None:
     with ChangeWatch(engine, till) as watch:
         while True:
             if watch.wait(version, 1.0) > version:
-                version = display_state(engine, till).version
-                print(version, flush=True)
+                state = display_state(engine, till)
+                version = state.version
+                print(f"{version} {time.perf_counter():.6f} {state.status} {len(state.lines)}", flush=True)
 
 
 if __name__ == "__main__":
