@@ -14,15 +14,13 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
 from common.clock import trading_date
-from common.errors import NotAllowed
 from pos.reports.designers import designers_report
 from pos.reports.event import event_summary
 from pos.reports.sales import sales_report
 from pos.reports.statement import participant_codes, statement
-from pos.sales.refunds import refund_sale
 from ledger_helpers import SettableClock, staffed
-from refund_helpers import PEOPLE, awkward_catalogue, variants
-from test_refund_invariants import _at, _people, _sell_at, operation
+from refund_helpers import PEOPLE, awkward_catalogue
+from test_refund_invariants import _people, operation, play
 from property_sizes import examples
 
 START = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
@@ -71,21 +69,7 @@ def test_designers_statements_and_the_event_add_up_exactly(shop: Engine, operati
     people = staffed(shop, *PEOPLE) if not _count(shop, "SELECT count(*) FROM staff") else _people(shop)
     clock = SettableClock(START + timedelta(days=2 * _count(shop, "SELECT count(*) FROM sales")))
     first = clock.now
-    made = []
-    for op in operations:
-        if op[0] == "sell":
-            _, items, card_percent = op
-            total = sum(variants(shop)[sku][1] * quantity for sku, quantity in items)
-            made.append(_sell_at(shop, people["AMA"], items, total * card_percent // 100, clock))
-        elif made:
-            _, which, sku, quantity, damaged, to, next_day = op
-            if next_day:
-                clock.now += timedelta(days=1)
-            try:
-                refund_sale(_at(shop, people["AMA"], clock), made[which % len(made)], [(sku, quantity, damaged)],
-                            approved_by=people["MGR"], to=to)
-            except NotAllowed:
-                pass
+    play(shop, people, clock, operations)
     check(shop, first, clock.now)
     summary = event_summary(shop)
     if summary.first_day is not None:
