@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bench.common import Result, interleaved, median, p95
@@ -64,7 +65,8 @@ FOUR_JOINED = {
 }
 
 
-def _add(rows: list[tuple[Any, ...]], key_width: int) -> dict[tuple[Any, ...], list[int]]:
+def add_rows(rows: Iterable[Sequence[Any]], key_width: int) -> dict[tuple[Any, ...], list[int]]:
+    """Per key (the first `key_width` columns), the rest of the columns added up."""
     totals: dict[tuple[Any, ...], list[int]] = {}
     for row in rows:
         key, figures = row[:key_width], row[key_width:]
@@ -81,9 +83,9 @@ def hand_figures(connection: sqlite3.Connection, queries: dict[str, str], first:
     """The report's figures from raw SQL, in a form comparable with figures_of(report)."""
     span = (first.isoformat(), last.isoformat())
     count, gross, vat = connection.execute(TOTALS, span).fetchone()
-    tenders = _add(connection.execute(queries["tenders"], span).fetchall(), 1)
-    participants = _add(connection.execute(queries["participants"], span).fetchall(), 1)
-    products = _add(connection.execute(queries["products"], span).fetchall(), 4)
+    tenders = add_rows(connection.execute(queries["tenders"], span).fetchall(), 1)
+    participants = add_rows(connection.execute(queries["participants"], span).fetchall(), 1)
+    products = add_rows(connection.execute(queries["products"], span).fetchall(), 4)
     codes = dict(connection.execute("SELECT id, code FROM participants").fetchall())
     return {
         "sales": (count, gross, vat),

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Result, interleaved, median, p95
+from bench.reports import add_rows
 from bench.ledgers import (
     EVENT_START, TILLS, _build, cached_path, catalogue, sales_ledger, write_catalogue, write_sales,
 )
@@ -112,19 +113,6 @@ def programme_ledger(work: Path, lines: int, days: int) -> Path:
 # --- hand-written SQL ------------------------------------------------------------------------------
 
 
-def _add(rows: Any, key_width: int) -> dict[tuple[Any, ...], list[int]]:
-    totals: dict[tuple[Any, ...], list[int]] = {}
-    for row in rows:
-        key, figures = row[:key_width], row[key_width:]
-        running = totals.get(key)
-        if running is None:
-            totals[key] = list(figures)
-        else:
-            for index, figure in enumerate(figures):
-                running[index] += figure
-    return totals
-
-
 def hand_designers(connection: sqlite3.Connection, first: date, last: date) -> dict[str, tuple[int, int, int]]:
     span = (first.isoformat(), last.isoformat())
     rows = connection.execute(
@@ -133,7 +121,7 @@ def hand_designers(connection: sqlite3.Connection, first: date, last: date) -> d
     rows += [(pid, -units, -gross, -vat) for pid, units, gross, vat in connection.execute(
         "SELECT participant_id, sum(quantity), sum(gross_pence), sum(vat_pence) FROM refund_attributions "
         "WHERE trading_date BETWEEN ? AND ? GROUP BY trading_date, participant_id", span)]
-    totals = _add(rows, 1)
+    totals = add_rows(rows, 1)
     designers = dict(connection.execute("SELECT participant_id, count(*) FROM designer_shares GROUP BY participant_id"))
     people = connection.execute("SELECT id, code, display_name, consent_to_publish FROM participants").fetchall()
     return {code: tuple(totals.get((pid,), (0, 0, 0))) for pid, code, _name, _consent in people  # type: ignore[misc]
@@ -162,15 +150,15 @@ def hand_event(connection: sqlite3.Connection) -> dict[str, Any]:
     variants = connection.execute("SELECT id, sku, product_id FROM variants").fetchall()
     first = connection.execute("SELECT min(trading_date) FROM sales").fetchone()[0]
     last = connection.execute("SELECT max(trading_date) FROM sales").fetchone()[0]
-    days = _add([(day, count, total) for day, _till, _hour, count, total, _vat, _discount in sales], 1)
+    days = add_rows([(day, count, total) for day, _till, _hour, count, total, _vat, _discount in sales], 1)
     for day, _till, _count, total, _vat in refunds:
         days[(day,)][1] -= total
-    tills = _add([(till, count, total) for _day, till, _hour, count, total, _vat, _discount in sales], 1)
-    hours = _add([(int(hour[11:13]), count, total) for _day, _till, hour, count, total, _vat, _discount in sales], 1)
+    tills = add_rows([(till, count, total) for _day, till, _hour, count, total, _vat, _discount in sales], 1)
+    hours = add_rows([(int(hour[11:13]), count, total) for _day, _till, hour, count, total, _vat, _discount in sales], 1)
     product_of = {sku: product for _vid, sku, product in variants}
-    designs = _add([(product_of[sku], units, total) for _day, sku, units, total in lines]
+    designs = add_rows([(product_of[sku], units, total) for _day, sku, units, total in lines]
                    + [(product_of[sku], -units, -total) for _day, sku, units, total in returned], 1)
-    received_by = _add([(product, received.get(vid, 0)) for vid, _sku, product in variants], 1)
+    received_by = add_rows([(product, received.get(vid, 0)) for vid, _sku, product in variants], 1)
     return {
         "totals": (sum(row[3] for row in sales), sum(row[4] for row in sales) - sum(row[3] for row in refunds)),
         "days": {date.fromisoformat(key[0]): tuple(value) for key, value in days.items()},
