@@ -61,10 +61,14 @@ def unkept_z(engine: Engine, till: str, reports_dir: Path | None = None) -> Clos
 
     The Z commits first and is kept after (PDF, print, backup): a till killed in between leaves a
     closed shift with nothing kept. Such a Z is kept when the till starts again (`keep_unkept_z`).
+    Only on SQLite, whose reports folder sits beside the ledger for every till and command using it: on
+    PostgreSQL each machine has its own, and a Z closed from another one is not missing.
     """
     from pos.reports.shift_render import z_file_name
     from pos.shifts.services import closed_shift, last_shift
 
+    if not is_sqlite(engine):
+        return None
     shift = last_shift(engine, till)
     if shift is None or shift.is_open:
         return None
