@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from common.money import format_pence
 from pos.sales.basket import Basket, BasketLine
+from pos.tui.widgets.paint import paint_in_next_update
 
 ITEM_WIDTH = 30
 DETAIL_WIDTH = 15
@@ -69,7 +70,8 @@ class BasketTable(DataTable[Text]):
         """Show `basket`, with the cursor on line `cursor` (else where it was, within range).
 
         Only what changed is redrawn: a scan adds one row or changes one quantity, and rebuilding
-        every row made a burst of scans slow (bench: scan burst).
+        every row made a burst of scans slow (bench: scan burst). It is painted in the screen's next
+        update (bench: scan to basket p95).
         """
         keep = self.cursor_row if cursor is None else cursor
         wanted = [_cells(line) for line in basket.lines]
@@ -87,6 +89,7 @@ class BasketTable(DataTable[Text]):
                 self._shown[index] = cells
         if basket.lines:
             self.move_cursor(row=max(0, min(keep, len(basket.lines) - 1)), animate=False)
+        paint_in_next_update(self)
 
     @property
     def selected_line(self) -> int | None:
