@@ -126,6 +126,15 @@ class TillApp(App[None]):
         self.set_interval(min(self.lock_after_s / 4, IDLE_CHECK_MAX_S), self._lock_if_idle)
         self.set_interval(PRINTER_CHECK_S, self.core.printer_tick)  # a printer that refused is tried again by itself
 
+    def on_ready(self) -> None:
+        """The first screen is painted: once it has settled, the sale screen opens the ledger (bench: start-up)."""
+        self.call_after_refresh(self._first_screen_shown)
+
+    def _first_screen_shown(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SaleScreen):
+                screen.first_screen_shown()
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_key_at = time.monotonic()

@@ -7,6 +7,7 @@ so the screen keeps taking scans while a sale waits for a busy ledger.
 from __future__ import annotations
 
 import gc
+import threading
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 
 READY = "Scan an item, or type part of a name and press Enter."
 RECEIPT_PREVIEW_WIDTH = 42
+SHOWN_WAIT_MAX_S = 1.0  # the ledger opens at the latest this long after the sale screen is mounted
 
 _LINE = Binding.Group("Line", compact=True)
 _RECEIPT = Binding.Group("Scroll", compact=False)
@@ -139,6 +141,7 @@ class SaleScreen(Screen[None]):
         self._restart_note = ""  # the last sale before this start, in the status area until the next sale
         self._ledger_waiting = ""  # why a sale waits: "busy" (another till or an import writing), "unreachable"
         self._ledger_label = ""
+        self._shown = threading.Event()  # set once the app's first screen is shown (_connect_once_shown)
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -198,13 +201,23 @@ class SaleScreen(Screen[None]):
         self.core.listener = self._show_event
         self._refresh_basket()
         self._focus_scan()
-        # Start the lanes and open the ledger after the first paint (bench: start-up); scans typed
-        # meanwhile wait in the core until the ledger is open.
-        self.call_after_refresh(self._start_lanes)
-
-    def _start_lanes(self) -> None:
         self.core.lanes = worker_lanes(self)
-        self.core.open(self._connect)
+        self.core.open(self._connect_once_shown)  # scans typed meanwhile wait in the core until it is open
+
+    def _connect_once_shown(self) -> LedgerHandle:
+        """Open the ledger (in the look-up lane's thread) once the till's first screen is shown.
+
+        Not sooner (bench: start-up): opening the ledger loads SQLAlchemy and the ledger code, and while
+        that ran the first screen, already painted, waited 50-100 ms for Textual's output thread to
+        write it to the terminal. The wait is bounded in case the app never says it is shown.
+        """
+        self._shown.wait(SHOWN_WAIT_MAX_S)
+        return self._connect()
+
+    def first_screen_shown(self) -> None:
+        """The app's first screen is painted and settled: the ledger opens now (see _connect_once_shown)."""
+        gc.enable()  # off while `pos till` or `pos demo` started (pos.cli)
+        self._shown.set()
 
     def on_screen_resume(self) -> None:
         self._focus_scan()
