@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from common.errors import PosError
+from pos.serve import ALL_ADDRESSES, DEFAULT_PORT
 
 _DB_HELP = "Ledger URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 
@@ -17,7 +18,13 @@ _DB_HELP = "Ledger URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sq
 @click.option("--till", "till_name", help="The till to follow (with --demo: the demo till, `demo`).")
 @click.option("--db", help=_DB_HELP)
 @click.option("--demo", is_flag=True, help="Follow the demo till on the demo ledger, data/demo.sqlite, as `pos demo` runs it.")
-def display_command(till_name: str | None, db: str | None, demo: bool) -> None:
+@click.option("--serve", is_flag=True, help="Serve the display as a web page instead, for a tablet's browser to open.")
+@click.option("--port", type=int, help=f"With --serve: the port to serve on (default {DEFAULT_PORT}).")
+@click.option("--host", help=f"With --serve: the address to serve on (default {ALL_ADDRESSES}: every address of this "
+                             "machine, so a tablet on the store network reaches it; 127.0.0.1 keeps it to this machine).")
+def display_command(
+    till_name: str | None, db: str | None, demo: bool, serve: bool, port: int | None, host: str | None,
+) -> None:
     """Open the customer display for a till: its basket as scanned, the change when paid, the makers when idle."""
     from pos.cli import _fail, _open
     from pos.demo import DEMO_LEDGER, DEMO_TILL
@@ -27,6 +34,8 @@ def display_command(till_name: str | None, db: str | None, demo: bool) -> None:
         _fail(PosError("--demo follows the demo ledger: give --db or --demo, not both."))
     if demo and not DEMO_LEDGER.is_file():
         _fail(PosError(f"There is no demo ledger at {DEMO_LEDGER} yet: start `pos demo` first, then `pos display --demo`."))
+    if not serve and (port is not None or host is not None):
+        _fail(PosError("--port and --host say where to serve the display: give them with --serve."))
     till = till_name or (DEMO_TILL if demo else None)
     if till is None:
         _fail(PosError("Which till should the display follow? Give --till NAME (or --demo for the demo till)."))
@@ -35,12 +44,30 @@ def display_command(till_name: str | None, db: str | None, demo: bool) -> None:
         require_till(engine, till)
     except PosError as error:
         _fail(error)
+    title = f"Makers' Till{' (demo)' if demo else ''}"
+    if serve:
+        engine.dispose()
+        _serve(till, db, demo, host=ALL_ADDRESSES if host is None else host,
+               port=DEFAULT_PORT if port is None else port, title=title)
+        return
     from pos.display.read import Follower, consented_makers
     from pos.tui.display_app import DisplayApp
 
-    title = f"Makers' Till{' (demo)' if demo else ''}"
     follower = Follower(engine, till)  # wakes on the till's NOTIFY on PostgreSQL, a light poll on SQLite
     try:
         DisplayApp(follower, lambda: consented_makers(engine), title=title).run()
     finally:
         follower.close()
+
+
+def _serve(till: str, db: str | None, demo: bool, *, host: str, port: int, title: str) -> None:
+    """The same display, one per browser that opens the page; its ledger URL travels in the environment."""
+    from pos.cli import _fail
+    from pos.serve import serve_in_browser
+
+    argv = ["display", "--demo"] if demo else ["display", "--till", till]
+    try:
+        serve_in_browser(argv, host=host, port=port, title=f"{title}: till {till}",
+                         env={"POS_DATABASE_URL": db} if db else None)
+    except PosError as error:
+        _fail(error)
