@@ -70,7 +70,7 @@ PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
 SECTIONS = (
     "scan", "checkout", "basket_id", "printing", "reports", "statements", "stock", "labels", "backup", "startup", "import",
-    "memory", "tills", "display",
+    "memory", "tills", "display", "serve",
 )
 
 # Every figure the suite promises (issue 3); the smoke test checks the results file has each one.
@@ -96,8 +96,10 @@ NOT_YET_PROMISED: dict[str, tuple[str, ...]] = {
     "basket_id": ("checkout_basket_id_cost",),
     "tills": figure_names(FULL["till_process_counts"], FULL["till_process_engines"]),
     "display": ("scan_to_basket_p95_display", "scan_to_display_p95"),
+    "serve": ("scan_to_browser_p95",),
 }
-NEEDS_TMUX = {"scan", "startup", "display"}
+NEEDS_TMUX = {"scan", "startup", "display", "serve"}
+NEEDS_CHROMIUM = {"serve"}
 
 
 def _skipped(section: str, why: str) -> list[Result]:
@@ -107,8 +109,8 @@ def _skipped(section: str, why: str) -> list[Result]:
 
 def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> dict[str, Callable[[], list[Result]]]:
     from bench import (
-        backup, checkout, counts, labels, printing, processes, refunds, reports, shift_report, statements, stock, tills,
-        tui,
+        backup, checkout, counts, labels, printing, processes, refunds, reports, serve, shift_report, statements, stock,
+        tills, tui,
     )
 
     return {
@@ -126,6 +128,7 @@ def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> 
         "memory": lambda: processes.run_memory(work, sizes, log, with_app=True),
         "tills": lambda: tills.run(work, sizes, log),
         "display": lambda: tui.run_display(work, sizes, log),
+        "serve": lambda: serve.run(work, sizes, log),
     }
 
 
@@ -157,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
+    from bench.serve import have_chromium
     from bench.tui import have_tmux
 
     chosen = args.only or list(SECTIONS)
@@ -168,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if section in NEEDS_TMUX and not have_tmux():
             results += _skipped(section, "tmux is not installed")
+            continue
+        if section in NEEDS_CHROMIUM and not have_chromium():
+            results += _skipped(section, "chromium is not installed (apt-get install chromium)")
             continue
         try:
             results += sections[section]()

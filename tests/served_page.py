@@ -3,7 +3,7 @@
 screen from xterm.js's own buffer (what it draws), and the pixels from a screenshot.
 
 textual-serve keeps its xterm.js Terminal in a local variable; a script run before the page's own catches
-it as it is stored (`this.terminal = new Terminal(...)`), so the test reads the very buffer xterm.js draws.
+it as it is stored (bench.browser_follower.CATCH_TERMINAL), so the test reads the very buffer xterm.js draws.
 """
 
 from __future__ import annotations
@@ -22,28 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from pdf_codes import decode
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # bench/ is not an installed package
+    sys.path.insert(0, str(REPO))
 
-CHROMIUM = "/usr/bin/chromium"
-# As root in a container: no sandbox, no GPU, and nothing that reaches out to the internet on its own.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1280, "height": 1024}  # about 140 × 53 characters at textual-serve's 16 px font: two makers' codes fit
+from bench.browser_follower import CATCH_TERMINAL, CHROMIUM, CHROMIUM_FLAGS, SCREEN_TEXT, VIEWPORT  # noqa: E402
+from pdf_codes import decode  # noqa: E402
+
 WAIT_MS = 10_000
-
-_CATCH_TERMINAL = """
-Object.defineProperty(Object.prototype, "terminal", {configurable: true, set(value) {
-  Object.defineProperty(this, "terminal", {value, writable: true, configurable: true, enumerable: true});
-  window.servedTerminal = value;
-}});
-"""
-_SCREEN_TEXT = """() => {
-  const terminal = window.servedTerminal;
-  if (!terminal) return "";
-  const rows = [];
-  for (let y = 0; y < terminal.rows; y++) rows.push(terminal.buffer.active.getLine(y).translateToString(true));
-  return rows.join("\\n");
-}"""
 
 
 def need_chromium() -> str:
@@ -117,7 +103,7 @@ class Browser:
         self.received = bytearray()
         page = self._context.pages[0] if self._context.pages else self._context.new_page()
         page.route("**/*", self._local_only)
-        page.add_init_script(_CATCH_TERMINAL)
+        page.add_init_script(CATCH_TERMINAL)
         page.on("websocket", lambda socket: socket.on("framereceived", self._keep))
         page.goto(url)
         self.page = page
@@ -134,12 +120,12 @@ class Browser:
 
     def screen_text(self) -> str:
         """The terminal's screen as xterm.js holds it, one line a row."""
-        text: str = self.page.evaluate(_SCREEN_TEXT)
+        text: str = self.page.evaluate(SCREEN_TEXT)
         return text
 
     def wait_for(self, text: str) -> str:
         """Wait until `text` is on the screen; return the whole screen then."""
-        self.page.wait_for_function(f"() => ({_SCREEN_TEXT})().includes({json.dumps(text)})", timeout=WAIT_MS)
+        self.page.wait_for_function(f"() => ({SCREEN_TEXT})().includes({json.dumps(text)})", timeout=WAIT_MS)
         return self.screen_text()
 
     def codes(self, path: Path, at_least: int) -> list[str]:
