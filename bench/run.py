@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import REQUIRED_FIELDS, Result, machine, table
+from bench import display_engines
 from bench.tills import figure_names
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,7 +71,7 @@ PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
 SECTIONS = (
     "scan", "checkout", "basket_id", "printing", "reports", "statements", "stock", "labels", "backup", "startup", "import",
-    "memory", "tills", "display",
+    "memory", "tills", "display", "display_engines",
 )
 
 # Every figure the suite promises (issue 3); the smoke test checks the results file has each one.
@@ -96,6 +97,7 @@ NOT_YET_PROMISED: dict[str, tuple[str, ...]] = {
     "basket_id": ("checkout_basket_id_cost",),
     "tills": figure_names(FULL["till_process_counts"], FULL["till_process_engines"]),
     "display": ("scan_to_basket_p95_display", "scan_to_display_p95"),
+    "display_engines": display_engines.figure_names(),
 }
 NEEDS_TMUX = {"scan", "startup", "display"}
 
@@ -126,6 +128,7 @@ def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> 
         "memory": lambda: processes.run_memory(work, sizes, log, with_app=True),
         "tills": lambda: tills.run(work, sizes, log),
         "display": lambda: tui.run_display(work, sizes, log),
+        "display_engines": lambda: display_engines.run(work, sizes, log),
     }
 
 
