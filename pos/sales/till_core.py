@@ -780,7 +780,12 @@ class TillCore:
         self.lanes.lookups.submit(self._catalogue_now, keep)
 
     def _restore(self, pending: PendingSale, current: dict[int, VariantInfo]) -> None:
-        """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans."""
+        """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans.
+
+        With nothing scanned since, it is the same basket and keeps its id: if the refusal was a commit whose
+        answer was lost (the sale may be recorded), paying again finds that sale instead of selling it twice."""
+        if self.basket.is_empty():
+            self.basket.id = pending.basket_id
         self.basket.put_back(
             [
                 BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity, line.terms)

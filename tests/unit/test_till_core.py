@@ -490,6 +490,36 @@ def test_a_refused_sale_goes_back_ahead_of_what_was_scanned_meanwhile(demo_engin
     assert _count(demo_engine, "sales") == 0
 
 
+def test_a_sale_whose_commit_landed_unheard_is_not_sold_twice_when_paid_again(
+    demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger commits the sale but the answer is lost (the till gives up waiting): the items come back
+    as the same basket, so taking payment again finds the sale recorded instead of recording it twice."""
+    import pos.sales.services as services
+    from common.errors import LedgerUnavailable
+
+    recorded = services.complete_sale
+
+    def answer_lost_once(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(services, "complete_sale", recorded)
+        recorded(*args, **kwargs)
+        raise LedgerUnavailable("The ledger stopped answering while this was being saved, so it may or may not have been recorded.")
+
+    monkeypatch.setattr(services, "complete_sale", answer_lost_once)
+    till = Till(demo_engine)
+    till.scan(HOODIE_M, TEE_S)
+    till.take()
+    first = till.core.pay(till.core.card())
+    refused = _of(SaleRefused, till.take())
+    assert len(refused) == 1 and "may or may not have been recorded" in refused[0].message
+    assert till.lines() == [("NBH-BLA-M", 1), ("RLT-WHI-S", 1)] and till.core.basket.id == first.basket_id
+
+    till.core.pay(till.core.card())
+    [completed] = _of(SaleCompleted, till.take())
+    assert completed.sale.repeated and completed.sale.receipt_no == 1
+    assert _count(demo_engine, "sales") == 1 and _count(demo_engine, "stock_movements WHERE kind = 'sold'") == 2
+
+
 @pytest.mark.skipif(ON_POSTGRES, reason="another process holding SQLite's write lock; PostgreSQL locks rows")
 def test_a_sale_waits_out_a_busy_ledger_and_is_saved_exactly_once(tmp_path: Path) -> None:
     path = demo_ledger_file(tmp_path / "ledger.sqlite")
