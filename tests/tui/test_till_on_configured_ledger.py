@@ -146,3 +146,20 @@ async def test_over_a_slow_link_to_postgresql_scans_and_keys_never_wait(
             slow.dispose()
     with read_session(demo_engine) as session:
         assert session.execute(select(Sale.total_pence)).scalars().all() == [8900]
+
+
+async def test_a_till_connected_as_a_superuser_says_so_at_start(demo_engine: Engine, tmp_path: Path) -> None:
+    """The tests connect to PostgreSQL as its superuser: the till tells whoever is there to use the till role.
+    On SQLite there are no roles, and nothing is said."""
+    register_till(by(demo_engine), "T9")
+    open_shift_on(demo_engine, "T9")
+    app = TillApp(
+        lambda: demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW,
+        signed_in=_cashier(demo_engine),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        said, as_error = message(app)
+    on_postgres = demo_engine.dialect.name == "postgresql"
+    assert ("a superuser who could switch the ledger's guards off" in said) is on_postgres, said
+    assert ("pos init --till-role" in said) is on_postgres and as_error is on_postgres
