@@ -1,0 +1,207 @@
+"""The story wall (`pos wall`): a big screen in the store showing the makers who consented, one after
+another with their story and a QR code of their profile, the garments just sold ("Night Bus Hoodie,
+designed by Amara Osei") and the store's totals for today and the event.
+
+It reads through two callables (the face imports no database code): `source` answers what was sold
+since it last asked and the totals now (a WallUpdate), `makers` the makers who consented to be shown.
+A worker thread asks `source` every POLL_S seconds, so a slow or lost ledger never freezes the wall.
+The feed keeps the newest `feed_size` moments and removes older ones, and one story card is up at a
+time, so the wall's memory stays flat however long it runs.
+
+Consent: a designer who did not consent is "one of our designers", with no name, story or code; no
+person's own figures appear, and the makers come in name order, never ranked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.widgets import Label, Static
+
+from common.clock import local_time
+from common.money import format_pence
+from pos.display.qr import qr_half_blocks
+from pos.display.state import DisplayMaker
+from pos.display.wall_state import Moment, Totals, WallUpdate
+
+POLL_S = 1.0  # how often the wall looks for sales: a moment shows within about a second
+ROTATE_S = 12.0  # how long each maker's story stays up
+MAKERS_REFRESH_S = 60.0  # how often the consented makers are read again
+FEED_SIZE = 6  # the newest moments kept on the wall; older ones are removed
+LOST = "The store's ledger cannot be reached: reconnecting…"
+NOBODY = "Every garment here was designed by a maker on our programme."
+WAITING = "The first sale of the day will show here."
+
+
+def totals_text(totals: Totals) -> str:
+    """"12 garments sold · £540.00"."""
+    garments = "1 garment" if totals.units == 1 else f"{totals.units:,} garments"
+    return f"{garments} sold · {format_pence(totals.takings_pence)}"
+
+
+class StoryCard(Vertical):
+    """One maker who consented: their name, a line of their story and their profile's QR code."""
+
+    def __init__(self, maker: DisplayMaker) -> None:
+        super().__init__(classes="story-card")
+        self.maker = maker
+
+    def compose(self) -> ComposeResult:
+        yield Label(str(self.maker.name), classes="story-name", markup=False)
+        if self.maker.story:
+            yield Label(self.maker.story, classes="story-line", markup=False)
+        if self.maker.profile_url:
+            with Center():
+                yield Static("\n".join(qr_half_blocks(self.maker.profile_url)), classes="story-qr", markup=False)
+            yield Label("Scan to connect", classes="story-scan")
+
+
+class MomentRow(Static):
+    """A garment just sold: the local time it sold, and its design with its designers."""
+
+    def __init__(self, moment: Moment) -> None:
+        sold = local_time(moment.sold_at).strftime("%H:%M")
+        super().__init__(Text.assemble((f"{sold}  ", "dim"), moment.text), classes="moment")
+
+
+class WallApp(App[None]):
+    """The store's story wall: makers' stories with their codes, garments just sold, the store's totals."""
+
+    CSS_PATH = "wall.tcss"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(
+        self,
+        source: Callable[[], WallUpdate],
+        makers: Callable[[], list[DisplayMaker]],
+        *,
+        title: str = "Makers' Till",
+        poll_s: float = POLL_S,
+        rotate_s: float = ROTATE_S,
+        feed_size: int = FEED_SIZE,
+    ) -> None:
+        super().__init__()
+        self.title = title
+        self._source = source
+        self._makers_source = makers
+        self._poll_s = poll_s
+        self._rotate_s = rotate_s
+        self._feed_size = feed_size
+        self._reading = False
+        self._lost = False
+        self._updates = 0
+        self._makers: list[DisplayMaker] = []
+        self._makers_read_at: float | None = None
+        self._maker_turn = -1
+        self._shown: DisplayMaker | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="story"):
+            yield Label("Meet the makers", id="story-title")
+            yield Vertical(id="story-card")
+        with Vertical(id="side"):
+            yield Label(self.title, id="wall-title", markup=False)
+            yield Label(LOST, id="connection")
+            yield Label("Just sold", id="feed-title")
+            with Vertical(id="feed"):
+                yield Label(WAITING, id="feed-waiting")
+            with Vertical(id="totals"):
+                yield Label("Today", classes="totals-label")
+                yield Label("", id="today-totals")
+                yield Label("The event so far", classes="totals-label")
+                yield Label("", id="event-totals")
+
+    def on_mount(self) -> None:
+        self.query_one("#connection", Label).display = False
+        self._show_card(None)
+        self._poll()
+        self.set_interval(self._poll_s, self._poll)
+        self.set_interval(self._rotate_s, self._next_maker)
+
+    @property
+    def updates(self) -> int:
+        """How many answers from the ledger the wall has shown (0 before the first)."""
+        return self._updates
+
+    def _poll(self) -> None:
+        """Ask the ledger on a worker thread, unless the last question is still out."""
+        if not self._reading:
+            self._reading = True
+            self.run_worker(self._read, thread=True, group="read", exit_on_error=False)
+
+    def _read(self) -> None:
+        try:
+            update = self._source()
+            makers = self._read_makers()
+        except Exception:  # noqa: BLE001 - any failure of the ledger: say so, and ask again on the next tick
+            self.call_from_thread(self._show_lost)
+        else:
+            self.call_from_thread(self._show, update, makers)
+        finally:
+            self._reading = False
+
+    def _read_makers(self) -> list[DisplayMaker] | None:
+        """The consented makers, at first and then every MAKERS_REFRESH_S; None: keep those known."""
+        now = time.monotonic()
+        if self._makers_read_at is not None and now - self._makers_read_at < MAKERS_REFRESH_S:
+            return None
+        makers = [maker for maker in self._makers_source() if maker.consented]
+        self._makers_read_at = now
+        return makers
+
+    def _show_lost(self) -> None:
+        self._lost = True
+        self.query_one("#connection", Label).display = True
+
+    def _show(self, update: WallUpdate, makers: list[DisplayMaker] | None) -> None:
+        if self._lost:
+            self._lost = False
+            self.query_one("#connection", Label).display = False
+        if makers is not None:
+            self._makers = makers
+            if self._shown is None or self._shown not in makers:  # the first card, or its maker withdrew
+                self._next_maker()
+        self._add_moments(update.moments)
+        self.query_one("#today-totals", Label).update(totals_text(update.today))
+        self.query_one("#event-totals", Label).update(totals_text(update.event))
+        self._updates += 1
+
+    def _add_moments(self, moments: Sequence[Moment]) -> None:
+        """The newest moments at the top of the feed; those beyond feed_size are removed."""
+        if not moments:
+            return
+        feed = self.query_one("#feed", Vertical)
+        for waiting in feed.query("#feed-waiting"):
+            waiting.remove()
+        newest = moments[-self._feed_size:]
+        for row in feed.query(".newest"):
+            row.remove_class("newest")
+        rows = [MomentRow(moment) for moment in reversed(newest)]
+        rows[0].add_class("newest")
+        feed.mount_all(rows, before=0)
+        for old in list(feed.children)[self._feed_size:]:
+            old.remove()
+        maker = next((maker for maker in newest[-1].makers if maker.consented), None)
+        if maker is not None:  # the maker of the garment just sold steps up until the next turn
+            self._show_card(maker)
+
+    def _next_maker(self) -> None:
+        if self._makers:
+            self._maker_turn = (self._maker_turn + 1) % len(self._makers)
+            self._show_card(self._makers[self._maker_turn])
+        else:
+            self._show_card(None)
+
+    def _show_card(self, maker: DisplayMaker | None) -> None:
+        """Put `maker`'s story up in place of the last one (None: a line about the makers, no one named)."""
+        if maker == self._shown and self._shown is not None:
+            return
+        self._shown = maker
+        card = self.query_one("#story-card", Vertical)
+        card.remove_children()
+        card.mount(StoryCard(maker) if maker is not None and maker.consented else Label(NOBODY, classes="nobody"))
