@@ -75,9 +75,8 @@ class WallSource:
             if whole or days - {day}:
                 self._other_days = _totals(connection, _not_on(day))
         now = time.monotonic()
-        self._sales.saw([sale_id for sale_id, _ in sales], complete=not first and len(sales) < SALES_MAX, now=now)
-        self._refunds.saw([refund_id for refund_id, _ in refunds], complete=not first and len(refunds) < SALES_MAX,
-                          now=now)
+        self._sales.saw([sale_id for sale_id, _ in sales], complete=len(sales) < SALES_MAX, now=now)
+        self._refunds.saw([refund_id for refund_id, _ in refunds], complete=len(refunds) < SALES_MAX, now=now)
         self._day = day
         return WallUpdate(tuple(moments), self._today_totals, self._today_totals + self._other_days, day)
 
@@ -101,12 +100,12 @@ class _Cursor:
         return or_(after, column.in_(list(self.holes))) if self.holes else after
 
     def saw(self, ids: Sequence[int], complete: bool, now: float) -> None:
-        """`ids` were read; with `complete`, every id after `last` that was committed is among them."""
+        """`ids` were read; with `complete`, every committed id after `last` (None: every one) is among them."""
         for seen in ids:
             self.holes.pop(seen, None)
         new = sorted(seen for seen in ids if self.last is None or seen > self.last)
         if new:
-            start = self.last if complete and self.last is not None else new[0]
+            start = (self.last or 0) if complete else new[0]
             present = set(new)
             self.holes.update((skipped, now) for skipped in range(max(start + 1, new[-1] - HOLES_MAX), new[-1])
                               if skipped not in present)
