@@ -4,37 +4,22 @@ garments just sold with their designers, consent applied, and totals that are th
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
 
-from inventory.db import is_sqlite
-from pos.sales.tills import register_till
-
 from common.clock import today, utc_now
-from common.values import ReceiptRef
+from inventory.db import is_sqlite
 from pos.display.wall import SALES_MAX, WallSource, just_sold, store_totals
 from pos.display.wall_state import Totals
 from pos.reports.designers import trading_span
 from pos.reports.sales import sales_report
-from pos.sales.checkout import card_tender
 from pos.sales.refunds import refund_sale
-from pos.sales.services import complete_sale
-from ledger_helpers import as_staff, at_till, by, open_shift_on, staffed
-from refund_helpers import variants
-
-# Kai Blake and Lu Wen did not consent (data/participants.csv); Lu Wen has a profile address on file.
-HIDDEN = ("Kai Blake", "heavyweight hoodies", "Lu Wen", "recycled cotton", "KBL", "LUW", "linkedin.com/in/lu")
-
-
-def sell(engine: Engine, *skus: str, now: datetime | None = None, till: str = "till-1") -> ReceiptRef:
-    """A card sale of one of each SKU at `till` (at `now`, else the clock)."""
-    known = variants(engine)
-    total = sum(known[sku][1] for sku in skus)
-    return complete_sale(at_till(engine, till, now=now), [(known[sku][0], 1) for sku in skus],
-                         [card_tender(total)]).reference
+from pos.sales.tills import register_till
+from ledger_helpers import as_staff, by, open_shift_on, staffed
+from wall_helpers import HIDDEN, sell
 
 
 def report_totals(engine: Engine, first: date, last: date) -> Totals:
