@@ -5,8 +5,9 @@ designed by Amara Osei") and the store's totals for today and the event.
 It reads through two callables (the face imports no database code): `source` answers what was sold
 since it last asked and the totals now (a WallUpdate), `makers` the makers who consented to be shown.
 A worker thread asks `source` every POLL_S seconds, so a slow or lost ledger never freezes the wall.
-The feed keeps the newest `feed_size` moments and removes older ones, and one story card is up at a
-time, so the wall's memory stays flat however long it runs.
+The feed shows the newest `feed_size` moments. Its rows and the one story card are made once and
+updated in place: a new widget for every sale would each be remembered by Textual's style cache (up
+to a thousand of them), so the wall's memory stays flat however long it runs.
 
 Consent: a designer who did not consent is "one of our designers", with no name, story or code; no
 person's own figures appear, and the makers come in name order, never ranked.
@@ -15,7 +16,9 @@ person's own figures appear, and the makers come in name order, never ranked.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
+from itertools import zip_longest
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -32,7 +35,7 @@ from pos.display.wall_state import Moment, Totals, WallUpdate
 POLL_S = 1.0  # how often the wall looks for sales: a moment shows within about a second
 ROTATE_S = 12.0  # how long each maker's story stays up
 MAKERS_REFRESH_S = 60.0  # how often the consented makers are read again
-FEED_SIZE = 6  # the newest moments kept on the wall; older ones are removed
+FEED_SIZE = 6  # the newest moments shown on the wall
 LOST = "The store's ledger cannot be reached: reconnecting…"
 NOBODY = "Every garment here was designed by a maker on our programme."
 WAITING = "The first sale of the day will show here."
@@ -45,28 +48,47 @@ def totals_text(totals: Totals) -> str:
 
 
 class StoryCard(Vertical):
-    """One maker who consented: their name, a line of their story and their profile's QR code."""
+    """The maker on show: their name, a line of their story and their profile's QR code; only someone who
+    consented is ever shown (anyone else: a line about the makers, no one named). Updated in place."""
 
-    def __init__(self, maker: DisplayMaker) -> None:
-        super().__init__(classes="story-card")
-        self.maker = maker
+    def __init__(self) -> None:
+        super().__init__(id="story-card")
+        self.maker: DisplayMaker | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label(str(self.maker.name), classes="story-name", markup=False)
-        if self.maker.story:
-            yield Label(self.maker.story, classes="story-line", markup=False)
-        if self.maker.profile_url:
-            with Center():
-                yield Static("\n".join(qr_half_blocks(self.maker.profile_url)), classes="story-qr", markup=False)
-            yield Label("Scan to connect", classes="story-scan")
+        yield Label(NOBODY, classes="nobody")
+        yield Label("", classes="story-name", markup=False)
+        yield Label("", classes="story-line", markup=False)
+        with Center(classes="story-code"):
+            yield Static("", classes="story-qr", markup=False)
+        yield Label("Scan to connect", classes="story-scan")
+
+    def show(self, maker: DisplayMaker | None) -> None:
+        shown = maker if maker is not None and maker.consented else None
+        self.maker = shown
+        self.query_one(".nobody").display = shown is None
+        self.query_one(".story-name", Label).update(str(shown.name) if shown else "")
+        self.query_one(".story-line", Label).update(shown.story if shown else "")
+        self.query_one(".story-qr", Static).update("\n".join(qr_half_blocks(shown.profile_url)) if shown and shown.profile_url else "")
+        for part, present in ((".story-name", shown), (".story-line", shown and shown.story),
+                              (".story-code", shown and shown.profile_url), (".story-scan", shown and shown.profile_url)):
+            self.query_one(part).display = bool(present)
 
 
 class MomentRow(Static):
-    """A garment just sold: the local time it sold, and its design with its designers."""
+    """A place in the feed for a garment just sold: the local time it sold, its design and its designers."""
 
-    def __init__(self, moment: Moment) -> None:
-        sold = local_time(moment.sold_at).strftime("%H:%M")
-        super().__init__(Text.assemble((f"{sold}  ", "dim"), moment.text), classes="moment")
+    def __init__(self, newest: bool = False) -> None:
+        super().__init__("", classes="moment newest" if newest else "moment")
+        self.moment: Moment | None = None
+        self.display = False
+
+    def show(self, moment: Moment | None) -> None:
+        self.moment = moment
+        self.display = moment is not None
+        if moment is not None:
+            sold = local_time(moment.sold_at).strftime("%H:%M")
+            self.update(Text.assemble((f"{sold}  ", "dim"), moment.text))
 
 
 class WallApp(App[None]):
@@ -98,18 +120,20 @@ class WallApp(App[None]):
         self._makers: list[DisplayMaker] = []
         self._makers_read_at: float | None = None
         self._maker_turn = -1
-        self._shown: DisplayMaker | None = None
+        self._recent: deque[Moment] = deque(maxlen=feed_size)  # newest first
 
     def compose(self) -> ComposeResult:
         with Vertical(id="story"):
             yield Label("Meet the makers", id="story-title")
-            yield Vertical(id="story-card")
+            yield StoryCard()
         with Vertical(id="side"):
             yield Label(self.title, id="wall-title", markup=False)
             yield Label(LOST, id="connection")
             yield Label("Just sold", id="feed-title")
             with Vertical(id="feed"):
                 yield Label(WAITING, id="feed-waiting")
+                for place in range(self._feed_size):
+                    yield MomentRow(newest=place == 0)
             with Vertical(id="totals"):
                 yield Label("Today", classes="totals-label")
                 yield Label("", id="today-totals")
@@ -118,7 +142,7 @@ class WallApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#connection", Label).display = False
-        self._show_card(None)
+        self.query_one(StoryCard).show(None)
         self._poll()
         self.set_interval(self._poll_s, self._poll)
         self.set_interval(self._rotate_s, self._next_maker)
@@ -164,7 +188,7 @@ class WallApp(App[None]):
             self.query_one("#connection", Label).display = False
         if makers is not None:
             self._makers = makers
-            if self._shown is None or self._shown not in makers:  # the first card, or its maker withdrew
+            if self.query_one(StoryCard).maker not in makers:  # the first card, or its maker withdrew
                 self._next_maker()
         self._add_moments(update.moments)
         self.query_one("#today-totals", Label).update(totals_text(update.today))
@@ -172,36 +196,20 @@ class WallApp(App[None]):
         self._updates += 1
 
     def _add_moments(self, moments: Sequence[Moment]) -> None:
-        """The newest moments at the top of the feed; those beyond feed_size are removed."""
+        """The newest moments at the top of the feed, feed_size of them at most."""
         if not moments:
             return
-        feed = self.query_one("#feed", Vertical)
-        for waiting in feed.query("#feed-waiting"):
-            waiting.remove()
-        newest = moments[-self._feed_size:]
-        for row in feed.query(".newest"):
-            row.remove_class("newest")
-        rows = [MomentRow(moment) for moment in reversed(newest)]
-        rows[0].add_class("newest")
-        feed.mount_all(rows, before=0)
-        for old in list(feed.children)[self._feed_size:]:
-            old.remove()
-        maker = next((maker for maker in newest[-1].makers if maker.consented), None)
+        self.query_one("#feed-waiting").display = False
+        self._recent.extendleft(moments)
+        for row, moment in zip_longest(self.query(MomentRow), self._recent):
+            row.show(moment)
+        maker = next((maker for maker in moments[-1].makers if maker.consented), None)
         if maker is not None:  # the maker of the garment just sold steps up until the next turn
-            self._show_card(maker)
+            self.query_one(StoryCard).show(maker)
 
     def _next_maker(self) -> None:
         if self._makers:
             self._maker_turn = (self._maker_turn + 1) % len(self._makers)
-            self._show_card(self._makers[self._maker_turn])
+            self.query_one(StoryCard).show(self._makers[self._maker_turn])
         else:
-            self._show_card(None)
-
-    def _show_card(self, maker: DisplayMaker | None) -> None:
-        """Put `maker`'s story up in place of the last one (None: a line about the makers, no one named)."""
-        if maker == self._shown and self._shown is not None:
-            return
-        self._shown = maker
-        card = self.query_one("#story-card", Vertical)
-        card.remove_children()
-        card.mount(StoryCard(maker) if maker is not None and maker.consented else Label(NOBODY, classes="nobody"))
+            self.query_one(StoryCard).show(None)
