@@ -50,7 +50,7 @@ def _memory(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ig
         capture_output=True, text=True, cwd=REPO, check=False,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"bench.wall memory failed:\n{completed.stderr[-3000:]}")
+        raise RuntimeError(f"bench.wall memory failed:\n{_last_error(completed.stderr)}")
     marks = json.loads(completed.stdout.strip().splitlines()[-1])
     if marks["sales_in_ledger"] != sales or marks["moments_seen"] != sales:
         raise AssertionError(f"{marks['sales_in_ledger']} sales recorded and {marks['moments_seen']} shown, not {sales}")
@@ -66,6 +66,12 @@ def _memory(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ig
                "widgets_after_checkpoint": early["widgets"], "widgets_after_all": late["widgets"],
                "story_changes_seen": marks["cards"], "per_sale_kib": per_sale, "seconds": marks["seconds"]},
     )]
+
+
+def _last_error(stderr: str) -> str:
+    """The error a failed child ended with (Textual prints a long framed traceback before it)."""
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    return "\n".join(lines[-3:])
 
 
 def _with_stories_and_a_till(ledger: Path) -> None:

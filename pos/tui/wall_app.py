@@ -54,25 +54,26 @@ class StoryCard(Vertical):
     def __init__(self) -> None:
         super().__init__(id="story-card")
         self.maker: DisplayMaker | None = None
+        self._nobody = Label(NOBODY, classes="nobody")
+        self._name = Label("", classes="story-name", markup=False)
+        self._story = Label("", classes="story-line", markup=False)
+        self._qr = Static("", classes="story-qr", markup=False)
+        self._code = Center(self._qr, classes="story-code")
+        self._scan = Label("Scan to connect", classes="story-scan")
 
     def compose(self) -> ComposeResult:
-        yield Label(NOBODY, classes="nobody")
-        yield Label("", classes="story-name", markup=False)
-        yield Label("", classes="story-line", markup=False)
-        with Center(classes="story-code"):
-            yield Static("", classes="story-qr", markup=False)
-        yield Label("Scan to connect", classes="story-scan")
+        yield from (self._nobody, self._name, self._story, self._code, self._scan)
 
     def show(self, maker: DisplayMaker | None) -> None:
         shown = maker if maker is not None and maker.consented else None
         self.maker = shown
-        self.query_one(".nobody").display = shown is None
-        self.query_one(".story-name", Label).update(str(shown.name) if shown else "")
-        self.query_one(".story-line", Label).update(shown.story if shown else "")
-        self.query_one(".story-qr", Static).update("\n".join(qr_half_blocks(shown.profile_url)) if shown and shown.profile_url else "")
-        for part, present in ((".story-name", shown), (".story-line", shown and shown.story),
-                              (".story-code", shown and shown.profile_url), (".story-scan", shown and shown.profile_url)):
-            self.query_one(part).display = bool(present)
+        self._name.update(str(shown.name) if shown else "")
+        self._story.update(shown.story if shown else "")
+        self._qr.update("\n".join(qr_half_blocks(shown.profile_url)) if shown and shown.profile_url else "")
+        self._nobody.display = shown is None
+        self._name.display = shown is not None
+        self._story.display = bool(shown and shown.story)
+        self._code.display = self._scan.display = bool(shown and shown.profile_url)
 
 
 class MomentRow(Static):
@@ -121,28 +122,34 @@ class WallApp(App[None]):
         self._makers_read_at: float | None = None
         self._maker_turn = -1
         self._recent: deque[Moment] = deque(maxlen=feed_size)  # newest first
+        # Made once and updated in place (never looked up: a timer may still fire while the app closes).
+        self._card = StoryCard()
+        self._rows = [MomentRow(newest=place == 0) for place in range(feed_size)]
+        self._connection = Label(LOST, id="connection")
+        self._waiting = Label(WAITING, id="feed-waiting")
+        self._today = Label("", id="today-totals")
+        self._event = Label("", id="event-totals")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="story"):
             yield Label("Meet the makers", id="story-title")
-            yield StoryCard()
+            yield self._card
         with Vertical(id="side"):
             yield Label(self.title, id="wall-title", markup=False)
-            yield Label(LOST, id="connection")
+            yield self._connection
             yield Label("Just sold", id="feed-title")
             with Vertical(id="feed"):
-                yield Label(WAITING, id="feed-waiting")
-                for place in range(self._feed_size):
-                    yield MomentRow(newest=place == 0)
+                yield self._waiting
+                yield from self._rows
             with Vertical(id="totals"):
                 yield Label("Today", classes="totals-label")
-                yield Label("", id="today-totals")
+                yield self._today
                 yield Label("The event so far", classes="totals-label")
-                yield Label("", id="event-totals")
+                yield self._event
 
     def on_mount(self) -> None:
-        self.query_one("#connection", Label).display = False
-        self.query_one(StoryCard).show(None)
+        self._connection.display = False
+        self._card.show(None)
         self._poll()
         self.set_interval(self._poll_s, self._poll)
         self.set_interval(self._rotate_s, self._next_maker)
@@ -180,36 +187,36 @@ class WallApp(App[None]):
 
     def _show_lost(self) -> None:
         self._lost = True
-        self.query_one("#connection", Label).display = True
+        self._connection.display = True
 
     def _show(self, update: WallUpdate, makers: list[DisplayMaker] | None) -> None:
         if self._lost:
             self._lost = False
-            self.query_one("#connection", Label).display = False
+            self._connection.display = False
         if makers is not None:
             self._makers = makers
-            if self.query_one(StoryCard).maker not in makers:  # the first card, or its maker withdrew
+            if self._card.maker not in makers:  # the first card, or its maker withdrew
                 self._next_maker()
         self._add_moments(update.moments)
-        self.query_one("#today-totals", Label).update(totals_text(update.today))
-        self.query_one("#event-totals", Label).update(totals_text(update.event))
+        self._today.update(totals_text(update.today))
+        self._event.update(totals_text(update.event))
         self._updates += 1
 
     def _add_moments(self, moments: Sequence[Moment]) -> None:
         """The newest moments at the top of the feed, feed_size of them at most."""
         if not moments:
             return
-        self.query_one("#feed-waiting").display = False
+        self._waiting.display = False
         self._recent.extendleft(moments)
-        for row, moment in zip_longest(self.query(MomentRow), self._recent):
+        for row, moment in zip_longest(self._rows, self._recent):
             row.show(moment)
         maker = next((maker for maker in moments[-1].makers if maker.consented), None)
         if maker is not None:  # the maker of the garment just sold steps up until the next turn
-            self.query_one(StoryCard).show(maker)
+            self._card.show(maker)
 
     def _next_maker(self) -> None:
         if self._makers:
             self._maker_turn = (self._maker_turn + 1) % len(self._makers)
-            self.query_one(StoryCard).show(self._makers[self._maker_turn])
+            self._card.show(self._makers[self._maker_turn])
         else:
-            self.query_one(StoryCard).show(None)
+            self._card.show(None)
