@@ -145,3 +145,15 @@ def test_a_sale_that_commits_after_a_later_one_is_still_heard(demo_engine: Engin
     update = source()
     assert [moment.text for moment in update.moments] == ["Night Bus Hoodie, designed by Amara Osei"]
     assert update.event == event_totals(demo_engine) == Totals(2, 2, 12_000)
+
+
+def test_at_midnight_today_starts_again_and_the_event_keeps_every_day(demo_engine: Engine) -> None:
+    sell(demo_engine, "NBH-BLA-M", "SC-BLA-OS")
+    day = [today()]
+    source = WallSource(demo_engine, today=lambda: day[0])
+    before = source()
+    assert before.today == before.event == Totals(1, 2, 7_700)
+    day[0] += timedelta(days=1)
+    after = source()
+    assert after.day == day[0] and after.today == Totals(0, 0, 0)
+    assert after.event == before.event == event_totals(demo_engine)
