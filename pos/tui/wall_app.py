@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from itertools import zip_longest
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -28,7 +29,7 @@ from textual.widgets import Label, Static
 
 from common.clock import local_time
 from common.money import format_pence
-from pos.display.qr import qr_half_blocks
+from pos.display.qr import qr_half_blocks, qr_matrix
 from pos.display.state import DisplayMaker
 from pos.display.wall_state import Moment, Totals, WallUpdate
 
@@ -39,6 +40,16 @@ FEED_SIZE = 6  # the newest moments shown on the wall
 LOST = "The store's ledger cannot be reached: reconnecting…"
 NOBODY = "Every garment here was designed by a maker on our programme."
 WAITING = "The first sale of the day will show here."
+BIG_SCREEN = (150, 48)  # columns and rows from which the QR code is drawn twice the size, for a phone further away
+_FULL_BLOCKS = {False: "  ", True: "██"}
+
+
+def qr_text(url: str, double: bool) -> str:
+    """`url`'s QR code as terminal text: half blocks (one module a column, two a row), or with `double`
+    full blocks twice the size (two columns and one row a module)."""
+    if not double:
+        return "\n".join(qr_half_blocks(url))
+    return "\n".join("".join(_FULL_BLOCKS[dark] for dark in row) for row in qr_matrix(url))
 
 
 def totals_text(totals: Totals) -> str:
@@ -54,6 +65,7 @@ class StoryCard(Vertical):
     def __init__(self) -> None:
         super().__init__(id="story-card")
         self.maker: DisplayMaker | None = None
+        self.double = False  # the code drawn twice the size (a big screen)
         self._nobody = Label(NOBODY, classes="nobody")
         self._name = Label("", classes="story-name", markup=False)
         self._story = Label("", classes="story-line", markup=False)
@@ -69,7 +81,7 @@ class StoryCard(Vertical):
         self.maker = shown
         self._name.update(str(shown.name) if shown else "")
         self._story.update(shown.story if shown else "")
-        self._qr.update("\n".join(qr_half_blocks(shown.profile_url)) if shown and shown.profile_url else "")
+        self._qr.update(qr_text(shown.profile_url, self.double) if shown and shown.profile_url else "")
         self._nobody.display = shown is None
         self._name.display = shown is not None
         self._story.display = bool(shown and shown.story)
@@ -149,10 +161,22 @@ class WallApp(App[None]):
 
     def on_mount(self) -> None:
         self._connection.display = False
+        self._fit(self.size.width, self.size.height)
         self._card.show(None)
         self._poll()
         self.set_interval(self._poll_s, self._poll)
         self.set_interval(self._rotate_s, self._next_maker)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """On a big screen the story side is wider and the code twice the size; else as at 80x24."""
+        big = width >= BIG_SCREEN[0] and height >= BIG_SCREEN[1]
+        if big != self._card.double:
+            self._card.double = big
+            self.screen.set_class(big, "-big")
+            self._card.show(self._card.maker)
 
     @property
     def updates(self) -> int:

@@ -25,6 +25,7 @@ from wall_helpers import HIDDEN, sell
 
 WIDE = (160, 45)  # a big screen: a moment fits on one line
 SMALL = (80, 24)
+BIG = (200, 56)  # a television's terminal
 AMARA_URL = "https://www.linkedin.com/in/amara-osei-designs"
 RHEA_URL = "https://www.linkedin.com/in/rhea-nvarro"
 CONSENTED = {"Amara Osei", "Dev Thakkar", "Rhea Nvarro", "Tobi Sanusi"}  # data/participants.csv
@@ -133,6 +134,18 @@ async def test_at_80_by_24_the_code_the_newest_sale_and_the_totals_are_all_in_vi
         assert "6 garments sold · £335.00" in text
         qr = app.screen.query_one(".story-qr").region
         assert qr.bottom <= SMALL[1] and qr.right <= SMALL[0]
+
+
+async def test_on_a_big_screen_the_code_is_drawn_twice_the_size_and_still_reads(demo_engine: Engine, tmp_path: Path) -> None:
+    app = _wall(demo_engine)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: card_name(app) == "Amara Osei" and card_code(app, tmp_path) is not None)
+        assert app.query_one(".story-qr").region.width == 37  # one column a module
+        await pilot.resize_terminal(*BIG)
+        await until(pilot, lambda: app.query_one(".story-qr").region.width == 74)  # two columns a module
+        await pilot.pause()
+        assert card_code(app, tmp_path) == [AMARA_URL]
+        assert "Scan to connect" in screen_text(app)
 
 
 class Sales:
