@@ -8,10 +8,10 @@ empty one). Refunds are not moments.
 Totals use the sales report's words (pos.reports.sales): `units` is garments sold less returned,
 `takings_pence` the takings net of discounts and refunds (its `gross_pence`), `sales_count` the sales;
 a refund counts on its own trading day. "Today" equals `pos report sales` for today and "the event"
-equals it for the ledger's first to last trading day (`pos report event`). Each is one aggregate per
-table over the days' covering indexes; `WallSource` reads today's again only when a sale or refund
-came in, and the other days' only when one came in for another day, so a quiet poll is two empty
-index reads.
+equals it for the ledger's first to last trading day (`pos report event`). Each is one aggregate a
+table over its trading-day index (the lines' is a covering one). `WallSource` reads today's again
+only when a sale or refund came in, and the other days' only when one came in for another day, so a
+quiet poll is two empty index reads. Figures: bench/README.md (`wall_look_*`).
 """
 
 from __future__ import annotations
@@ -120,10 +120,11 @@ def _after(column: ColumnElement[int], after_id: int | None) -> ColumnElement[bo
 
 
 def _new_rows(connection: Connection, table: type[Sale] | type[Refund], where: ColumnElement[bool],
-              limit: int | None) -> list[tuple[int, date]]:
+              limit: int) -> list[tuple[int, date]]:
     """(id, trading day) of the rows of `table` matching `where`, the newest `limit`, oldest first."""
-    query = select(table.id, table.trading_date).where(where).order_by(table.id.desc())
-    rows = connection.execute(query.limit(limit) if limit is not None else query).all()
+    rows = connection.execute(
+        select(table.id, table.trading_date).where(where).order_by(table.id.desc()).limit(limit)
+    ).all()
     return [(int(row_id), trading_day) for row_id, trading_day in reversed(rows)]
 
 
@@ -164,7 +165,7 @@ def _not_on(day: date) -> Days:
 
 
 def _totals(connection: Connection, days: Days) -> Totals:
-    """One aggregate a table over the days' covering indexes, net of the refunds made on those days."""
+    """One aggregate a table, over its trading-day index, net of the refunds made on those days."""
     count, takings = connection.execute(
         select(func.count(Sale.id), func.coalesce(func.sum(Sale.total_pence), 0)).where(days(Sale.trading_date))
     ).one()
