@@ -1382,6 +1382,8 @@ cli.add_command(close_out_command)
 from pos.cli_display import display_command  # noqa: E402 - pos display: the customer display
 
 cli.add_command(display_command)
+from pos.cli_wall import wall_command  # noqa: E402 - pos wall: the story wall
+cli.add_command(wall_command)
 
 
 def main() -> None:
