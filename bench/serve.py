@@ -21,7 +21,7 @@ from bench.browser_follower import CHROMIUM
 from bench.common import Result, median, p95
 from bench.ledgers import catalogue_ledger
 from bench.scan_app import TILL
-from bench.tui import REPO, Tmux, _scan_run
+from bench.tui import REPO, Tmux, _scan_run, display_latencies
 
 NAMES = ("scan_to_browser_p95",)
 
@@ -60,7 +60,7 @@ def run(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type: ignore
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
     to_browser = browser_latencies(report["scans"], drawn.read_text(encoding="utf-8").splitlines(), line_texts)
-    to_display = read_latencies(report["scans"], [line.split() for line in read], basket)
+    to_display = display_latencies(report["scans"], [line.split() for line in read], basket)
     return [
         Result(
             "scan_to_browser_p95", p95(to_browser) * 1e3, "ms", p95(to_display) * 1e3,
@@ -121,19 +121,3 @@ def browser_latencies(scans: list[tuple[str, float]], drawn: list[str], line_tex
         found.append(shown - entered)
     return found
 
-
-def read_latencies(scans: list[tuple[str, float]], read: list[list[str]], basket: int) -> list[float]:
-    """Seconds from each scan's Enter to the first state the display process read after it with the basket at
-    that scan's line count or more (`VERSION SECONDS STATUS LINES` from bench/display_follower.py). "Or more":
-    it polls the version every 0.1 s, so it may read two scans' lines at once (bench.tui.display_latencies,
-    which asks for the exact count, failed the `display` section so in a smoke run here)."""
-    seen = [(float(moment), status, int(lines)) for _version, moment, status, lines in read]
-    found: list[float] = []
-    for number, (code, entered) in enumerate(scans):
-        lines = number % basket + 1
-        shown = next((moment for moment, status, count in seen
-                      if moment >= entered and status == "basket" and count >= lines), None)
-        if shown is None:
-            raise AssertionError(f"the display process never read scan {number + 1} ({code}) of the till")
-        found.append(shown - entered)
-    return found

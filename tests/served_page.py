@@ -128,14 +128,14 @@ class Browser:
         self.page.wait_for_function(f"() => ({SCREEN_TEXT})().includes({json.dumps(text)})", timeout=WAIT_MS)
         return self.screen_text()
 
-    def codes(self, path: Path, at_least: int) -> list[str]:
-        """The QR codes zbarimg reads in a screenshot of the page, once it reads `at_least` of them: xterm.js
-        draws on the next animation frame, so the first screenshot may come before the drawing."""
+    def codes(self, path: Path, expected: list[str]) -> list[str]:
+        """The QR codes zbarimg reads in a screenshot of the page, in the order read, once they are `expected`
+        or after WAIT_MS: xterm.js draws on the next animation frame, so a screenshot may still hold the last one."""
         deadline = time.monotonic() + WAIT_MS / 1000
         while True:
             self.page.screenshot(path=str(path))
             found = [data for symbology, data in decode([path])[0] if symbology == "QR-Code"]
-            if len(found) >= at_least or time.monotonic() > deadline:
+            if found == expected or time.monotonic() > deadline:
                 return found
 
     def close(self) -> None:
