@@ -4,6 +4,7 @@ following a till core driven from another process, on the suite's ledger (SQLite
 from __future__ import annotations
 
 import socket
+import urllib.request
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -69,3 +70,15 @@ def test_where_to_serve_is_refused_without_serve(tmp_path: Path) -> None:
     result = pos("display", "--till", "till-1", "--port", "8000", cwd=tmp_path, env=base_env())
     assert result.returncode == 1
     assert result.stderr == "Error: --port and --host say where to serve the display: give them with --serve.\n"
+
+
+def test_the_page_connects_back_to_the_address_the_tablet_opened(demo_engine: Engine, ledger_url: str,
+                                                                 tmp_path: Path) -> None:
+    """Served on every address, the page must not tell the tablet to connect to 0.0.0.0 (or to 127.0.0.1)."""
+    with served(["display", "--till", "till-1"], cwd=tmp_path, env=base_env(POS_DATABASE_URL=ledger_url),
+                log=tmp_path / "serve.log") as serving:
+        port = serving.url.rsplit(":", 1)[1].rstrip("/")
+        request = urllib.request.Request(serving.url, headers={"Host": f"192.168.1.20:{port}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            page = response.read().decode()
+    assert f'data-session-websocket-url="ws://192.168.1.20:{port}/ws"' in page
