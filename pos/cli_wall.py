@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from common.errors import PosError
+from pos.cli_display import refuse_serve_options_alone, serve_options, serve_or_fail
 
 _DB_HELP = "Ledger URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sqlite)."
 
@@ -17,7 +18,8 @@ _DB_HELP = "Ledger URL (default: POS_DATABASE_URL, else sqlite:///data/ledger.sq
 @click.command(name="wall")
 @click.option("--db", help=_DB_HELP)
 @click.option("--demo", is_flag=True, help="Show the demo ledger, data/demo.sqlite, as `pos demo` sells on it.")
-def wall_command(db: str | None, demo: bool) -> None:
+@serve_options
+def wall_command(db: str | None, demo: bool, serve: bool, port: int | None, host: str | None) -> None:
     """Open the story wall: the makers' stories and codes, garments as they sell, today's and the event's totals."""
     from pos.cli import _fail, _open
     from pos.demo import DEMO_LEDGER
@@ -26,9 +28,15 @@ def wall_command(db: str | None, demo: bool) -> None:
         _fail(PosError("--demo shows the demo ledger: give --db or --demo, not both."))
     if demo and not DEMO_LEDGER.is_file():
         _fail(PosError(f"There is no demo ledger at {DEMO_LEDGER} yet: start `pos demo` first, then `pos wall --demo`."))
+    refuse_serve_options_alone(serve, port, host)
     engine = _open(f"sqlite:///{DEMO_LEDGER}" if demo else db)
+    title = f"Makers' Till{' (demo)' if demo else ''}"
+    if serve:
+        engine.dispose()
+        serve_or_fail(["wall", "--demo"] if demo else ["wall"], db, host=host, port=port, title=f"{title}: story wall")
+        return
     from pos.display.read import consented_makers
     from pos.display.wall import WallSource
     from pos.tui.wall_app import WallApp
 
-    WallApp(WallSource(engine), lambda: consented_makers(engine), title=f"Makers' Till{' (demo)' if demo else ''}").run()
+    WallApp(WallSource(engine), lambda: consented_makers(engine), title=title).run()

@@ -1,6 +1,7 @@
 """A `pos` screen as a web page (textual-serve): each browser that opens it gets its own `pos` process.
 
-Used by `pos display --serve`, so a tablet's browser on the store network can be the customer screen.
+Used by `pos display --serve` (a tablet's browser on the store network as the customer screen) and
+`pos wall --serve` (a big screen's browser as the story wall).
 The child runs as `python -m pos ARGV` with this interpreter; what it must know that is secret (the ledger's
 URL, which may hold a password) goes in its environment, never on its command line, where `ps` shows it.
 """
@@ -42,7 +43,8 @@ def serve_in_browser(
 
         async def on_startup(self, app: Any) -> None:
             print(f"Serving {title} at {' or '.join(page_addresses(host, port))}", flush=True)
-            print("Open that address in the tablet's browser. Ctrl+C stops it.", flush=True)
+            print("Open that address in a browser on the store network (the tablet's, the big screen's). "
+                  "Ctrl+C stops it.", flush=True)
 
     os.environ.update(env or {})
     command = shlex.join([sys.executable, "-m", "pos", *argv])

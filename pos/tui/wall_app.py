@@ -109,6 +109,8 @@ class WallApp(App[None]):
 
     CSS_PATH = "wall.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    # Served to a browser (--serve), anyone at its keyboard could re-theme or quit it from the palette.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,

@@ -69,7 +69,7 @@ def test_a_port_already_taken_is_refused_in_plain_words_before_serving(demo_engi
 def test_where_to_serve_is_refused_without_serve(tmp_path: Path) -> None:
     result = pos("display", "--till", "till-1", "--port", "8000", cwd=tmp_path, env=base_env())
     assert result.returncode == 1
-    assert result.stderr == "Error: --port and --host say where to serve the display: give them with --serve.\n"
+    assert result.stderr == "Error: --port and --host say where to serve the page: give them with --serve.\n"
 
 
 def test_the_page_connects_back_to_the_address_the_tablet_opened(demo_engine: Engine, ledger_url: str,

@@ -244,3 +244,13 @@ async def test_a_garment_of_several_makers_names_each_and_shows_their_codes_in_t
             decoded[caption.split("Scan to meet ")[1].split(" (")[0]] = url
             await pilot.pause(0.2)
         assert decoded == {"Amara Osei": AMARA.profile_url, "Kofi Mensah": KOFI.profile_url}
+
+
+async def test_a_customer_at_the_keyboard_finds_no_command_palette() -> None:
+    """Served to a tablet (--serve), the page takes keys: Ctrl+P must not open Textual's palette of commands."""
+    app = _display(Steps(BASKET))
+    async with app.run_test(size=SIZE) as pilot:
+        await _on(pilot, 2)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and "Total £81.00" in screen_text(app)

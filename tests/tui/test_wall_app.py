@@ -216,3 +216,13 @@ async def test_with_no_consented_makers_the_wall_names_no_one() -> None:
         await pilot.pause()
         assert app.query_one(StoryCard).maker is None and not app.query_one(".story-name").display
         assert "Every garment here was designed by a maker" in screen_text(app)
+
+
+async def test_a_visitor_at_the_keyboard_finds_no_command_palette() -> None:
+    """Served to a browser (--serve), the page takes keys: Ctrl+P must not open Textual's palette of commands."""
+    app = WallApp(Sales(per_call=0), list, poll_s=0.05)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: app.updates > 0)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
