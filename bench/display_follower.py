@@ -2,6 +2,8 @@
 
     python -m bench.display_follower LEDGER TILL
 
+LEDGER is a SQLite file or a ledger URL (postgresql+psycopg://…: the follower then wakes on NOTIFY).
+
 Waits for each new version the till publishes and reads the whole display state, as `pos display`
 does; prints each version it read, one a line, with the moment it had read it (`time.perf_counter`,
 the machine's monotonic clock, which the till's probe uses too), its status and its number of lines:
@@ -18,7 +20,8 @@ from pos.ledger import open_ledger
 
 
 def main() -> None:
-    engine = open_ledger(f"sqlite:///{sys.argv[1]}")
+    ledger = sys.argv[1]
+    engine = open_ledger(ledger if "://" in ledger else f"sqlite:///{ledger}")
     till = sys.argv[2]
     version = 0
     print("ready", flush=True)

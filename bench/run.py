@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import REQUIRED_FIELDS, Result, machine, table
+from bench import display_engines
 from bench.tills import figure_names
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ FULL: dict[str, Any] = {
     "statements_repeat": 5,
     "till_process_counts": [1, 2, 4], "till_process_sales": 300, "till_process_engines": ["sqlite", "postgresql"],
     "display_rounds": 2,  # scan_to_basket_p95_display: runs without, then with, a display, this many times
+    "wall_sales": 720, "wall_checkpoint": 60, "wall_look_repeat": 30,  # wall: an hour at a sale every 5 s
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -46,7 +48,7 @@ QUICK: dict[str, Any] = {
     "busy_lines": 60_000, "event_lines": [30_000, 100_000], "report_repeat_day": 7, "report_repeat_growth": 3,
     "report_repeat_stress": 3, "movements": 100_000, "stock_repeat": 1000, "stock_levels_repeat": 5,
     "startup_runs": 3, "import_repeat": 1, "memory_sales": 300, "memory_app_sales": 60, "print_sales": 60,
-    "statements_repeat": 3, "till_process_sales": 100,
+    "statements_repeat": 3, "till_process_sales": 100, "wall_sales": 240, "wall_look_repeat": 10,
 }
 SMOKE: dict[str, Any] = {
     **FULL,
@@ -65,12 +67,13 @@ SMOKE: dict[str, Any] = {
     "backup_repeat": 1,
     "statements_repeat": 1,
     "till_process_counts": [1], "till_process_sales": 5, "till_process_engines": ["sqlite"],  # a till is a process: ~4 s
+    "wall_sales": 12, "wall_checkpoint": 4, "wall_look_repeat": 2,
 }
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
 SECTIONS = (
     "scan", "checkout", "basket_id", "printing", "reports", "statements", "stock", "labels", "backup", "startup", "import",
-    "memory", "tills", "display",
+    "memory", "tills", "display", "display_engines", "wall", "serve",
 )
 
 # Every figure the suite promises (issue 3); the smoke test checks the results file has each one.
@@ -96,8 +99,12 @@ NOT_YET_PROMISED: dict[str, tuple[str, ...]] = {
     "basket_id": ("checkout_basket_id_cost",),
     "tills": figure_names(FULL["till_process_counts"], FULL["till_process_engines"]),
     "display": ("scan_to_basket_p95_display", "scan_to_display_p95"),
+    "display_engines": display_engines.figure_names(),
+    "wall": ("wall_memory_hour", "wall_look_quiet", "wall_look_after_sale"),
+    "serve": ("scan_to_browser_p95",),
 }
-NEEDS_TMUX = {"scan", "startup", "display"}
+NEEDS_TMUX = {"scan", "startup", "display", "serve"}
+NEEDS_CHROMIUM = {"serve"}
 
 
 def _skipped(section: str, why: str) -> list[Result]:
@@ -107,8 +114,8 @@ def _skipped(section: str, why: str) -> list[Result]:
 
 def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> dict[str, Callable[[], list[Result]]]:
     from bench import (
-        backup, checkout, counts, labels, printing, processes, refunds, reports, shift_report, statements, stock, tills,
-        tui,
+        backup, checkout, counts, labels, printing, processes, refunds, reports, serve, shift_report, statements, stock,
+        tills, tui, wall,
     )
 
     return {
@@ -126,6 +133,9 @@ def _sections(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> 
         "memory": lambda: processes.run_memory(work, sizes, log, with_app=True),
         "tills": lambda: tills.run(work, sizes, log),
         "display": lambda: tui.run_display(work, sizes, log),
+        "display_engines": lambda: display_engines.run(work, sizes, log),
+        "wall": lambda: wall.run(work, sizes, log),
+        "serve": lambda: serve.run(work, sizes, log),
     }
 
 
@@ -157,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
+    from bench.serve import have_chromium
     from bench.tui import have_tmux
 
     chosen = args.only or list(SECTIONS)
@@ -168,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if section in NEEDS_TMUX and not have_tmux():
             results += _skipped(section, "tmux is not installed")
+            continue
+        if section in NEEDS_CHROMIUM and not have_chromium():
+            results += _skipped(section, "chromium is not installed (apt-get install chromium)")
             continue
         try:
             results += sections[section]()

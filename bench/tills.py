@@ -129,7 +129,7 @@ def _run_tills(url: str, tills: list[str], sales: int) -> dict[str, float]:
     }
 
 
-def _ledger(url: str, catalogue: Path, tills: list[str]) -> None:
+def imported_ledger(url: str, catalogue: Path, tills: list[str]) -> None:
     """A ledger at `url` with the catalogue imported and a shift open on every till."""
     from common.values import Actor
     from inventory.db import UnitOfWork
@@ -149,8 +149,8 @@ def _ledger(url: str, catalogue: Path, tills: list[str]) -> None:
     engine.dispose()
 
 
-def _empty_postgres() -> str | None:
-    """The URL of an empty `pos_bench_tills` database, or None when the server cannot be reached."""
+def empty_postgres(database: str = DATABASE) -> str | None:
+    """The URL of an empty database `database` (by default `pos_bench_tills`), or None when the server cannot be reached."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
@@ -159,21 +159,21 @@ def _empty_postgres() -> str | None:
     try:
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
         admin.dispose()
     except OperationalError:
         return None
-    return base.set(database=DATABASE).render_as_string(hide_password=False)
+    return base.set(database=database).render_as_string(hide_password=False)
 
 
-def _drop_postgres() -> None:
+def drop_postgres(database: str = DATABASE) -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
     admin.dispose()
 
 
@@ -209,7 +209,7 @@ def run(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> list[R
     sqlite_path = work / "tills.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
-    postgres = _empty_postgres() if "postgresql" in sizes["till_process_engines"] else None
+    postgres = empty_postgres() if "postgresql" in sizes["till_process_engines"] else None
     engines = {"sqlite": f"sqlite:///{sqlite_path}", "postgresql": postgres}
     engines = {engine: url for engine, url in engines.items() if engine in sizes["till_process_engines"]}
     try:
@@ -219,7 +219,7 @@ def run(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> list[R
                 results += [Result(name, None, "", None, "", None, None, detail="skipped: PostgreSQL not reachable")
                             for name in figure_names(counts, [engine])]
                 continue
-            _ledger(url, catalogue, tills)
+            imported_ledger(url, catalogue, tills)
             figures = {}
             for count in counts:
                 log(f"tills: {engine}, {count} till process(es), {sales} sales each")
@@ -227,7 +227,7 @@ def run(work: Path, sizes: dict[str, Any], log: Callable[[str], None]) -> list[R
             results += _results(engine, figures, sales)
     finally:
         if postgres is not None:
-            _drop_postgres()
+            drop_postgres()
     return results
 
 

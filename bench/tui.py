@@ -374,14 +374,16 @@ def run_display(work: Path, sizes: dict[str, Any], log) -> list[Result]:  # type
 
 
 def display_latencies(scans: list[tuple[str, float]], read: list[list[str]], basket: int) -> list[float]:
-    """Seconds from each scan's Enter to the first state the display read showing it: the state after the scan
-    with the basket at that scan's line count (scans go `basket` to a sale, lines are distinct barcodes)."""
+    """Seconds from each scan's Enter to the first state the display read showing it: a basket state read after
+    the scan with at least that scan's line count (scans go `basket` to a sale, lines are distinct barcodes, so a
+    basket only grows until it is paid). A display may skip a state when the till publishes faster than it
+    reads (only the newest is kept); the scan is then shown by the next state it reads."""
     seen = [(float(moment), status, int(lines)) for _version, moment, status, lines in read]
     found: list[float] = []
     at = 0
     for number, (code, entered) in enumerate(scans):
         lines = number % basket + 1
-        while at < len(seen) and not (seen[at][0] >= entered and seen[at][1] == "basket" and seen[at][2] == lines):
+        while at < len(seen) and not (seen[at][0] >= entered and seen[at][1] == "basket" and seen[at][2] >= lines):
             at += 1
         if at == len(seen):
             raise AssertionError(f"the display never showed scan {number + 1} ({code}) of the till")

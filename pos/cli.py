@@ -595,6 +595,7 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
                 _fail(PosError(message))
             case core_events.ChooseItem(text=text, matches=matches):
                 _fail(PosError(f"'{text}' matches {len(matches)} items: give each item's barcode or SKU."))
+    tried = core.basket.id  # the id the sale is saved under: a rerun with it can never record it twice
     try:
         if basket_discount is not None:
             core.discount_basket(basket_discount, approved_by=approver)
@@ -609,7 +610,11 @@ def sell(codes: tuple[str, ...], cash: str | None, card: bool, split: str | None
     for event in events:
         match event:
             case core_events.SaleRefused(message=message):
-                _fail(PosError(message))
+                again = "" if basket_id is not None else (
+                    f" To try again safely, run the same command with --basket {tried}: if the sale was recorded, "
+                    "it is shown and nothing new is recorded."
+                )
+                _fail(PosError(message.removesuffix(" Its items are back in the basket.") + again))
             case core_events.SaleCompleted(sale=sale):
                 if output == "json":
                     click.echo(json.dumps({
@@ -1389,6 +1394,8 @@ cli.add_command(close_out_command)
 from pos.cli_display import display_command  # noqa: E402 - pos display: the customer display
 
 cli.add_command(display_command)
+from pos.cli_wall import wall_command  # noqa: E402 - pos wall: the story wall
+cli.add_command(wall_command)
 
 
 def main() -> None:

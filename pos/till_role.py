@@ -71,6 +71,26 @@ def needs_till_role(engine: Engine) -> bool:
         return not till_roles(connection)
 
 
+def too_powerful_for_a_till(engine: Engine) -> str:
+    """Why this connection should not run a till (it could change the ledger's tables or switch their triggers off),
+    in words for the till's screen; "" on SQLite and for a role such as the till role."""
+    if engine.dialect.name != "postgresql":
+        return ""
+    with engine.connect() as connection:
+        row = connection.execute(text(
+            "SELECT current_user, r.rolsuper, "
+            "  EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' AND t.tablename = 'sales' "
+            "          AND pg_has_role(current_user, t.tableowner, 'MEMBER')) "
+            "FROM pg_roles r WHERE r.rolname = current_user"
+        )).one()
+    user, superuser, owner = row
+    if not (superuser or owner):
+        return ""
+    what = "a superuser" if superuser else "the ledger's owner"
+    return (f"Connected as {user}, {what} who could switch the ledger's guards off: connect tills as the till role "
+            "(pos init --till-role).")
+
+
 def set_up_till_role(engine: Engine, role: str, password: str) -> None:
     """Create `role` (or set its password, if it exists) and grant it what a till needs on this ledger, in one
     transaction. Refuses a role that is a superuser, may create roles, runs this, or is a member of the owner."""

@@ -94,6 +94,8 @@ class LedgerOpened:
     # The till's last sale from an earlier run (a kill may have landed after its commit, before the till
     # heard): whether its receipt is on paper, so the cashier never sells it again. None before its first.
     last_sale: LastSaleAtStart | None = None
+    # Why the till should not connect as it does (a PostgreSQL superuser could switch the ledger's guards off).
+    guard_warning: str = ""
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,7 @@ class _Opening:
     known: dict[str, VariantInfo]
     member: StaffMember | None = None  # who the till opens signed in as (the demo's cashier), if anyone
     shift: ShiftInfo | None = None  # the shift the till is on, if one is open
+    guard_warning: str = ""  # why this connection should not run a till (a PostgreSQL superuser), if it should not
 
 
 @dataclass
@@ -352,11 +355,13 @@ class TillCore:
             member = staff_member(engine, self.sign_in_as)
         from pos.sales.print_queue import document_state
         from pos.shifts.services import current_shift
+        from pos.till_role import too_powerful_for_a_till
 
         last = last_sale(engine, self.till, self.store)
         state = document_state(engine, self.till, "receipt", str(last.reference)) if last is not None else None
         return _Opening(
             engine, ledger_label(engine), last, state, scan_codes(engine), member, current_shift(engine, self.till),
+            too_powerful_for_a_till(engine),
         )
 
     def _opened(self, result: _Opening | Exception) -> None:
@@ -369,7 +374,7 @@ class TillCore:
         if result.member is not None:
             self.actor = Actor.signed_in(result.member, self.till, self.actor.clock)
         restarted = LastSaleAtStart(result.last_sale, result.last_print_state) if result.last_sale else None
-        self._say(LedgerOpened(result.label, restarted))
+        self._say(LedgerOpened(result.label, restarted, result.guard_warning))
         self._publish(self._shown())  # a new basket: whatever an earlier run left on the display is gone
         if self.shift is None:
             self._say(ShiftChanged(None, f"Till {self.till} has no shift open: count the float to open one."))
@@ -780,7 +785,12 @@ class TillCore:
         self.lanes.lookups.submit(self._catalogue_now, keep)
 
     def _restore(self, pending: PendingSale, current: dict[int, VariantInfo]) -> None:
-        """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans."""
+        """The refused sale's items back in the basket, at the catalogue's current prices, ahead of later scans.
+
+        With nothing scanned since, it is the same basket and keeps its id: if the refusal was a commit whose
+        answer was lost (the sale may be recorded), paying again finds that sale instead of selling it twice."""
+        if self.basket.is_empty():
+            self.basket.id = pending.basket_id
         self.basket.put_back(
             [
                 BasketLine(current.get(line.variant.variant_id, line.variant), line.quantity, line.terms)

@@ -23,6 +23,7 @@ from pos.display.state import DisplayLine, DisplayMaker, DisplayState
 
 POLL_S = 0.2  # how often the till's published basket is read: a scan shows well within half a second
 ROTATE_S = 8.0  # how long each maker's story stays up while the till is idle
+CODE_TURN_S = 5.0  # how long each maker's code stays up when the garment just scanned has several
 MAKERS_REFRESH_S = 60.0  # how often the consented makers are read again while idle
 LOST = "The till's ledger cannot be reached: reconnecting…"
 ANONYMOUS = "made by one of our designers"
@@ -36,11 +37,13 @@ def _line_text(line: DisplayLine) -> str:
 
 
 class MakerCard(Vertical):
-    """One maker of a garment: name, a line of their story and their profile's QR code, if they consented."""
+    """One maker of a garment: name, a line of their story and their profile's QR code, if they consented
+    (`with_code=False`: without the code, which is then shown elsewhere)."""
 
-    def __init__(self, maker: DisplayMaker, **kwargs: object) -> None:
+    def __init__(self, maker: DisplayMaker, *, with_code: bool = True, **kwargs: object) -> None:
         super().__init__(classes="maker-card", **kwargs)  # type: ignore[arg-type]
         self.maker = maker
+        self.with_code = with_code
 
     def compose(self) -> ComposeResult:
         maker = self.maker
@@ -50,9 +53,37 @@ class MakerCard(Vertical):
         yield Label(f"Made by {maker.name}", classes="maker-name", markup=False)
         if maker.story:
             yield Label(maker.story, classes="maker-story", markup=False)
-        if maker.profile_url:
+        if maker.profile_url and self.with_code:
             with Center():
-                yield Static("\n".join(qr_half_blocks(maker.profile_url)), classes="maker-qr", markup=False)
+                yield qr_code(maker.profile_url)
+
+
+def qr_code(url: str) -> Static:
+    """A profile address as a QR code a phone can scan off the screen."""
+    return Static("\n".join(qr_half_blocks(url)), classes="maker-qr", markup=False)
+
+
+class MakerCodes(Vertical):
+    """The codes of a garment's several makers with a profile, one at a time (a screen holds one QR code
+    under the makers' names, not two): each maker's code in turn, named above it."""
+
+    def __init__(self, makers: Sequence[DisplayMaker], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.makers = tuple(makers)
+        self.turn = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._caption(), classes="code-caption", markup=False)
+        with Center():
+            yield qr_code(self.makers[0].profile_url)
+
+    def _caption(self) -> str:
+        return f"Scan to meet {self.makers[self.turn].name} ({self.turn + 1} of {len(self.makers)})"
+
+    def next_maker(self) -> None:
+        self.turn = (self.turn + 1) % len(self.makers)
+        self.query_one(".code-caption", Label).update(self._caption())
+        self.query_one(".maker-qr", Static).update("\n".join(qr_half_blocks(self.makers[self.turn].profile_url)))
 
 
 class BasketView(Horizontal):
@@ -85,7 +116,16 @@ class BasketView(Horizontal):
         makers = self.query_one("#scanned-makers", Vertical)
         makers.remove_children()
         if scanned:
-            makers.mount_all(MakerCard(maker) for maker in scanned.makers)
+            linked = [maker for maker in scanned.makers if maker.consented and maker.profile_url]
+            several = len(linked) > 1
+            makers.mount_all(MakerCard(maker, with_code=not several) for maker in scanned.makers)
+            if several:
+                makers.mount(MakerCodes(linked))
+
+    def next_code(self) -> None:
+        """Show the next maker's code, where the garment just scanned has several makers with one."""
+        for codes in self.query(MakerCodes):
+            codes.next_maker()
 
 
 class PaidView(Vertical):
@@ -123,6 +163,8 @@ class DisplayApp(App[None]):
 
     CSS_PATH = "display.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    # Served to a browser (--serve), anyone at its keyboard could re-theme or quit it from the palette.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,
@@ -132,6 +174,7 @@ class DisplayApp(App[None]):
         title: str = "Makers' Till",
         poll_s: float = POLL_S,
         rotate_s: float = ROTATE_S,
+        code_turn_s: float = CODE_TURN_S,
     ) -> None:
         super().__init__()
         self.title = title
@@ -139,6 +182,7 @@ class DisplayApp(App[None]):
         self._makers_source = makers
         self._poll_s = poll_s
         self._rotate_s = rotate_s
+        self._code_turn_s = code_turn_s
         self._version: int | None = None
         self._status = ""
         self._lost = False
@@ -160,6 +204,7 @@ class DisplayApp(App[None]):
         self._poll()
         self.set_interval(self._poll_s, self._poll)
         self.set_interval(self._rotate_s, self._next_maker)
+        self.set_interval(self._code_turn_s, self._next_code)
 
     @property
     def version(self) -> int | None:
@@ -221,6 +266,10 @@ class DisplayApp(App[None]):
         if self._status == "idle" and len(self._makers) > 1:
             self._maker_turn += 1
             self._show_maker()
+
+    def _next_code(self) -> None:
+        if self._status == "basket":
+            self.query_one(BasketView).next_code()
 
     def _show_maker(self) -> None:
         makers: Sequence[DisplayMaker] = self._makers

@@ -90,3 +90,35 @@ def test_a_sale_waits_out_a_lock_held_past_the_busy_timeout_and_never_says_locke
     assert result.stdout.strip() == "Sale till-1/000001: total £55.00, change £0.00"
     assert "locked" not in (result.stdout + result.stderr).lower()
     assert len(_sales(demo_engine)) == 1
+
+
+def test_a_sale_whose_answer_was_lost_tells_the_basket_id_to_retry_with_and_the_retry_sells_once(
+    demo_engine: Engine, ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ledger records the sale but its answer is lost: `pos sell` says so with the basket id it used,
+    and running it again with that id shows the sale instead of selling it twice."""
+    import pos.sales.services as services
+    from click.testing import CliRunner
+
+    from common.errors import LedgerUnavailable
+    from pos.cli import cli
+
+    recorded = services.complete_sale
+
+    def answer_lost(*args: object, **kwargs: object) -> object:
+        recorded(*args, **kwargs)  # type: ignore[arg-type]
+        raise LedgerUnavailable("The ledger stopped answering while this was being saved, so it may or may not have "
+                                "been recorded.")
+
+    monkeypatch.setattr(services, "complete_sale", answer_lost)
+    monkeypatch.chdir(tmp_path)
+    lost = CliRunner().invoke(cli, ["sell", "NBH-BLA-M", "--card", "--no-print", "--db", ledger_url])
+    assert lost.exit_code == 1 and "may or may not have been recorded" in lost.output
+    basket = lost.output.split("--basket ")[1].split(":")[0]
+    assert str(uuid.UUID(basket)) == basket and "Its items are back in the basket" not in lost.output
+
+    monkeypatch.setattr(services, "complete_sale", recorded)
+    again = sell(ledger_url, tmp_path, "NBH-BLA-M", "--card", "--basket", basket)
+    assert again.returncode == 0, again.stderr
+    assert f"Basket {basket} was already recorded as sale till-1/000001" in again.stdout
+    assert _sales(demo_engine) == [(1, 5500, basket)]

@@ -306,3 +306,26 @@ def test_on_sqlite_pos_init_says_a_till_role_is_for_postgresql(tmp_path: Path) -
                stdin=PASSWORD + "\n")
     assert done.returncode == 1 and "--till-role is for a ledger on PostgreSQL" in done.stderr, done.stderr
     assert not (tmp_path / "ledger.sqlite").exists()  # refused before anything was created
+
+
+@postgres_only
+def test_a_till_connected_as_a_superuser_is_told_and_the_till_role_is_not(role_ledger: RoleLedger) -> None:
+    from pos.ledger import open_ledger
+    from pos.till_role import too_powerful_for_a_till
+
+    said = {}
+    for who, url in (("owner", role_ledger.owner_url), ("till role", role_ledger.till_url)):
+        engine = open_ledger(url)
+        try:
+            said[who] = too_powerful_for_a_till(engine)
+        finally:
+            engine.dispose()
+    assert "Connected as postgres, a superuser who could switch the ledger's guards off" in said["owner"]
+    assert "pos init --till-role" in said["owner"] and said["till role"] == ""
+
+
+def test_a_till_on_sqlite_has_no_roles_to_be_told_about(tmp_path: Path) -> None:
+    from pos.ledger import init_ledger
+    from pos.till_role import too_powerful_for_a_till
+
+    assert too_powerful_for_a_till(init_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")) == ""

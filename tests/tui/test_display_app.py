@@ -218,3 +218,39 @@ async def test_a_long_story_line_wraps_within_the_panel_and_is_shown_whole() -> 
         await _on(pilot, 2)
         flowing = " ".join(" ".join(line.strip(" ▏") for line in screen_text(app).splitlines()).split())
         assert long_story in flowing  # every word on screen, none cut at the panel's edge
+
+
+async def test_a_garment_of_several_makers_names_each_and_shows_their_codes_in_turn_on_screen(tmp_path: Path) -> None:
+    """Two codes do not fit one under the other at 100x32: every maker is named, and the consented makers'
+    codes take turns in one place, each whole on the screen and named above it."""
+    collab = _state(2, lines=(HOODIE,), total_pence=8_500,
+                    last_scanned=ScannedItem("Collab Coach Jacket", (AMARA, HIDDEN, KOFI)))
+    app = DisplayApp(Steps(collab), list, poll_s=0.05, code_turn_s=0.4)
+    async with app.run_test(size=SIZE) as pilot:
+        await _on(pilot, 2)
+        text = screen_text(app)
+        for maker in (AMARA, KOFI):
+            assert f"Made by {maker.name}" in text and maker.story in text
+        assert ANONYMOUS in text and all(word not in text for word in HIDDEN_WORDS)
+        decoded: dict[str, str] = {}
+        deadline = time.monotonic() + 5
+        while len(decoded) < 2:
+            assert time.monotonic() < deadline, f"the codes did not take turns: {decoded}"
+            assert len(app.screen.query(".maker-qr")) == 1
+            region = app.screen.query(".maker-qr").first().region
+            assert region.bottom <= SIZE[1], "the code runs off the bottom of the screen"
+            caption = next(line for line in screen_lines(app) if "Scan to meet" in line)
+            (url,) = decode_half_blocks(qr_lines(app), tmp_path / "qr.pbm")
+            decoded[caption.split("Scan to meet ")[1].split(" (")[0]] = url
+            await pilot.pause(0.2)
+        assert decoded == {"Amara Osei": AMARA.profile_url, "Kofi Mensah": KOFI.profile_url}
+
+
+async def test_a_customer_at_the_keyboard_finds_no_command_palette() -> None:
+    """Served to a tablet (--serve), the page takes keys: Ctrl+P must not open Textual's palette of commands."""
+    app = _display(Steps(BASKET))
+    async with app.run_test(size=SIZE) as pilot:
+        await _on(pilot, 2)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and "Total £81.00" in screen_text(app)

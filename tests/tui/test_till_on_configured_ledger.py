@@ -32,15 +32,20 @@ def _cashier(engine: Engine) -> StaffMember:
     return staffed(engine, ("MGR", "Morgan Test", "manager", "9999"), ("CSH", "Robin Test", "cashier", "1111"))["CSH"]
 
 
+def _till_t9(engine: Engine, folder: Path) -> TillApp:
+    """The till on a new till T9 of `engine`, its shift open, a cashier signed in, its receipts in `folder`."""
+    register_till(by(engine), "T9")
+    open_shift_on(engine, "T9")
+    return TillApp(
+        lambda: engine, "T9", Settings().with_receipts_in(folder / "receipts"), clock=lambda: FROZEN_NOW,
+        signed_in=_cashier(engine),
+    )
+
+
 async def test_two_scans_in_a_burst_then_cash_50_on_the_configured_ledger(demo_engine: Engine, tmp_path: Path) -> None:
     tees = [look_up_code(demo_engine, code) for code in (TEE_WHITE_M, BLOCK_TEE_M)]
     stock_before = [on_hand(demo_engine, tee.variant_id) for tee in tees]
-    register_till(by(demo_engine), "T9")
-    open_shift_on(demo_engine, "T9")
-    app = TillApp(
-        lambda: demo_engine, "T9", Settings().with_receipts_in(tmp_path / "receipts"), clock=lambda: FROZEN_NOW,
-        signed_in=_cashier(demo_engine),
-    )
+    app = _till_t9(demo_engine, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         post_burst(app, f"{TEE_WHITE_M}\r{BLOCK_TEE_M}\r")  # digits, Enter, digits, Enter: one burst
         await pilot.pause()
@@ -146,3 +151,15 @@ async def test_over_a_slow_link_to_postgresql_scans_and_keys_never_wait(
             slow.dispose()
     with read_session(demo_engine) as session:
         assert session.execute(select(Sale.total_pence)).scalars().all() == [8900]
+
+
+async def test_a_till_connected_as_a_superuser_says_so_at_start(demo_engine: Engine, tmp_path: Path) -> None:
+    """The tests connect to PostgreSQL as its superuser: the till tells whoever is there to use the till role.
+    On SQLite there are no roles, and nothing is said."""
+    app = _till_t9(demo_engine, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        said, as_error = message(app)
+    on_postgres = demo_engine.dialect.name == "postgresql"
+    assert ("a superuser who could switch the ledger's guards off" in said) is on_postgres, said
+    assert ("pos init --till-role" in said) is on_postgres and as_error is on_postgres

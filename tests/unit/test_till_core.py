@@ -115,6 +115,15 @@ def _label(engine: Engine) -> str:
     return ledger_label(engine)
 
 
+def _guard_warning(engine: Engine) -> str:
+    """What the till is told about its connection: on PostgreSQL the tests connect as a superuser, so a warning."""
+    from pos.till_role import too_powerful_for_a_till
+
+    said = too_powerful_for_a_till(engine)
+    assert bool(said) == ON_POSTGRES
+    return said
+
+
 def _rows(engine: Engine, sql: str, **params: object) -> list[tuple[Any, ...]]:
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(text(sql), params)]
@@ -146,7 +155,7 @@ def _of(kind: type, events: Iterable[Event]) -> list[Any]:
 def test_a_scan_adds_the_line_and_a_second_scan_of_it_raises_its_quantity(demo_engine: Engine) -> None:
     till = Till(demo_engine)
     assert till.core.is_open
-    assert till.take() == [LedgerOpened(_label(demo_engine))]
+    assert till.take() == [LedgerOpened(_label(demo_engine), guard_warning=_guard_warning(demo_engine))]
 
     till.scan(HOODIE_M)
     assert till.take() == [BasketChanged("Added Night Bus Hoodie (M Black) £55.00 (qty 1).", 0)]
@@ -283,7 +292,7 @@ def test_scans_entered_before_the_ledger_opens_are_looked_up_in_order_once_it_op
     lookups.run_all()
     assert connects == [demo_engine]
     events = till.take()
-    assert events[0] == LedgerOpened(_label(demo_engine))
+    assert events[0] == LedgerOpened(_label(demo_engine), guard_warning=_guard_warning(demo_engine))
     assert till.lines() == BURST_LINES  # none lost, none out of order
     assert len(_of(BasketChanged, events)) == len(BURST) and len(events) == len(BURST) + 1
 
@@ -488,6 +497,36 @@ def test_a_refused_sale_goes_back_ahead_of_what_was_scanned_meanwhile(demo_engin
     assert till.core.basket.total_pence == 2 * 5600 + 2 * 2500 + 8500  # the hoodie comes back at its new price
     assert till.core.pending == [] and till.core.last_sale is None
     assert _count(demo_engine, "sales") == 0
+
+
+def test_a_sale_whose_commit_landed_unheard_is_not_sold_twice_when_paid_again(
+    demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger commits the sale but the answer is lost (the till gives up waiting): the items come back
+    as the same basket, so taking payment again finds the sale recorded instead of recording it twice."""
+    import pos.sales.services as services
+    from common.errors import LedgerUnavailable
+
+    recorded = services.complete_sale
+
+    def answer_lost_once(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(services, "complete_sale", recorded)
+        recorded(*args, **kwargs)
+        raise LedgerUnavailable("The ledger stopped answering while this was being saved, so it may or may not have been recorded.")
+
+    monkeypatch.setattr(services, "complete_sale", answer_lost_once)
+    till = Till(demo_engine)
+    till.scan(HOODIE_M, TEE_S)
+    till.take()
+    first = till.core.pay(till.core.card())
+    refused = _of(SaleRefused, till.take())
+    assert len(refused) == 1 and "may or may not have been recorded" in refused[0].message
+    assert till.lines() == [("NBH-BLA-M", 1), ("RLT-WHI-S", 1)] and till.core.basket.id == first.basket_id
+
+    till.core.pay(till.core.card())
+    [completed] = _of(SaleCompleted, till.take())
+    assert completed.sale.repeated and completed.sale.receipt_no == 1
+    assert _count(demo_engine, "sales") == 1 and _count(demo_engine, "stock_movements WHERE kind = 'sold'") == 2
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="another process holding SQLite's write lock; PostgreSQL locks rows")

@@ -231,7 +231,7 @@ class SaleScreen(Screen[None]):
 
     def _show_event(self, event: Event) -> None:
         match event:
-            case LedgerOpened(label=label, last_sale=restarted):
+            case LedgerOpened(label=label, last_sale=restarted, guard_warning=guard_warning):
                 self._ledger_label = label
                 _freeze_what_start_up_made()
                 if restarted is not None:  # F9 after a restart shows the till's last sale
@@ -241,6 +241,8 @@ class SaleScreen(Screen[None]):
                     panel.show_before_restart(title)
                     self._refresh_basket()
                     self._say(said)
+                elif guard_warning:  # after a restart, the last sale comes first
+                    self._say(guard_warning, error=True)
                 self.show_serving()
             case LedgerFailed(message=message) | Problem(message=message):
                 self._say(message, error=True)
