@@ -480,7 +480,7 @@ def _no_collections_until_the_till_paints() -> None:
     """No garbage collection while the till starts: what it makes until its first screen is painted (Textual,
     the till's modules, its screens) lives as long as the till, so the collector's passes over it only
     delayed that screen (bench: start-up). The till turns the collector back on once it has painted
-    (pos.tui.screens.sale, SaleScreen.first_screen_shown)."""
+    (pos.tui.app, TillApp._first_screen_shown, whichever screen is up)."""
     import gc
 
     gc.disable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -131,6 +132,7 @@ class TillApp(App[None]):
         self.call_after_refresh(self._first_screen_shown)
 
     def _first_screen_shown(self) -> None:
+        gc.enable()  # off while `pos till` or `pos demo` started (pos.cli); on again whatever screen is up
         for screen in self.screen_stack:
             if isinstance(screen, SaleScreen):
                 screen.first_screen_shown()

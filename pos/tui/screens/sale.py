@@ -216,7 +216,6 @@ class SaleScreen(Screen[None]):
 
     def first_screen_shown(self) -> None:
         """The app's first screen is painted and settled: the ledger opens now (see _connect_once_shown)."""
-        gc.enable()  # off while `pos till` or `pos demo` started (pos.cli)
         self._shown.set()
 
     def on_screen_resume(self) -> None:
