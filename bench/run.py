@@ -93,22 +93,23 @@ EXPECTED = {
     "startup": ("startup_pos_demo", "startup_pos_till"),
     "import": ("import_catalogue_time", "import_catalogue_peak_memory"),
     "memory": ("memory_services_process", "memory_till_app"),
-}
-# Figures measured but not yet in the committed full run (bench/results.json), so not promised above yet.
-NOT_YET_PROMISED: dict[str, tuple[str, ...]] = {
     "basket_id": ("checkout_basket_id_cost",),
-    "tills": figure_names(FULL["till_process_counts"], FULL["till_process_engines"]),
     "display": ("scan_to_basket_p95_display", "scan_to_display_p95"),
     "display_engines": display_engines.figure_names(),
     "wall": ("wall_memory_hour", "wall_look_quiet", "wall_look_after_sale"),
     "serve": ("scan_to_browser_p95",),
+}
+# Figures a full run promises but a smoke run cannot make (it runs one SQLite till, not 1, 2 and 4 on both
+# engines): checked in the committed full run only.
+FULL_RUN_ONLY: dict[str, tuple[str, ...]] = {
+    "tills": figure_names(FULL["till_process_counts"], FULL["till_process_engines"]),
 }
 NEEDS_TMUX = {"scan", "startup", "display", "serve"}
 NEEDS_CHROMIUM = {"serve"}
 
 
 def _skipped(section: str, why: str) -> list[Result]:
-    names = EXPECTED.get(section) or NOT_YET_PROMISED[section]
+    names = EXPECTED.get(section) or FULL_RUN_ONLY[section]
     return [Result(name, None, "", None, "", None, None, detail=f"skipped: {why}") for name in names]
 
 
