@@ -39,3 +39,22 @@ async def test_a_scanned_line_is_painted_in_the_update_that_clears_the_scan_fiel
 
     cleared = next(text for text in painted if "Scan a barcode" in text)  # the field shows its placeholder again
     assert "Night Bus Hoodie" in cleared
+
+
+async def test_garbage_collection_is_back_on_once_the_till_has_painted_whichever_screen_is_up(
+    make_app: Callable[..., TillApp],
+) -> None:
+    """`pos till` and `pos demo` start with the collector off (start-up); a till that then ran all day without
+    it would only grow. It is on again once the first screen is shown, the sign-in screen included."""
+    import gc
+
+    for signed_in in ({}, {"signed_in": None}):  # the sale screen; the sign-in screen first
+        gc.disable()
+        try:
+            app = make_app(**signed_in)
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(pilot)
+                await pilot.pause(0.1)
+                assert gc.isenabled()
+        finally:
+            gc.enable()
