@@ -9,22 +9,20 @@ screen is redrawn only when the state's version changes. A maker who did not con
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Digits, Label, Static
 
 from common.money import format_pence
 from pos.display.qr import qr_half_blocks
 from pos.display.state import DisplayLine, DisplayMaker, DisplayState
+from pos.tui.following import FollowingApp
 
 POLL_S = 0.2  # how often the till's published basket is read: a scan shows well within half a second
 ROTATE_S = 8.0  # how long each maker's story stays up while the till is idle
 CODE_TURN_S = 5.0  # how long each maker's code stays up when the garment just scanned has several
-MAKERS_REFRESH_S = 60.0  # how often the consented makers are read again while idle
 LOST = "The till's ledger cannot be reached: reconnecting…"
 ANONYMOUS = "made by one of our designers"
 THANK_YOU = "Thank you for shopping with the makers!"
@@ -158,13 +156,10 @@ class IdleView(Vertical):
             card.mount(MakerCard(maker))  # type: ignore[arg-type]
 
 
-class DisplayApp(App[None]):
+class DisplayApp(FollowingApp[DisplayState]):
     """Follows a till's published basket: the basket, the change when paid, the makers when idle."""
 
     CSS_PATH = "display.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
-    # Served to a browser (--serve), anyone at its keyboard could re-theme or quit it from the palette.
-    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,
@@ -176,33 +171,23 @@ class DisplayApp(App[None]):
         rotate_s: float = ROTATE_S,
         code_turn_s: float = CODE_TURN_S,
     ) -> None:
-        super().__init__()
-        self.title = title
-        self._source = source
-        self._makers_source = makers
-        self._poll_s = poll_s
+        super().__init__(source, makers, title=title, poll_s=poll_s, lost=LOST)
         self._rotate_s = rotate_s
         self._code_turn_s = code_turn_s
         self._version: int | None = None
         self._status = ""
-        self._lost = False
-        self._reading = False
-        self._makers: list[DisplayMaker] = []
-        self._makers_read_at: float | None = None
         self._maker_turn = 0
 
     def compose(self) -> ComposeResult:
         yield Label(self.title, id="display-title")
-        yield Label(LOST, id="connection")
+        yield self._connection
         with ContentSwitcher(initial="idle-view", id="views"):
             yield IdleView(id="idle-view")
             yield BasketView(id="basket-view")
             yield PaidView(id="paid-view")
 
     def on_mount(self) -> None:
-        self.query_one("#connection", Label).display = False
-        self._poll()
-        self.set_interval(self._poll_s, self._poll)
+        super().on_mount()
         self.set_interval(self._rotate_s, self._next_maker)
         self.set_interval(self._code_turn_s, self._next_code)
 
@@ -211,40 +196,10 @@ class DisplayApp(App[None]):
         """The version of the till's state on the screen (None before the first answer)."""
         return self._version
 
-    def _poll(self) -> None:
-        """Ask the till's state on a worker thread, unless the last question is still out."""
-        if not self._reading:
-            self._reading = True
-            self.run_worker(self._read, thread=True, group="read", exit_on_error=False)
-
-    def _read(self) -> None:
-        try:
-            state = self._source()
-            makers = self._read_makers() if state.status == "idle" else None
-        except Exception:  # noqa: BLE001 - any failure of the ledger: say so, and ask again on the next tick
-            self.call_from_thread(self._show_lost)
-        else:
-            self.call_from_thread(self._show, state, makers)
-        finally:
-            self._reading = False
-
-    def _read_makers(self) -> list[DisplayMaker] | None:
-        """The consented makers, when first idle and then every MAKERS_REFRESH_S; None: keep those known."""
-        now = time.monotonic()
-        if self._makers_read_at is not None and now - self._makers_read_at < MAKERS_REFRESH_S:
-            return None
-        makers = [maker for maker in self._makers_source() if maker.consented]
-        self._makers_read_at = now
-        return makers
-
-    def _show_lost(self) -> None:
-        self._lost = True
-        self.query_one("#connection", Label).display = True
+    def _wants_makers(self, answer: DisplayState) -> bool:
+        return answer.status == "idle"
 
     def _show(self, state: DisplayState, makers: list[DisplayMaker] | None) -> None:
-        if self._lost:
-            self._lost = False
-            self.query_one("#connection", Label).display = False
         if makers is not None:
             self._makers = makers
             if state.version == self._version and state.status == "idle":

@@ -15,15 +15,13 @@ person's own figures appear, and the makers come in name order, never ranked.
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import zip_longest
 
 from rich.text import Text
 from textual import events
-from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.widgets import Label, Static
 
@@ -32,10 +30,10 @@ from common.money import format_pence
 from pos.display.qr import qr_half_blocks, qr_matrix
 from pos.display.state import DisplayMaker
 from pos.display.wall_state import Moment, Totals, WallUpdate
+from pos.tui.following import FollowingApp
 
 POLL_S = 1.0  # how often the wall looks for sales: a moment shows within about a second
 ROTATE_S = 12.0  # how long each maker's story stays up
-MAKERS_REFRESH_S = 60.0  # how often the consented makers are read again
 FEED_SIZE = 6  # the newest moments shown on the wall
 LOST = "The store's ledger cannot be reached: reconnecting…"
 NOBODY = "Every garment here was designed by a maker on our programme."
@@ -104,13 +102,10 @@ class MomentRow(Static):
             self.update(Text.assemble((f"{sold}  ", "dim"), moment.text))
 
 
-class WallApp(App[None]):
+class WallApp(FollowingApp[WallUpdate]):
     """The store's story wall: makers' stories with their codes, garments just sold, the store's totals."""
 
     CSS_PATH = "wall.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
-    # Served to a browser (--serve), anyone at its keyboard could re-theme or quit it from the palette.
-    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,
@@ -122,24 +117,15 @@ class WallApp(App[None]):
         rotate_s: float = ROTATE_S,
         feed_size: int = FEED_SIZE,
     ) -> None:
-        super().__init__()
-        self.title = title
-        self._source = source
-        self._makers_source = makers
-        self._poll_s = poll_s
+        super().__init__(source, makers, title=title, poll_s=poll_s, lost=LOST)
         self._rotate_s = rotate_s
         self._feed_size = feed_size
-        self._reading = False
-        self._lost = False
         self._updates = 0
-        self._makers: list[DisplayMaker] = []
-        self._makers_read_at: float | None = None
         self._maker_turn = -1
         self._recent: deque[Moment] = deque(maxlen=feed_size)  # newest first
         # Made once and updated in place (never looked up: a timer may still fire while the app closes).
         self._card = StoryCard()
         self._rows = [MomentRow(newest=place == 0) for place in range(feed_size)]
-        self._connection = Label(LOST, id="connection")
         self._waiting = Label(WAITING, id="feed-waiting")
         self._today = Label("", id="today-totals")
         self._event = Label("", id="event-totals")
@@ -162,11 +148,9 @@ class WallApp(App[None]):
                 yield self._event
 
     def on_mount(self) -> None:
-        self._connection.display = False
         self._fit(self.size.width, self.size.height)
         self._card.show(None)
-        self._poll()
-        self.set_interval(self._poll_s, self._poll)
+        super().on_mount()
         self.set_interval(self._rotate_s, self._next_maker)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -185,40 +169,7 @@ class WallApp(App[None]):
         """How many answers from the ledger the wall has shown (0 before the first)."""
         return self._updates
 
-    def _poll(self) -> None:
-        """Ask the ledger on a worker thread, unless the last question is still out."""
-        if not self._reading:
-            self._reading = True
-            self.run_worker(self._read, thread=True, group="read", exit_on_error=False)
-
-    def _read(self) -> None:
-        try:
-            update = self._source()
-            makers = self._read_makers()
-        except Exception:  # noqa: BLE001 - any failure of the ledger: say so, and ask again on the next tick
-            self.call_from_thread(self._show_lost)
-        else:
-            self.call_from_thread(self._show, update, makers)
-        finally:
-            self._reading = False
-
-    def _read_makers(self) -> list[DisplayMaker] | None:
-        """The consented makers, at first and then every MAKERS_REFRESH_S; None: keep those known."""
-        now = time.monotonic()
-        if self._makers_read_at is not None and now - self._makers_read_at < MAKERS_REFRESH_S:
-            return None
-        makers = [maker for maker in self._makers_source() if maker.consented]
-        self._makers_read_at = now
-        return makers
-
-    def _show_lost(self) -> None:
-        self._lost = True
-        self._connection.display = True
-
     def _show(self, update: WallUpdate, makers: list[DisplayMaker] | None) -> None:
-        if self._lost:
-            self._lost = False
-            self._connection.display = False
         if makers is not None:
             self._makers = makers
             if self._card.maker not in makers:  # the first card, or its maker withdrew
