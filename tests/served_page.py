@@ -54,6 +54,13 @@ class Served:
     url: str
     server: subprocess.Popen[str]
 
+    def check_started(self, argv: list[str], *, hiding: str) -> None:
+        """The server started `python -m pos ARGV` for the page, with `hiding` (the ledger's URL) on no command
+        line of any process it started, where `ps` would show it."""
+        started = self.descendants_command_lines()
+        assert ["-m", "pos", *argv] in [line[1:] for line in started], started
+        assert not any(hiding in part for line in started for part in line)
+
     def descendants_command_lines(self) -> list[list[str]]:
         """The command lines of every process the server started (and they started), from /proc."""
         lines, pids = [], [self.server.pid]
