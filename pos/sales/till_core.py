@@ -309,6 +309,7 @@ class TillCore:
     _last_scanned: int | None = None  # the variant added last, for the display's "just scanned"
     _display_next: _Shown | None = None
     _display_sending: bool = False
+    _display_idle_for_training: bool = False  # in training, the idle state is published once and kept
     _refusals: int = 0  # sales the ledger refused this session
 
     @property
@@ -814,9 +815,18 @@ class TillCore:
         return _Shown(status, lines, self.basket.total_pence, scanned, change_pence)
 
     def _publish(self, shown: _Shown) -> None:
-        """Publish `shown` on the display lane; while a publish runs, only the newest state waits for it."""
+        """Publish `shown` on the display lane; while a publish runs, only the newest state waits for it.
+
+        In training the display stays idle (the makers' stories): a customer at the counter is never shown a
+        practice basket, a practice total or a thank-you for a sale that was never made."""
         if not self.publishes or self.engine is None:
             return
+        if self.training:
+            if self._display_idle_for_training:
+                return
+            shown, self._display_idle_for_training = _Shown("idle", (), 0, None, 0), True
+        else:
+            self._display_idle_for_training = False
         self._display_next = shown
         if not self._display_sending:
             self._send_display()
@@ -901,6 +911,7 @@ class TillCore:
                 self._say(Problem(_plain(result, "Training was not switched")))
                 return
             self.training = on
+            self._publish(self._shown())  # in training the display goes idle; after, it follows the till again
             self._say(TrainingChanged(on, "Training is on: sales here are practice, recorded nowhere."
                                       if on else "Training is off: sales are real again."))
 

@@ -144,3 +144,24 @@ def test_cancelling_a_basket_empties_it_and_records_its_lines(demo_engine: Engin
     [entry] = [e for e in audit_trail(demo_engine) if e.action == "basket_cancelled"]
     assert entry.detail == "2 x Night Bus Hoodie (M Black) NBH-BLA-M (£110.00)"
     assert (entry.staff, entry.approved_by) == ("AMA", "MGR")
+
+
+def test_in_training_the_customer_display_stays_idle_and_follows_the_till_again_after(
+    demo_engine: Engine, tmp_path: Path,
+) -> None:
+    """A customer at the counter is never shown a practice basket, its total or a thank-you for it."""
+    from pos.display.read import display_state
+
+    events: list[Event] = []
+    core, people = _core(demo_engine, tmp_path, events)
+    core.set_training(True, people["MGR"])
+    idle = display_state(demo_engine, "till-1")
+    assert (idle.status, idle.lines, idle.total_pence) == ("idle", (), 0)
+    core.enter(HOODIE_M)
+    core.pay(core.cash(6000))
+    assert display_state(demo_engine, "till-1") == idle  # nothing published for the practice sale
+
+    core.set_training(False, people["MGR"])
+    core.enter(HOODIE_M)
+    real = display_state(demo_engine, "till-1")
+    assert real.status == "basket" and real.total_pence == 5500 and real.version > idle.version
