@@ -60,10 +60,15 @@ def one_line(story: str) -> str:
     return text[: STORY_LINE_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _maker(person: Participant) -> DisplayMaker:
-    if not person.consent_to_publish:
+def display_maker(consented: bool, name: str, story: str, profile_url: str) -> DisplayMaker:
+    """A designer as a display or the wall may show them: named, quoted and linked only with consent."""
+    if not consented:
         return DisplayMaker(None)
-    return DisplayMaker(person.display_name, one_line(person.story), person.linkedin_url.strip())
+    return DisplayMaker(name, one_line(story), profile_url.strip())
+
+
+def _maker(person: Participant) -> DisplayMaker:
+    return display_maker(person.consent_to_publish, person.display_name, person.story, person.linkedin_url)
 
 
 def _scanned(session, variant_id: int) -> ScannedItem | None:  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, ColumnElement, Engine, and_, func, or_, selec
 
 from common.clock import today as store_today
 from inventory.models import Participant
-from pos.display.read import one_line
+from pos.display.read import display_maker
 from pos.display.state import DisplayMaker
 from pos.display.wall_state import NO_TOTALS, Moment, Totals, WallUpdate
 from pos.sales.models import LineAttribution, Refund, RefundLine, Sale, SaleLine
@@ -145,8 +145,7 @@ def _moments(connection: Connection, sale_ids: Sequence[int]) -> list[Moment]:
         .where(LineAttribution.sale_line_id.in_([line.id for line in lines]))
         .order_by(LineAttribution.sale_line_id, LineAttribution.share_bp.desc(), Participant.id)
     ):
-        maker = DisplayMaker(name, one_line(story), url.strip()) if consent else DisplayMaker(None)
-        makers.setdefault(line_id, []).append(maker)
+        makers.setdefault(line_id, []).append(display_maker(consent, name, story, url))
     return [
         Moment(sale_id, line_id, description, quantity, tuple(makers.get(line_id, ())), created_at.replace(tzinfo=UTC))
         for line_id, sale_id, description, quantity, created_at in lines
