@@ -700,10 +700,8 @@ class TillCore:
     def _complete(self) -> PendingSale:
         paid = self._shown("paid", sum(tender.change_pence for tender in self.tenders))
         self._last_scanned = None
-        if self.training:
-            pending = self._practice_sale()
-            self._publish(paid)
-            return pending
+        if self.training:  # the display stays idle in training (see _publish)
+            return self._practice_sale()
         return self._save_in_background(paid)
 
     def _save_in_background(self, paid: _Shown) -> PendingSale:
